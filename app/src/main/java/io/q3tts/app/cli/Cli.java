@@ -1,0 +1,367 @@
+package io.q3tts.app.cli;
+
+import io.q3tts.adapters.inference.onnx.io.WavWriter;
+import io.q3tts.app.SynthesizerProvider;
+import io.q3tts.ports.model.InvalidArgumentException;
+import io.q3tts.ports.model.Q3ttsException;
+import io.q3tts.ports.out.inference.SamplingParams;
+import io.q3tts.ports.out.inference.SpeechSynthesizer;
+import io.q3tts.ports.out.inference.SynthesisListener;
+import io.q3tts.ports.out.inference.SynthesisProgress;
+import io.q3tts.ports.out.inference.SynthesisRequest;
+import io.q3tts.ports.out.inference.SynthesisResult;
+import io.q3tts.ports.out.inference.SynthesizerInfo;
+import io.q3tts.ports.out.inference.TaskType;
+import io.q3tts.ports.out.inference.TextInputMode;
+import io.q3tts.ports.out.inference.VoicePrompt;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The {@code q3tts} command line: {@code synth}, {@code voices} and {@code help}.
+ *
+ * <p>Exit statuses: 0 success, 1 the work failed (model, I/O), 2 the command line is wrong. A
+ * usage error is reported as exactly one line on stderr. Results go to stdout, progress to stderr.
+ */
+public final class Cli {
+
+    /** Exit status: success. */
+    public static final int OK = 0;
+    /** Exit status: the command was valid but failed. */
+    public static final int FAILED = 1;
+    /** Exit status: the command line is invalid. */
+    public static final int USAGE = 2;
+
+    private static final List<Options.Spec> SYNTH_OPTIONS = List.of(
+            new Options.Spec("model", "DIR", "model bundle folder (required)"),
+            new Options.Spec("text", "TEXT", "text to speak"),
+            new Options.Spec("text-file", "FILE", "read the text to speak from a UTF-8 file instead"),
+            new Options.Spec("out", "FILE", "output WAV file (required)"),
+            new Options.Spec("task", "TASK", "custom-voice, voice-design or voice-clone (default: inferred from the options)"),
+            new Options.Spec("speaker", "NAME", "preset speaker (custom-voice); see 'q3tts voices'"),
+            new Options.Spec("language", "LANG", "language key such as english or chinese (default: auto)"),
+            new Options.Spec("instruct", "TEXT", "style instruction (custom-voice 1.7B) or voice description (voice-design)"),
+            new Options.Spec("ref-audio", "WAV", "reference recording to clone (voice-clone)"),
+            new Options.Spec("ref-text", "TEXT", "transcript of --ref-audio (required unless --x-vector-only)"),
+            new Options.Spec("x-vector-only", null, "clone from the speaker embedding only; no transcript needed"),
+            new Options.Spec("voice", "ID", "clone a saved voice instead of --ref-audio"),
+            new Options.Spec("text-input", "MODE", "streaming, non-streaming or default (the task's official default)"),
+            new Options.Spec("greedy", null, "greedy decoding (deterministic; for parity checks)"),
+            new Options.Spec("temperature", "T", "sampling temperature, talker and code predictor (default 0.9)"),
+            new Options.Spec("top-k", "K", "top-k filter for both, 0 = off (default 50)"),
+            new Options.Spec("top-p", "P", "nucleus filter for both, in (0, 1] (default 1.0)"),
+            new Options.Spec("repetition-penalty", "R", "penalty on repeated codes (default 1.05)"),
+            new Options.Spec("seed", "N", "random seed for reproducible sampling"),
+            new Options.Spec("max-new-tokens", "N", "upper bound on generated frames (default " + SynthesisRequest.DEFAULT_MAX_NEW_TOKENS + ")"),
+            new Options.Spec("format", "FMT", "pcm16 or float32 (default pcm16)"),
+            new Options.Spec("quiet", null, "no progress on stderr"));
+
+    private static final List<Options.Spec> VOICES_OPTIONS = List.of(
+            new Options.Spec("model", "DIR", "model bundle folder (required)"));
+
+    private final SynthesizerProvider engine;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /**
+     * @param engine opens synthesizers for {@code --model} folders
+     * @param out where results go
+     * @param err where progress and errors go
+     */
+    public Cli(SynthesizerProvider engine, PrintStream out, PrintStream err) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+    }
+
+    /**
+     * @param args the full command line after the program name
+     * @return the exit status
+     */
+    public int run(String... args) {
+        String command = args.length == 0 ? "" : args[0];
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        try {
+            return switch (command) {
+                case "synth" -> synth(Options.parse("synth", SYNTH_OPTIONS, rest));
+                case "voices" -> voices(Options.parse("voices", VOICES_OPTIONS, rest));
+                case "help", "-h", "--help" -> help(rest);
+                case "--version", "version" -> {
+                    out.println("q3tts " + version());
+                    yield OK;
+                }
+                case "" -> throw new UsageException("missing command; run 'q3tts help'");
+                default -> throw new UsageException("unknown command '" + command + "'; run 'q3tts help'");
+            };
+        } catch (UsageException e) {
+            err.println("q3tts" + (command.isEmpty() || command.startsWith("-") ? "" : " " + command) + ": error: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private int help(List<String> rest) throws UsageException {
+        if (rest.isEmpty()) {
+            out.print(generalHelp());
+            return OK;
+        }
+        if (rest.size() > 1) {
+            throw new UsageException("'help' takes at most one command name");
+        }
+        switch (rest.getFirst()) {
+            case "synth" -> out.print(synthHelp());
+            case "voices" -> out.print(voicesHelp());
+            case "help" -> out.print(generalHelp());
+            default -> throw new UsageException("no help for unknown command '" + rest.getFirst() + "'");
+        }
+        return OK;
+    }
+
+    private int synth(Options o) throws UsageException {
+        if (o.has("help")) {
+            out.print(synthHelp());
+            return OK;
+        }
+        Path model = existingDir(o.require("model", "the model bundle folder"));
+        String text = text(o);
+        Path output = Path.of(o.require("out", "the WAV file to write"));
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UsageException("the folder for --out does not exist: " + parent);
+        }
+        WavWriter.Encoding format = switch (o.get("format").orElse("pcm16").toLowerCase(Locale.ROOT)) {
+            case "pcm16" -> WavWriter.Encoding.PCM_16;
+            case "float32" -> WavWriter.Encoding.FLOAT_32;
+            default -> throw new UsageException("--format must be pcm16 or float32, got '" + o.get("format").orElseThrow() + "'");
+        };
+        SynthesisRequest request = request(o, text);
+        boolean quiet = o.has("quiet");
+        return withEngine(model, "synth", synthesizer -> {
+            SynthesisResult result = synthesizer.synthesize(request, quiet ? SynthesisListener.NONE : progressPrinter());
+            WavWriter.write(output, result.samples(), result.sampleRate(), format);
+            double seconds = result.durationSeconds();
+            double elapsed = result.elapsed().toNanos() / 1e9;
+            out.printf(Locale.ROOT, "wrote %s: %.2f s of audio, %d frames, %s, in %.2f s (RTF %.2f)%n",
+                    output, seconds, result.frames(), result.finishReason().name().toLowerCase(Locale.ROOT),
+                    elapsed, seconds > 0 ? elapsed / seconds : 0);
+            return OK;
+        });
+    }
+
+    private int voices(Options o) throws UsageException {
+        if (o.has("help")) {
+            out.print(voicesHelp());
+            return OK;
+        }
+        Path model = existingDir(o.require("model", "the model bundle folder"));
+        return withEngine(model, "voices", synthesizer -> {
+            SynthesizerInfo info = synthesizer.info();
+            out.println("model:     " + info.modelId());
+            out.println("tasks:     " + String.join(", ", new TreeSet<>(info.tasks().stream().map(Cli::taskName).toList())));
+            out.println("speakers:  " + (info.speakers().isEmpty() ? "(none)" : String.join(", ", info.speakers())));
+            out.println("languages: " + String.join(", ", info.languages()));
+            out.println("instruct:  " + (info.supportsInstruct() ? "yes" : "no"));
+            return OK;
+        });
+    }
+
+    private SynthesisRequest request(Options o, String text) throws UsageException {
+        Optional<String> refAudio = o.get("ref-audio");
+        Optional<String> voice = o.get("voice");
+        if (refAudio.isPresent() && voice.isPresent()) {
+            throw new UsageException("use either --ref-audio or --voice, not both");
+        }
+        if (refAudio.isEmpty() && (o.has("ref-text") || o.has("x-vector-only"))) {
+            throw new UsageException("--ref-text and --x-vector-only only apply with --ref-audio");
+        }
+        try {
+            VoicePrompt prompt = null;
+            if (refAudio.isPresent()) {
+                Path audio = Path.of(refAudio.get());
+                if (!Files.isRegularFile(audio)) {
+                    throw new UsageException("--ref-audio file not found: " + audio);
+                }
+                prompt = new VoicePrompt.ReferenceAudio(audio, o.get("ref-text").orElse(null), o.has("x-vector-only"));
+            } else if (voice.isPresent()) {
+                prompt = new VoicePrompt.Saved(voice.get());
+            }
+            TaskType task = o.get("task").isPresent() ? parseTask(o.get("task").get()) : inferTask(o, prompt);
+            SamplingParams base = o.has("greedy") ? SamplingParams.greedy() : SamplingParams.defaults();
+            SamplingParams sampling = new SamplingParams(
+                    base.doSample(),
+                    o.number("temperature").orElse(base.temperature()),
+                    o.integer("top-k").orElse(base.topK()),
+                    o.number("top-p").orElse(base.topP()),
+                    o.number("repetition-penalty").orElse(base.repetitionPenalty()),
+                    base.subtalkerDoSample(),
+                    o.number("temperature").orElse(base.subtalkerTemperature()),
+                    o.integer("top-k").orElse(base.subtalkerTopK()),
+                    o.number("top-p").orElse(base.subtalkerTopP()),
+                    o.longValue("seed").orElse(null));
+            return SynthesisRequest.builder(task, text)
+                    .language(o.get("language").orElse(null))
+                    .speaker(o.get("speaker").orElse(null))
+                    .instruct(o.get("instruct").orElse(null))
+                    .voicePrompt(prompt)
+                    .sampling(sampling)
+                    .maxNewTokens(o.integer("max-new-tokens").orElse(SynthesisRequest.DEFAULT_MAX_NEW_TOKENS))
+                    .textInputMode(parseTextInput(o.get("text-input").orElse("default")))
+                    .build();
+        } catch (InvalidArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static TaskType inferTask(Options o, VoicePrompt prompt) throws UsageException {
+        if (prompt != null) {
+            return TaskType.VOICE_CLONE;
+        }
+        if (o.has("speaker")) {
+            return TaskType.CUSTOM_VOICE;
+        }
+        if (o.has("instruct")) {
+            return TaskType.VOICE_DESIGN;
+        }
+        throw new UsageException("say whose voice to use: --speaker (custom-voice), --instruct (voice-design) "
+                + "or --ref-audio/--voice (voice-clone)");
+    }
+
+    private static TaskType parseTask(String value) throws UsageException {
+        return switch (value.strip().toLowerCase(Locale.ROOT).replace('_', '-')) {
+            case "custom-voice" -> TaskType.CUSTOM_VOICE;
+            case "voice-design" -> TaskType.VOICE_DESIGN;
+            case "voice-clone" -> TaskType.VOICE_CLONE;
+            default -> throw new UsageException("--task must be custom-voice, voice-design or voice-clone, got '" + value + "'");
+        };
+    }
+
+    private static TextInputMode parseTextInput(String value) throws UsageException {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "default" -> TextInputMode.TASK_DEFAULT;
+            case "streaming" -> TextInputMode.STREAMING;
+            case "non-streaming" -> TextInputMode.NON_STREAMING;
+            default -> throw new UsageException("--text-input must be streaming, non-streaming or default, got '" + value + "'");
+        };
+    }
+
+    private static String taskName(TaskType t) {
+        return t.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String text(Options o) throws UsageException {
+        Optional<String> inline = o.get("text");
+        Optional<String> file = o.get("text-file");
+        if (inline.isPresent() == file.isPresent()) {
+            throw new UsageException("give the text with exactly one of --text or --text-file");
+        }
+        if (inline.isPresent()) {
+            return inline.get();
+        }
+        Path path = Path.of(file.get());
+        try {
+            // Files usually end with a newline that is not meant to be spoken.
+            return Files.readString(path, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UsageException("cannot read --text-file " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static Path existingDir(String value) throws UsageException {
+        Path p = Path.of(value);
+        if (!Files.isDirectory(p)) {
+            throw new UsageException("model folder not found: " + p);
+        }
+        return p;
+    }
+
+    @FunctionalInterface
+    private interface EngineWork {
+        int run(SpeechSynthesizer synthesizer) throws IOException;
+    }
+
+    private int withEngine(Path model, String command, EngineWork work) {
+        SpeechSynthesizer synthesizer = null;
+        try {
+            synthesizer = engine.open(model);
+            return work.run(synthesizer);
+        } catch (Q3ttsException e) {
+            err.println("q3tts " + command + ": error: " + e.getMessage());
+            return switch (e.errorType()) {
+                case INVALID_ARGUMENT, NOT_FOUND -> USAGE;
+                default -> FAILED;
+            };
+        } catch (IOException e) {
+            err.println("q3tts " + command + ": error: " + e.getMessage());
+            return FAILED;
+        } finally {
+            if (synthesizer instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    err.println("q3tts " + command + ": warning: closing the engine failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private SynthesisListener progressPrinter() {
+        return new SynthesisListener() {
+            private long lastPrint;
+
+            @Override
+            public void onProgress(SynthesisProgress p) {
+                long now = System.nanoTime();
+                if (now - lastPrint > 1_000_000_000L) {
+                    lastPrint = now;
+                    err.printf(Locale.ROOT, "q3tts: %d frames in %.1f s%n", p.frames(), p.elapsed().toNanos() / 1e9);
+                }
+            }
+        };
+    }
+
+    private static String version() {
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    private static String generalHelp() {
+        return """
+                q3tts: Qwen3-TTS text-to-speech on ONNX Runtime
+
+                usage: q3tts <command> [options]
+
+                commands:
+                  synth    speak a text into a WAV file
+                  voices   list the speakers, languages and tasks of a model bundle
+                  help     show this help, or 'q3tts help <command>' for one command
+
+                  --version  print the version
+
+                examples:
+                  q3tts synth --model models/custom-voice-0.6b --speaker ryan --text "Hello there." --out hello.wav
+                  q3tts synth --model models/voice-design-1.7b --instruct "A calm, low male voice" --text "Hi." --out hi.wav
+                  q3tts synth --model models/base-0.6b --ref-audio me.wav --ref-text "What I said." --text "New words." --out clone.wav
+
+                exit status: 0 success, 1 failure, 2 invalid command line
+                """;
+    }
+
+    private static String synthHelp() {
+        return "usage: q3tts synth --model DIR (--text TEXT | --text-file FILE) --out FILE [options]\n\n"
+                + "The task is inferred: --speaker means custom-voice, --instruct alone means voice-design,\n"
+                + "--ref-audio or --voice means voice-clone. --task makes it explicit.\n\n"
+                + "options:\n" + Options.describe(SYNTH_OPTIONS);
+    }
+
+    private static String voicesHelp() {
+        return "usage: q3tts voices --model DIR\n\noptions:\n" + Options.describe(VOICES_OPTIONS);
+    }
+}

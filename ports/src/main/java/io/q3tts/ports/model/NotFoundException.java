@@ -1,0 +1,12 @@
+package io.q3tts.ports.model;
+
+/** A named model, speaker, voice or job does not exist ({@link ErrorType#NOT_FOUND}). */
+public final class NotFoundException extends Q3ttsException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param message the user-facing message */
+    public NotFoundException(String message) {
+        super(ErrorType.NOT_FOUND, message, null);
+    }
+}
