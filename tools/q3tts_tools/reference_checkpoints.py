@@ -57,7 +57,7 @@ FULL_06B = {
 # name -> (model type, size label, talker hidden, talker ffn, shape set, eos head scale)
 REFERENCE_MODELS = {
     "custom-voice": ("custom_voice", "0b6", 16, 48, TINY, 1.0),
-    "voice-design": ("voice_design", "1b7", 24, 64, TINY, 6.0),
+    "voice-design": ("voice_design", "1b7", 24, 64, TINY, 2.5),
     "base": ("base", "1b7", 24, 64, TINY, 1.0),
 }
 
@@ -206,6 +206,27 @@ def _randomise(model: nn.Module, gen: torch.Generator, skip_prefixes=()) -> None
             del full
 
 
+def _calibrate_decoder_output(model, seed, target_std=0.25) -> None:
+    """Scales the decoder's last conv so random codes give audio mostly inside [-1, 1].
+
+    Random SnakeBeta stacks grow the signal; unscaled, most samples hit the final clamp and a
+    waveform comparison would prove little. The factor is rounded to two significant digits so
+    that thread-count rounding noise in the measurement cannot change the saved weights.
+    """
+    codes = torch.randint(0, 2048, (1, 16, 40), generator=torch.Generator().manual_seed(seed))
+    last = model.decoder.decoder[-1]
+    seen = {}
+    handle = last.register_forward_hook(lambda m, i, o: seen.__setitem__("wav", o))
+    with torch.no_grad():
+        model.decoder(codes)
+    handle.remove()
+    std = float(seen["wav"].std())
+    factor = float(f"{target_std / std:.2g}")
+    with torch.no_grad():
+        for p in last.parameters():
+            p.mul_(factor)
+
+
 def build_codec(dest: Path, seed: int, tiny=True) -> None:
     from qwen_tts.core.tokenizer_12hz.configuration_qwen3_tts_tokenizer_v2 import Qwen3TTSTokenizerV2Config
     from qwen_tts.core.tokenizer_12hz.modeling_qwen3_tts_tokenizer_v2 import Qwen3TTSTokenizerV2Model
@@ -214,6 +235,7 @@ def build_codec(dest: Path, seed: int, tiny=True) -> None:
     cfg = Qwen3TTSTokenizerV2Config(**{k: v for k, v in codec_config(tiny).items() if k != "model_type"})
     model = Qwen3TTSTokenizerV2Model(cfg).eval()
     _randomise(model, torch.Generator().manual_seed(seed))
+    _calibrate_decoder_output(model, seed)
     dest.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(dest, safe_serialization=True)
     (dest / "preprocessor_config.json").write_text(json.dumps({
