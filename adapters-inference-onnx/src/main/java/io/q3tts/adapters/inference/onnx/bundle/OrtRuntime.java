@@ -1,0 +1,148 @@
+package io.q3tts.adapters.inference.onnx.bundle;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import io.q3tts.ports.model.ModelException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The process-wide ONNX Runtime environment plus the execution-provider decision, shared by every
+ * bundle.
+ *
+ * <p>The provider is decided once, on the first session: CUDA is tried by actually adding it to
+ * session options (never by trusting {@code getAvailableProviders()}, which lists what the jar was
+ * built with, not what the machine has); if that throws, the CPU is used. One log line says which
+ * provider runs and why.
+ *
+ * <p>Thread-safe. {@link #close()} does not close the JVM-wide {@link OrtEnvironment} (ONNX Runtime
+ * allows only one per process and it lives until exit); it only marks this runtime closed.
+ */
+public final class OrtRuntime implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(OrtRuntime.class.getName());
+
+    private final OrtEnvironment env;
+    private final OnnxRuntimeConfig config;
+    private volatile Boolean cuda;
+    private volatile String providerReason = "not decided yet";
+    private volatile boolean closed;
+
+    /** @param config session settings, never null */
+    public OrtRuntime(OnnxRuntimeConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.env = OrtEnvironment.getEnvironment();
+    }
+
+    /** @return the shared environment */
+    public OrtEnvironment env() {
+        return env;
+    }
+
+    /** @return the configuration */
+    public OnnxRuntimeConfig config() {
+        return config;
+    }
+
+    /** @return whether sessions run on CUDA; decides the provider if not done yet */
+    public boolean usesCuda() {
+        decide();
+        return cuda;
+    }
+
+    /** @return a short human-readable description of the provider choice */
+    public String providerDescription() {
+        decide();
+        return (cuda ? "CUDA device " + config.cudaDeviceId() : "CPU") + " (" + providerReason + ")";
+    }
+
+    /**
+     * Creates a session for a graph file; the file is opened by path so that an external-data side
+     * file next to it is found.
+     *
+     * @param file the {@code .onnx} file
+     * @return a new session; the caller closes it
+     * @throws ModelException if ONNX Runtime cannot load the graph
+     */
+    public OrtSession createSession(Path file) {
+        if (closed) {
+            throw new IllegalStateException("the ONNX runtime is closed");
+        }
+        decide();
+        try (OrtSession.SessionOptions options = newOptions(cuda)) {
+            return env.createSession(file.toString(), options);
+        } catch (OrtException e) {
+            throw new ModelException("ONNX Runtime cannot load " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession.SessionOptions newOptions(boolean withCuda) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (config.intraOpThreads() > 0) {
+                options.setIntraOpNumThreads(config.intraOpThreads());
+            }
+            if (config.interOpThreads() > 0) {
+                options.setInterOpNumThreads(config.interOpThreads());
+            }
+            if (withCuda) {
+                try (OrtCUDAProviderOptions cudaOptions = new OrtCUDAProviderOptions(config.cudaDeviceId())) {
+                    // HEURISTIC avoids the slow exhaustive cuDNN search on the first codec call.
+                    cudaOptions.add("cudnn_conv_algo_search", "HEURISTIC");
+                    options.addCUDA(cudaOptions);
+                }
+            }
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    private void decide() {
+        if (cuda != null) {
+            return;
+        }
+        synchronized (this) {
+            if (cuda != null) {
+                return;
+            }
+            if (config.provider() == ExecutionProvider.CPU) {
+                providerReason = "configured";
+                cuda = false;
+                LOG.log(Level.INFO, "ONNX Runtime runs on the CPU (configured)");
+                return;
+            }
+            try {
+                newOptions(true).close();
+                providerReason = config.provider() == ExecutionProvider.CUDA ? "configured" : "detected";
+                cuda = true;
+                LOG.log(Level.INFO, "ONNX Runtime runs on CUDA device {0} ({1})", config.cudaDeviceId(), providerReason);
+            } catch (OrtException | RuntimeException e) {
+                providerReason = "CUDA unavailable: " + firstLine(e.getMessage());
+                cuda = false;
+                Level level = config.provider() == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO;
+                LOG.log(level, "ONNX Runtime runs on the CPU: CUDA was {0} but cannot be used here ({1})",
+                        config.provider() == ExecutionProvider.CUDA ? "requested" : "tried", firstLine(e.getMessage()));
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Marks the runtime closed; sessions created from it must be closed by their owners. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

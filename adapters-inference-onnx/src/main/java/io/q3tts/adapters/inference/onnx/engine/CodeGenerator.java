@@ -1,0 +1,490 @@
+package io.q3tts.adapters.inference.onnx.engine;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.q3tts.adapters.inference.onnx.bundle.Bundle;
+import io.q3tts.adapters.inference.onnx.bundle.GraphKind;
+import io.q3tts.ports.model.CancellationToken;
+import io.q3tts.ports.model.CancelledException;
+import io.q3tts.ports.model.ModelException;
+import io.q3tts.ports.out.inference.SamplingParams;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The official talker generation loop over ONNX Runtime.
+ *
+ * <p>Prefill runs the talker on the whole prompt (empty past); each later step feeds one summed
+ * frame embedding. After every talker run the codebook-0 scores go through the official processors
+ * ({@link LogitsProcessors}) and greedy argmax or HF-style sampling ({@link TokenSampler}); the loop
+ * stops at EOS or after {@code max_new_tokens} decisions (so at most {@code max_new_tokens - 1}
+ * frames). For each fed codebook-0 token the code predictor produces the 15 residual codes
+ * ({@link PredictorMode}), and the next talker input is their embedding sum plus the next trailing
+ * text vector (or {@code tts_pad}).
+ *
+ * <p>The KV cache never leaves native memory: the talker's {@code present_*} tensors are passed back
+ * as the next {@code past_*} inputs, and the previous run's result is closed once the next run is
+ * done. Inputs live in direct buffers allocated once per generation; the small outputs the loop
+ * reads ({@code logits}, {@code last_hidden}, the frame codes) are written by ONNX Runtime into
+ * pinned direct buffers.
+ *
+ * <p>Cancellation is checked between frames and also interrupts a running graph
+ * ({@link OrtSession.RunOptions#setTerminate}). Thread-safe: each {@link #generate} call has its
+ * own state; sessions are shared.
+ */
+public final class CodeGenerator {
+
+    private static final int PREDICTOR_VOCAB = 2048;
+
+    private final OrtEnvironment env;
+    private final CodecEmbeddings emb;
+    private final PredictorMode mode;
+    private final OrtSession talker;
+    private final OrtSession predictor;
+    private final KvLayout talkerKv;
+    private final KvLayout predictorKv;
+    private final int hidden;
+    private final int vocab;
+    private final int residualGroups;
+
+    /**
+     * @param bundle a TTS bundle
+     * @param emb its codec embeddings
+     * @param mode how residual codes are predicted
+     */
+    public CodeGenerator(Bundle bundle, CodecEmbeddings emb, PredictorMode mode) {
+        this.env = bundle.runtime().env();
+        this.emb = Objects.requireNonNull(emb, "emb");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.hidden = emb.hidden();
+        this.vocab = emb.codecVocab();
+        this.residualGroups = emb.groups() - 1;
+        this.talker = bundle.session(GraphKind.TALKER);
+        this.talkerKv = KvLayout.of(talker, "talker");
+        if (mode == PredictorMode.FUSED) {
+            this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_FRAME);
+            this.predictorKv = null;
+        } else {
+            this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_STEP);
+            this.predictorKv = KvLayout.of(predictor, "code_predictor_step");
+        }
+    }
+
+    /** @return the predictor mode */
+    public PredictorMode mode() {
+        return mode;
+    }
+
+    /**
+     * Runs the loop.
+     *
+     * @param prompt the talker prompt
+     * @param settings decoding settings
+     * @param listener per-frame callback, or null
+     * @param hook decision hook, or null
+     * @param cancel cancellation token, never null ({@link CancellationToken#none()} for none)
+     * @return the frames
+     * @throws CancelledException if cancelled
+     * @throws ModelException if a graph fails
+     */
+    public GeneratedCodes generate(TalkerPrompt prompt, GenerationSettings settings, FrameListener listener,
+                                   DecisionHook hook, CancellationToken cancel) {
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(cancel, "cancel");
+        if (prompt.hidden() != hidden) {
+            throw new IllegalArgumentException("prompt hidden size " + prompt.hidden() + " != model " + hidden);
+        }
+        cancel.throwIfCancelled();
+        try (Run run = new Run(prompt, settings, listener, hook, cancel)) {
+            return run.loop();
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new ModelException("Generation failed in ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    /** Names and shapes of one graph's KV inputs and outputs. */
+    private record KvLayout(String[] pastK, String[] pastV, String[] presentK, String[] presentV, int kvHeads, int headDim) {
+
+        static KvLayout of(OrtSession session, String what) {
+            try {
+                Map<String, NodeInfo> inputs = session.getInputInfo();
+                int layers = 0;
+                while (inputs.containsKey("past_key." + layers)) {
+                    layers++;
+                }
+                if (layers == 0) {
+                    throw new ModelException(what + " graph has no past_key.* inputs");
+                }
+                long[] shape = ((TensorInfo) inputs.get("past_key.0").getInfo()).getShape();
+                if (shape.length != 4 || shape[1] <= 0 || shape[3] <= 0) {
+                    throw new ModelException(what + " past_key.0 has an unexpected shape");
+                }
+                String[] pk = new String[layers];
+                String[] pv = new String[layers];
+                String[] ck = new String[layers];
+                String[] cv = new String[layers];
+                for (int i = 0; i < layers; i++) {
+                    pk[i] = "past_key." + i;
+                    pv[i] = "past_value." + i;
+                    ck[i] = "present_key." + i;
+                    cv[i] = "present_value." + i;
+                }
+                return new KvLayout(pk, pv, ck, cv, (int) shape[1], (int) shape[3]);
+            } catch (OrtException e) {
+                throw new ModelException("cannot read the " + what + " graph's inputs: " + e.getMessage(), e);
+            }
+        }
+
+        Set<String> presents() {
+            Set<String> s = new LinkedHashSet<>();
+            for (int i = 0; i < presentK.length; i++) {
+                s.add(presentK[i]);
+                s.add(presentV[i]);
+            }
+            return s;
+        }
+
+        void feed(Map<String, OnnxTensor> inputs, OrtSession.Result previous, OnnxTensor empty) {
+            for (int i = 0; i < pastK.length; i++) {
+                inputs.put(pastK[i], previous == null ? empty : Tensors.output(previous, presentK[i]));
+                inputs.put(pastV[i], previous == null ? empty : Tensors.output(previous, presentV[i]));
+            }
+        }
+    }
+
+    /** The state of one generation. */
+    private final class Run implements AutoCloseable {
+        private final TalkerPrompt prompt;
+        private final GenerationSettings s;
+        private final SamplingParams p;
+        private final FrameListener listener;
+        private final DecisionHook hook;
+        private final CancellationToken cancel;
+        private final SplittableRandom rng;
+        private final List<AutoCloseable> owned = new ArrayList<>();
+        private final OrtSession.RunOptions runOptions;
+        private final CancellationToken.Registration registration;
+
+        // talker
+        private final FloatBuffer logitsBuf = Tensors.floats(vocab);
+        private final FloatBuffer lastHiddenBuf = Tensors.floats(hidden);
+        private final FloatBuffer stepBuf = Tensors.floats(hidden);
+        private final OnnxTensor logitsOut;
+        private final OnnxTensor lastHiddenOut;
+        private final OnnxTensor stepIn;
+        private final OnnxTensor talkerEmptyPast;
+        private final Map<String, OnnxTensor> talkerPinned = new HashMap<>();
+        private final Set<String> talkerRequested;
+        private final Map<String, OnnxTensor> talkerInputs = new HashMap<>();
+        private OrtSession.Result talkerPrevious;
+
+        // predictor (fused)
+        private FloatBuffer c0Buf;
+        private FloatBuffer uniformsBuf;
+        private LongBuffer codesBuf;
+        private FloatBuffer embedSumBuf;
+        private final Map<String, OnnxTensor> frameInputs = new HashMap<>();
+        private final Map<String, OnnxTensor> framePinned = new HashMap<>();
+
+        // predictor (stepwise)
+        private FloatBuffer cpLogitsBuf;
+        private FloatBuffer cpPrefillBuf;
+        private FloatBuffer cpStepBuf;
+        private OnnxTensor cpLogitsOut;
+        private OnnxTensor cpPrefillIn;
+        private OnnxTensor cpStepIn;
+        private OnnxTensor cpEmptyPast;
+        private OnnxTensor[] stepIndex;
+        private Set<String> cpRequested;
+        private final Map<String, OnnxTensor> cpInputs = new HashMap<>();
+        private final Map<String, OnnxTensor> cpPinned = new HashMap<>();
+        private float[] cpScores;
+        private float[] cpEmbed;
+
+        // shared scratch
+        private final float[] scores;
+        private final float[] frameEmbed;
+        private final TokenSampler talkerSampler;
+        private TokenSampler predictorSampler;
+        private final boolean[] seen;
+        private final int[] seenList;
+        private int seenCount;
+
+        Run(TalkerPrompt prompt, GenerationSettings s, FrameListener listener, DecisionHook hook,
+            CancellationToken cancel) throws OrtException {
+            this.prompt = prompt;
+            this.s = s;
+            this.p = s.sampling();
+            this.listener = listener;
+            this.hook = hook;
+            this.cancel = cancel;
+            this.rng = p.seed() == null ? new SplittableRandom() : new SplittableRandom(p.seed());
+            this.scores = new float[vocab];
+            this.frameEmbed = new float[hidden];
+            this.talkerSampler = new TokenSampler(vocab);
+            this.seen = new boolean[vocab];
+            this.seenList = new int[vocab];
+            this.runOptions = new OrtSession.RunOptions();
+            owned.add(runOptions);
+            this.registration = cancel.onCancel(() -> {
+                try {
+                    runOptions.setTerminate(true);
+                } catch (OrtException ignored) {
+                    // The flag is checked again between frames.
+                }
+            });
+            try {
+                this.logitsOut = own(Tensors.wrap(env, logitsBuf, 1, vocab));
+                this.lastHiddenOut = own(Tensors.wrap(env, lastHiddenBuf, 1, hidden));
+                this.stepIn = own(Tensors.wrap(env, stepBuf, 1, 1, hidden));
+                this.talkerEmptyPast = own(Tensors.wrap(env, Tensors.floats(0), 1, talkerKv.kvHeads(), 0, talkerKv.headDim()));
+                talkerPinned.put("logits", logitsOut);
+                talkerPinned.put("last_hidden", lastHiddenOut);
+                this.talkerRequested = talkerKv.presents();
+                if (mode == PredictorMode.FUSED) {
+                    initFused();
+                } else {
+                    initStepwise();
+                }
+            } catch (OrtException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private OnnxTensor own(OnnxTensor t) {
+            owned.add(t);
+            return t;
+        }
+
+        private void initFused() {
+            c0Buf = Tensors.floats(hidden);
+            uniformsBuf = Tensors.floats(residualGroups);
+            codesBuf = Tensors.longs(residualGroups);
+            embedSumBuf = Tensors.floats(hidden);
+            frameInputs.put("last_hidden", lastHiddenOut);
+            frameInputs.put("c0_embed", own(Tensors.wrap(env, c0Buf, 1, hidden)));
+            frameInputs.put("do_sample", own(Tensors.scalar(env, p.subtalkerDoSample())));
+            frameInputs.put("temperature", own(Tensors.scalar(env, (float) p.subtalkerTemperature())));
+            frameInputs.put("top_k", own(Tensors.scalar(env, (long) p.subtalkerTopK())));
+            frameInputs.put("top_p", own(Tensors.scalar(env, (float) p.subtalkerTopP())));
+            frameInputs.put("uniforms", own(Tensors.wrap(env, uniformsBuf, residualGroups)));
+            framePinned.put("codes", own(Tensors.wrap(env, codesBuf, residualGroups)));
+            framePinned.put("embed_sum", own(Tensors.wrap(env, embedSumBuf, 1, hidden)));
+        }
+
+        private void initStepwise() throws OrtException {
+            cpLogitsBuf = Tensors.floats(PREDICTOR_VOCAB);
+            cpPrefillBuf = Tensors.floats(2 * hidden);
+            cpStepBuf = Tensors.floats(hidden);
+            cpLogitsOut = own(Tensors.wrap(env, cpLogitsBuf, 1, PREDICTOR_VOCAB));
+            cpPrefillIn = own(Tensors.wrap(env, cpPrefillBuf, 1, 2, hidden));
+            cpStepIn = own(Tensors.wrap(env, cpStepBuf, 1, 1, hidden));
+            cpEmptyPast = own(Tensors.wrap(env, Tensors.floats(0), 1, predictorKv.kvHeads(), 0, predictorKv.headDim()));
+            stepIndex = new OnnxTensor[residualGroups];
+            for (int i = 0; i < residualGroups; i++) {
+                stepIndex[i] = own(OnnxTensor.createTensor(env, (long) i));
+            }
+            cpRequested = predictorKv.presents();
+            cpPinned.put("logits", cpLogitsOut);
+            cpScores = new float[PREDICTOR_VOCAB];
+            cpEmbed = new float[hidden];
+            predictorSampler = new TokenSampler(PREDICTOR_VOCAB);
+        }
+
+        GeneratedCodes loop() throws OrtException {
+            long start = System.nanoTime();
+            FloatBuffer prefill = Tensors.floats(prompt.length() * hidden);
+            prefill.put(prompt.embeds());
+            try (OnnxTensor prefillIn = Tensors.wrap(env, prefill, 1, prompt.length(), hidden)) {
+                talkerInputs.put("inputs_embeds", prefillIn);
+                talkerKv.feed(talkerInputs, null, talkerEmptyPast);
+                talkerPrevious = talker.run(talkerInputs, talkerRequested, talkerPinned, runOptions);
+            }
+            long prefillNanos = System.nanoTime() - start;
+            talkerInputs.put("inputs_embeds", stepIn);
+
+            List<int[]> frames = new ArrayList<>();
+            int guardLimit = s.guard() == null ? Integer.MAX_VALUE : s.guard().limit(prompt.textTokens());
+            int generated = 0;
+            StopReason reason;
+            while (true) {
+                cancel.throwIfCancelled();
+                int token = decideTalker(generated);
+                generated++;
+                if (token == s.eosId()) {
+                    reason = StopReason.EOS;
+                    break;
+                }
+                if (!seen[token]) {
+                    seen[token] = true;
+                    seenList[seenCount++] = token;
+                }
+                if (generated >= s.maxNewTokens()) {
+                    reason = StopReason.MAX_NEW_TOKENS;
+                    break;
+                }
+                if (frames.size() >= guardLimit) {
+                    reason = StopReason.RUNAWAY_GUARD;
+                    break;
+                }
+                int[] codes = mode == PredictorMode.FUSED ? predictFused(token) : predictStepwise(token, frames.size());
+                frames.add(codes);
+                if (listener != null) {
+                    listener.onFrame(frames.size() - 1, codes.clone(), System.nanoTime() - start);
+                }
+                cancel.throwIfCancelled();
+                talkerStep(frames.size() - 1);
+            }
+            return new GeneratedCodes(frames.toArray(new int[0][]), reason, prefillNanos, System.nanoTime() - start);
+        }
+
+        private int decideTalker(int generated) {
+            logitsBuf.get(0, scores);
+            LogitsProcessors.repetitionPenalty(scores, seenList, seenCount, p.repetitionPenalty());
+            LogitsProcessors.minNewTokens(scores, generated, s.minNewTokens(), s.eosId());
+            LogitsProcessors.suppress(scores, s.suppressFrom(), s.suppressTo(), s.eosId());
+            int token;
+            if (p.doSample()) {
+                talkerSampler.warp(scores, p.temperature(), p.topK(), p.topP());
+                token = talkerSampler.draw(scores, rng.nextDouble());
+            } else {
+                token = LogitsProcessors.argmax(scores);
+            }
+            if (hook != null) {
+                token = hook.decide(generated, 0, scores, token);
+            }
+            if (token < 0 || token >= vocab) {
+                throw new ModelException("the talker chose codec id " + token + ", outside the vocabulary");
+            }
+            return token;
+        }
+
+        /** The generation step g of the official code is the index of the frame just produced. */
+        private void talkerStep(int g) throws OrtException {
+            float[] add = g < prompt.trailingLength() ? null : prompt.ttsPad();
+            int off = g * hidden;
+            for (int i = 0; i < hidden; i++) {
+                float extra = add == null ? prompt.trailing()[off + i] : add[i];
+                stepBuf.put(i, frameEmbed[i] + extra);
+            }
+            OrtSession.Result previous = talkerPrevious;
+            talkerKv.feed(talkerInputs, previous, talkerEmptyPast);
+            talkerPrevious = talker.run(talkerInputs, talkerRequested, talkerPinned, runOptions);
+            previous.close();
+        }
+
+        private int[] predictFused(int c0) throws OrtException {
+            emb.copyCodec(c0, frameEmbed, 0);
+            c0Buf.put(0, frameEmbed);
+            if (p.subtalkerDoSample()) {
+                for (int i = 0; i < residualGroups; i++) {
+                    uniformsBuf.put(i, uniformFloat());
+                }
+            }
+            // Every output is pinned, so the result owns nothing; close it anyway.
+            OrtSession.Result result = predictor.run(frameInputs, Set.of(), framePinned, runOptions);
+            result.close();
+            int[] codes = new int[residualGroups + 1];
+            codes[0] = c0;
+            for (int i = 0; i < residualGroups; i++) {
+                codes[i + 1] = checkedCode(codesBuf.get(i));
+            }
+            embedSumBuf.get(0, frameEmbed);
+            return codes;
+        }
+
+        private int[] predictStepwise(int c0, int frame) throws OrtException {
+            int[] codes = new int[residualGroups + 1];
+            codes[0] = c0;
+            emb.copyCodec(c0, frameEmbed, 0);
+            // prefill [h_prev, E0(c0)]
+            for (int i = 0; i < hidden; i++) {
+                cpPrefillBuf.put(i, lastHiddenBuf.get(i));
+                cpPrefillBuf.put(hidden + i, frameEmbed[i]);
+            }
+            OrtSession.Result previous = null;
+            try {
+                for (int step = 0; step < residualGroups; step++) {
+                    cpInputs.put("inputs_embeds", step == 0 ? cpPrefillIn : cpStepIn);
+                    cpInputs.put("step", stepIndex[step]);
+                    predictorKv.feed(cpInputs, previous, cpEmptyPast);
+                    OrtSession.Result next = predictor.run(cpInputs, cpRequested, cpPinned, runOptions);
+                    if (previous != null) {
+                        previous.close();
+                    }
+                    previous = next;
+                    cpLogitsBuf.get(0, cpScores);
+                    int code;
+                    if (p.subtalkerDoSample()) {
+                        predictorSampler.warp(cpScores, p.subtalkerTemperature(), p.subtalkerTopK(), p.subtalkerTopP());
+                        code = predictorSampler.draw(cpScores, uniformFloat());
+                    } else {
+                        code = LogitsProcessors.argmax(cpScores);
+                    }
+                    if (hook != null) {
+                        code = hook.decide(frame, step + 1, cpScores, code);
+                    }
+                    codes[step + 1] = checkedCode(code);
+                    if (step + 1 < residualGroups) {
+                        // next input: E_{step+1}(c_{step+1})
+                        java.util.Arrays.fill(cpEmbed, 0f);
+                        emb.addResidual(step + 1, codes[step + 1], cpEmbed, 0);
+                        cpStepBuf.put(0, cpEmbed);
+                    }
+                }
+            } finally {
+                if (previous != null) {
+                    previous.close();
+                }
+            }
+            emb.frameSum(codes, frameEmbed, 0);
+            return codes;
+        }
+
+        private float uniformFloat() {
+            return rng.nextInt(1 << 24) / (float) (1 << 24);
+        }
+
+        private int checkedCode(long code) {
+            if (code < 0 || code >= PREDICTOR_VOCAB) {
+                throw new ModelException("the code predictor produced code " + code + ", outside 0..2047");
+            }
+            return (int) code;
+        }
+
+        @Override
+        public void close() {
+            if (registration != null) {
+                registration.close();
+            }
+            if (talkerPrevious != null) {
+                talkerPrevious.close();
+                talkerPrevious = null;
+            }
+            for (int i = owned.size() - 1; i >= 0; i--) {
+                try {
+                    owned.get(i).close();
+                } catch (Exception ignored) {
+                    // closing native handles does not fail in practice; keep closing the rest
+                }
+            }
+        }
+    }
+}
