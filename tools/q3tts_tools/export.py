@@ -208,12 +208,21 @@ def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
             # The official loader may swap the pre-tokenizer regex (spec pitfall 1); saving the
             # processor's own backend keeps whatever it actually uses.
             wrapper.processor.tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"), pretty=False)
-            manifest["talker"] = export_talker(model, tmp, fp16=fp16)
+            talker = export_talker(model, tmp, fp16=fp16)
+            talker["dims"] = talker.pop("talker")
+            tc = cfg["talker_config"]
+            talker["codec_tokens"] = {
+                "pad": tc["codec_pad_id"], "bos": tc["codec_bos_id"], "eos": tc["codec_eos_token_id"],
+                "think": tc["codec_think_id"], "nothink": tc["codec_nothink_id"],
+                "think_bos": tc["codec_think_bos_id"], "think_eos": tc["codec_think_eos_id"],
+            }
+            manifest["talker"] = talker
             manifest["codec"] = export_codec(model.speech_tokenizer.model.float().eval(), tmp)
             if kind == "base":
                 from .export_speaker import export_speaker
 
-                manifest["speaker_encoder"] = export_speaker(model, tmp)
+                se = export_speaker(model, tmp)
+                manifest["speaker_encoder"] = se.get("speaker_encoder", se)
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         if out.exists():
             shutil.rmtree(out)
