@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class CodecParityTest {
 
     /** See OfficialParityTest.WAVE_TOL: the exported codec graph's own distance from PyTorch. */
-    private static final double WAVE_TOL = 1e-3;
+    private static final double WAVE_TOL = 1e-4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static OrtRuntime runtime;
@@ -142,9 +142,9 @@ class CodecParityTest {
             }
         }
         System.out.printf("CODEC streaming vs single pass: max diff %.3e%n", max);
-        // The math is exact (the codec export's fp64 test shows 1e-9); in fp32 the random demo codec is
-        // ill-conditioned and the codec export's own test allows 5e-3 between the two graphs.
-        assertTrue(max < 5e-3, "streaming differs from a single pass by " + max);
+        // The math is exact (the codec export's fp64 test shows 4e-14); what remains is fp32 rounding,
+        // amplified by the untrained demo codec.
+        assertTrue(max < 1e-4, "streaming differs from a single pass by " + max);
     }
 
     @Test

@@ -35,12 +35,10 @@ class OfficialParityTest {
     /** fixtures.md suggests 1e-5 for prompt embeddings. */
     private static final double EMBED_TOL = 1e-5;
     /**
-     * The project target is 1e-4, but the exported codec graph itself differs from PyTorch by up to
-     * about 6e-4 on the random-weight demo codec (whose output is saturated near +-1); Python ONNX
-     * Runtime shows the same difference, so it is the graph's, not the Java engine's. Tighten once the
-     * codec export reaches the target.
+     * fp32 target. The random demo codec amplifies rounding (its SnakeBeta stacks are untrained), so
+     * the measured distance is a few 1e-5 rather than the 1e-6 a trained codec gives.
      */
-    private static final double WAVE_TOL = 1e-3;
+    private static final double WAVE_TOL = 1e-4;
 
     private static final OrtRuntime RUNTIME = new OrtRuntime(OnnxRuntimeConfig.cpu());
     private static final Map<String, Loaded> LOADED = new HashMap<>();
