@@ -4,29 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Runs against the Qwen3 {@code tokenizer.json} cached by the tools (not committed). Override the
- * location with {@code -Dq3tts.test.qwen3Tokenizer=...}; without the file the tests are skipped.
- */
+/** Runs against the committed demo bundle's {@code tokenizer.json} (the official processor's). */
 class TextTokenizerTest {
 
     private static TextTokenizer tokenizer;
 
     @BeforeAll
     static void load() throws IOException {
-        Path file = Path.of(System.getProperty("q3tts.test.qwen3Tokenizer", "../build/cache/qwen3-tokenizer.json"));
-        assumeTrue(Files.isRegularFile(file), "Qwen3 tokenizer.json not found at " + file.toAbsolutePath());
-        tokenizer = TextTokenizer.load(file);
+        tokenizer = TextTokenizer.load(
+                io.q3tts.adapters.inference.onnx.engine.TestPaths.bundle("custom-voice").resolve("tokenizer.json"));
     }
 
     @AfterAll
