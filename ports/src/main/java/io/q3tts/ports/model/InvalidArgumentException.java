@@ -7,19 +7,17 @@ public final class InvalidArgumentException extends Q3ttsException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String field;
-
     /**
      * @param field the offending field in the caller's vocabulary (e.g. {@code "speaker"}), never null
      * @param message what is wrong and, where possible, what is allowed
      */
     public InvalidArgumentException(String field, String message) {
-        super(ErrorType.INVALID_ARGUMENT, message, null);
-        this.field = Objects.requireNonNull(field, "field");
+        super(ErrorType.INVALID_ARGUMENT, message, Objects.requireNonNull(field, "field"), null);
     }
 
     /** @return the name of the offending field, never null */
+    @Override
     public String field() {
-        return field;
+        return super.field();
     }
 }

@@ -9,4 +9,12 @@ public final class UnsupportedException extends Q3ttsException {
     public UnsupportedException(String message) {
         super(ErrorType.UNSUPPORTED, message, null);
     }
+
+    /**
+     * @param field the request field asking for the unsupported thing (e.g. {@code "response_format"}), or null
+     * @param message the user-facing message
+     */
+    public UnsupportedException(String field, String message) {
+        super(ErrorType.UNSUPPORTED, message, field, null);
+    }
 }

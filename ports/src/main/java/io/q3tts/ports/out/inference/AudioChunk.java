@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * A piece of audio delivered while synthesis is still running. Concatenating the chunks of one
- * call in order gives exactly {@link SynthesisResult#samples()}.
+ * call in order gives the audio of {@link SynthesisResult#samples()}: exactly, or, where a
+ * synthesizer streams through a different decoder than the one that produces the final result,
+ * within a tolerance that synthesizer documents.
  *
  * <p>The array is handed over and never written again by the synthesizer.
  *

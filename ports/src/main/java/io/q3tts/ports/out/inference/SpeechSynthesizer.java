@@ -7,6 +7,7 @@ import io.q3tts.ports.model.ModelException;
 import io.q3tts.ports.model.NotFoundException;
 import io.q3tts.ports.model.OverloadedException;
 import io.q3tts.ports.model.UnsupportedException;
+import io.q3tts.ports.model.UnsupportedMediaException;
 
 /**
  * Driven port: turns text into speech with one loaded Qwen3-TTS model.
@@ -29,7 +30,8 @@ public interface SpeechSynthesizer {
      * @param cancellation polled between generation steps, never null
      * @return the complete audio, never null
      * @throws InvalidArgumentException if a field is invalid for this model (unknown speaker or
-     *     language, unreadable reference audio)
+     *     language, a missing or too short reference clip, an unusable saved voice)
+     * @throws UnsupportedMediaException if the reference clip is not a readable audio file
      * @throws NotFoundException if a {@link VoicePrompt.Saved} voice does not exist
      * @throws UnsupportedException if the model does not serve {@link SynthesisRequest#task()}
      * @throws CancelledException if {@code cancellation} was cancelled before the audio was complete

@@ -10,8 +10,24 @@ package io.q3tts.ports.out.inference;
  */
 public interface SynthesisListener {
 
-    /** A listener that ignores everything. */
-    SynthesisListener NONE = new SynthesisListener() { };
+    /** A listener that ignores everything; it {@linkplain #wantsAudioChunks() wants no audio chunks}. */
+    SynthesisListener NONE = new SynthesisListener() {
+        @Override
+        public boolean wantsAudioChunks() {
+            return false;
+        }
+    };
+
+    /**
+     * Whether this listener wants audio while synthesis runs. A synthesizer that streams asks once
+     * per call; when the answer is false it may skip the extra streaming decode work and instead
+     * call {@link #onAudio} once, with the whole audio, as a non-streaming synthesizer does.
+     *
+     * @return true (the default) to receive audio chunks as they are decoded
+     */
+    default boolean wantsAudioChunks() {
+        return true;
+    }
 
     /**
      * Called after each generated frame, or at a coarser interval the synthesizer chooses.
@@ -22,8 +38,9 @@ public interface SynthesisListener {
     }
 
     /**
-     * Called with decoded audio as it becomes available. A synthesizer that does not stream calls
-     * this once, with the whole audio and {@code last == true}.
+     * Called with decoded audio as it becomes available, in order; the final call has
+     * {@code last == true}. A synthesizer that does not stream (or a listener that does not
+     * {@linkplain #wantsAudioChunks() want chunks}) gets this once, with the whole audio.
      *
      * @param chunk never null
      */

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param supportsInstruct whether an {@code instruct} is honoured for {@link TaskType#CUSTOM_VOICE}
  *     (the 0.6B CustomVoice model ignores it)
  * @param sampleRate output samples per second, &gt; 0
+ * @param randomWeights whether the model has random weights (a demo or test bundle): its output is
+ *     noise, not speech, and user interfaces must say so
  */
 public record SynthesizerInfo(
         String modelId,
@@ -21,7 +23,8 @@ public record SynthesizerInfo(
         List<String> speakers,
         List<String> languages,
         boolean supportsInstruct,
-        int sampleRate) {
+        int sampleRate,
+        boolean randomWeights) {
 
     /**
      * Copies the collections and validates.
@@ -41,5 +44,20 @@ public record SynthesizerInfo(
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sampleRate must be positive: " + sampleRate);
         }
+    }
+
+    /**
+     * A model with trained weights ({@code randomWeights == false}); otherwise as the canonical constructor.
+     *
+     * @param modelId see the record description
+     * @param tasks see the record description
+     * @param speakers see the record description
+     * @param languages see the record description
+     * @param supportsInstruct see the record description
+     * @param sampleRate see the record description
+     */
+    public SynthesizerInfo(String modelId, Set<TaskType> tasks, List<String> speakers, List<String> languages,
+                           boolean supportsInstruct, int sampleRate) {
+        this(modelId, tasks, speakers, languages, supportsInstruct, sampleRate, false);
     }
 }

@@ -1,0 +1,189 @@
+package io.q3tts.domain.job;
+
+import io.q3tts.domain.scheduling.Ticket;
+import io.q3tts.ports.in.job.JobError;
+import io.q3tts.ports.in.job.JobEvent;
+import io.q3tts.ports.in.job.JobId;
+import io.q3tts.ports.in.job.JobKind;
+import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.job.JobProgress;
+import io.q3tts.ports.in.job.JobResult;
+import io.q3tts.ports.in.job.JobState;
+import io.q3tts.ports.in.job.JobTimings;
+import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.model.Q3ttsException;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One job's state machine and listeners. Every transition and every event delivery happens under
+ * the job's monitor, so a job's listeners hear its events in order and never concurrently; events
+ * after the terminal one are dropped. Transitions out of a terminal state are ignored (a worker
+ * returning after it was abandoned changes nothing).
+ */
+final class Job {
+
+    private static final System.Logger LOG = System.getLogger(Job.class.getName());
+
+    final JobId id;
+    final JobKind kind;
+    final String modelId;
+    final boolean randomWeights;
+    final String summary;
+    final CompletableFuture<JobView> finished = new CompletableFuture<>();
+
+    private final List<JobListener> listeners = new ArrayList<>();
+    private JobState state = JobState.QUEUED;
+    private JobProgress progress = JobProgress.NONE;
+    private final Instant submittedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private JobResult result;
+    private JobError error;
+    private Q3ttsException failure;
+    private long positionVersion = -1;
+    private Ticket ticket;
+
+    Job(JobId id, JobKind kind, PreparedJob prepared, String summary, Instant submittedAt) {
+        this.id = id;
+        this.kind = kind;
+        this.modelId = prepared.modelId();
+        this.randomWeights = prepared.randomWeights();
+        this.summary = summary;
+        this.submittedAt = submittedAt;
+    }
+
+    synchronized JobView view() {
+        return new JobView(id, kind, modelId, randomWeights, summary, state, progress,
+                new JobTimings(submittedAt, startedAt, finishedAt), result, error);
+    }
+
+    synchronized JobState state() {
+        return state;
+    }
+
+    synchronized Ticket ticket() {
+        return ticket;
+    }
+
+    synchronized Q3ttsException failure() {
+        return failure;
+    }
+
+    synchronized void admitted(Ticket t, int position, long version) {
+        ticket = t;
+        if (state == JobState.QUEUED) {
+            applyPosition(position, version);
+            emit(new JobEvent.StateChanged(view()));
+        }
+    }
+
+    synchronized void queuePosition(int position, long version) {
+        if (state == JobState.QUEUED && ticket != null && version > positionVersion) {
+            applyPosition(position, version);
+            emit(new JobEvent.StateChanged(view()));
+        }
+    }
+
+    synchronized boolean markRunning(Instant now) {
+        if (state != JobState.QUEUED) {
+            return false;
+        }
+        state = JobState.RUNNING;
+        startedAt = now;
+        progress = JobProgress.NONE;
+        emit(new JobEvent.StateChanged(view()));
+        return true;
+    }
+
+    synchronized void progress(int frames, int maxFrames) {
+        if (state != JobState.RUNNING) {
+            return;
+        }
+        int max = Math.max(maxFrames, frames);
+        double fraction = max == 0 ? 0 : Math.min(1.0, frames / (double) max);
+        progress = new JobProgress(0, frames, max, fraction);
+        emit(new JobEvent.Progress(id, progress));
+    }
+
+    synchronized void audio(float[] samples, int sampleRate, long startSample, boolean last) {
+        if (state == JobState.RUNNING) {
+            emit(new JobEvent.Audio(id, samples, sampleRate, startSample, last));
+        }
+    }
+
+    synchronized void markDone(JobResult r, Instant now) {
+        if (!state.isTerminal()) {
+            result = r;
+            progress = new JobProgress(0, progress.frames(), progress.maxFrames(), 1.0);
+            finish(JobState.DONE, now);
+        }
+    }
+
+    synchronized void markFailed(Q3ttsException e, Instant now) {
+        if (!state.isTerminal()) {
+            failure = e;
+            error = JobError.of(e);
+            finish(JobState.FAILED, now);
+        }
+    }
+
+    synchronized void markCancelled(Q3ttsException e, Instant now) {
+        if (!state.isTerminal()) {
+            failure = e;
+            error = JobError.of(e);
+            finish(JobState.CANCELLED, now);
+        }
+    }
+
+    synchronized boolean addListener(JobListener listener) {
+        if (state.isTerminal()) {
+            return false;
+        }
+        listeners.add(listener);
+        return true;
+    }
+
+    synchronized void removeListener(JobListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Delivers one event to one listener under the monitor (used for the first event of a watch). */
+    synchronized void deliver(JobListener listener, JobEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "A listener of job " + id + " threw; it is detached", e);
+            listeners.remove(listener);
+        }
+    }
+
+    private void applyPosition(int position, long version) {
+        positionVersion = version;
+        progress = new JobProgress(position, 0, 0, 0);
+    }
+
+    private void finish(JobState terminal, Instant now) {
+        state = terminal;
+        finishedAt = now;
+        progress = new JobProgress(0, progress.frames(), progress.maxFrames(), progress.fraction());
+        JobView v = view();
+        emit(new JobEvent.StateChanged(v));
+        listeners.clear();
+        finished.complete(v);
+    }
+
+    private void emit(JobEvent event) {
+        for (JobListener l : List.copyOf(listeners)) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A listener of job " + id + " threw; it is detached", e);
+                listeners.remove(l);
+            }
+        }
+    }
+}

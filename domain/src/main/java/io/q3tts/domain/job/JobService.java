@@ -1,0 +1,284 @@
+package io.q3tts.domain.job;
+
+import io.q3tts.domain.scheduling.CancelReason;
+import io.q3tts.domain.scheduling.Lane;
+import io.q3tts.domain.scheduling.QueuePosition;
+import io.q3tts.domain.scheduling.Ticket;
+import io.q3tts.domain.scheduling.TicketListener;
+import io.q3tts.domain.scheduling.WorkScheduler;
+import io.q3tts.ports.in.job.CancelJobUseCase;
+import io.q3tts.ports.in.job.GetJobUseCase;
+import io.q3tts.ports.in.job.GetQueueStatusUseCase;
+import io.q3tts.ports.in.job.JobEvent;
+import io.q3tts.ports.in.job.JobId;
+import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.job.JobResult;
+import io.q3tts.ports.in.job.JobState;
+import io.q3tts.ports.in.job.JobSubscription;
+import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.in.job.ListJobsQuery;
+import io.q3tts.ports.in.job.ListJobsUseCase;
+import io.q3tts.ports.in.job.QueueStatus;
+import io.q3tts.ports.in.job.SubmitJobCommand;
+import io.q3tts.ports.in.job.SubmitJobUseCase;
+import io.q3tts.ports.in.job.WatchJobUseCase;
+import io.q3tts.ports.model.CancellationToken;
+import io.q3tts.ports.model.CancelledException;
+import io.q3tts.ports.model.ModelException;
+import io.q3tts.ports.model.NotFoundException;
+import io.q3tts.ports.model.Q3ttsException;
+import io.q3tts.ports.out.time.Clock;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The job use cases. Every job runs in the {@link Lane#GPU} lane of the {@link WorkScheduler}, so
+ * the GPU policy applies to all synthesis, whoever asks (HTTP, CLI, plugins).
+ *
+ * <p>Finished jobs are kept for {@code retainFinished} more finished jobs, then forgotten (oldest
+ * first). Thread-safe. Lock order: a job's monitor may be taken before this service's, never the
+ * reverse.
+ */
+public final class JobService implements SubmitJobUseCase, GetJobUseCase, CancelJobUseCase, ListJobsUseCase,
+        WatchJobUseCase, GetQueueStatusUseCase {
+
+    private static final System.Logger LOG = System.getLogger(JobService.class.getName());
+
+    private final WorkScheduler scheduler;
+    private final JobRunner runner;
+    private final Clock clock;
+    private final int retainFinished;
+    private final Map<JobId, Job> jobs = new LinkedHashMap<>();
+    private final Deque<JobId> finishedOrder = new ArrayDeque<>();
+
+    /**
+     * @param scheduler the GPU policy, never null
+     * @param runner prepares and runs requests, never null
+     * @param clock timestamps, never null
+     * @param retainFinished how many finished jobs stay queryable, &gt;= 1
+     */
+    public JobService(WorkScheduler scheduler, JobRunner runner, Clock clock, int retainFinished) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (retainFinished < 1) {
+            throw new IllegalArgumentException("retainFinished must be at least 1: " + retainFinished);
+        }
+        this.retainFinished = retainFinished;
+    }
+
+    @Override
+    public JobView submitJob(SubmitJobCommand command) {
+        PreparedJob prepared = runner.prepare(command.request());
+        JobId id = new JobId(UUID.randomUUID().toString());
+        Job job = new Job(id, command.request().kind(), prepared, command.request().summary(), clock.now());
+        job.addListener(command.listener());
+        job.finished.whenComplete((v, e) -> retire(id));
+        synchronized (this) {
+            jobs.put(id, job);
+        }
+        try {
+            synchronized (job) {
+                // Holding the job's monitor makes the worker's first transition wait for the QUEUED event.
+                Ticket ticket = scheduler.submit(Lane.GPU, job.kind + " " + id, token -> execute(job, prepared, token),
+                        listenerFor(job));
+                QueuePosition position = scheduler.position(ticket);
+                job.admitted(ticket, position.position(), position.version());
+            }
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                jobs.remove(id);
+            }
+            throw e;
+        }
+        return job.view();
+    }
+
+    @Override
+    public JobView getJob(JobId jobId) {
+        return find(jobId).view();
+    }
+
+    @Override
+    public JobView cancelJob(JobId jobId) {
+        Job job = find(jobId);
+        Ticket ticket = job.ticket();
+        if (ticket != null) {
+            scheduler.cancel(ticket, CancelReason.USER);
+        }
+        return job.view();
+    }
+
+    @Override
+    public List<JobView> listJobs(ListJobsQuery query) {
+        List<Job> snapshot;
+        synchronized (this) {
+            snapshot = new ArrayList<>(jobs.values());
+        }
+        List<JobView> out = new ArrayList<>();
+        for (int i = snapshot.size() - 1; i >= 0 && out.size() < query.limit(); i--) {
+            JobView v = snapshot.get(i).view();
+            if (query.states().contains(v.state())) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public JobSubscription watchJob(JobId jobId, JobListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        Job job = find(jobId);
+        synchronized (job) {
+            job.deliver(listener, new JobEvent.StateChanged(job.view()));
+            if (!job.addListener(listener)) {
+                return () -> { };
+            }
+        }
+        return () -> job.removeListener(listener);
+    }
+
+    @Override
+    public QueueStatus getQueueStatus() {
+        return scheduler.status();
+    }
+
+    /**
+     * Submits a job and waits for it: the blocking form used by the synthesis use cases.
+     *
+     * @param command the request and listener
+     * @param cancellation firing it cancels the job
+     * @return the finished job, DONE
+     * @throws Q3ttsException the admission error, or the error the job failed with, or
+     *     {@link CancelledException} if it was cancelled
+     */
+    public JobView runToCompletion(SubmitJobCommand command, CancellationToken cancellation) {
+        JobView admitted = submitJob(command);
+        Job job = find(admitted.id());
+        JobView end;
+        try (CancellationToken.Registration _ = cancellation.onCancel(() -> cancelJob(admitted.id()))) {
+            end = job.finished.get();
+        } catch (InterruptedException e) {
+            cancelJob(admitted.id());
+            Thread.currentThread().interrupt();
+            throw new CancelledException("Interrupted while waiting for the job.");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a job's completion never fails", e);
+        }
+        if (end.state() == JobState.DONE) {
+            return end;
+        }
+        throw job.failure();
+    }
+
+    private void execute(Job job, PreparedJob prepared, CancellationToken token) {
+        if (token.isCancelled()) {
+            job.markCancelled(cancellation(job, null), clock.now());
+            return;
+        }
+        if (!job.markRunning(clock.now())) {
+            return;
+        }
+        try {
+            JobResult result = prepared.run(contextFor(job, token));
+            job.markDone(Objects.requireNonNull(result, "a job must return a result"), clock.now());
+        } catch (CancelledException e) {
+            job.markCancelled(cancellation(job, e), clock.now());
+        } catch (Q3ttsException e) {
+            job.markFailed(e, clock.now());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Job " + job.id + " failed unexpectedly", e);
+            job.markFailed(new ModelException("The job failed unexpectedly: " + e.getClass().getSimpleName() + ".", e),
+                    clock.now());
+        }
+    }
+
+    private CancelledException cancellation(Job job, CancelledException thrown) {
+        Ticket t = job.ticket();
+        CancelReason reason = t == null ? null : t.cancelReason();
+        if (reason == CancelReason.TIMEOUT) {
+            return new CancelledException("The job ran longer than the limit of "
+                    + scheduler.policy().maxRunTime().toSeconds() + " s and was stopped.");
+        }
+        if (reason == CancelReason.SHUTDOWN) {
+            return new CancelledException("The service is shutting down; the job was cancelled.");
+        }
+        return thrown != null ? thrown : new CancelledException("The job was cancelled.");
+    }
+
+    private TicketListener listenerFor(Job job) {
+        return new TicketListener() {
+            @Override
+            public void queuePositionChanged(QueuePosition position) {
+                job.queuePosition(position.position(), position.version());
+            }
+
+            @Override
+            public void cancelledWhileQueued(CancelReason reason) {
+                job.markCancelled(reason == CancelReason.SHUTDOWN
+                        ? new CancelledException("The service is shutting down; the job was cancelled.")
+                        : new CancelledException("The job was cancelled before it started."), clock.now());
+            }
+
+            @Override
+            public void abandoned() {
+                job.markCancelled(new CancelledException("The job did not stop within "
+                        + scheduler.policy().cancelGrace().toSeconds() + " s of being cancelled; its slot was released."),
+                        clock.now());
+            }
+        };
+    }
+
+    private JobContext contextFor(Job job, CancellationToken token) {
+        return new JobContext() {
+            @Override
+            public JobId jobId() {
+                return job.id;
+            }
+
+            @Override
+            public CancellationToken cancellation() {
+                return token;
+            }
+
+            @Override
+            public void progress(int frames, int maxFrames) {
+                job.progress(frames, maxFrames);
+            }
+
+            @Override
+            public void audio(float[] samples, int sampleRate, long startSample, boolean last) {
+                job.audio(samples, sampleRate, startSample, last);
+            }
+        };
+    }
+
+    private Job find(JobId id) {
+        Objects.requireNonNull(id, "jobId");
+        synchronized (this) {
+            Job job = jobs.get(id);
+            if (job == null) {
+                throw new NotFoundException("job_id", "Job '" + id + "' does not exist (finished jobs are forgotten after a while).");
+            }
+            return job;
+        }
+    }
+
+    private synchronized void retire(JobId id) {
+        if (!jobs.containsKey(id)) {
+            return;
+        }
+        finishedOrder.addLast(id);
+        while (finishedOrder.size() > retainFinished) {
+            jobs.remove(finishedOrder.pollFirst());
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.q3tts.ports.in.job;
+
+import java.util.Objects;
+
+/**
+ * An immutable snapshot of a job, as driving adapters show it.
+ *
+ * @param id the job id, never null
+ * @param kind what it does, never null
+ * @param modelId the model it runs on (resolved at submission when the request named none), never null
+ * @param randomWeights whether that model has random weights (the audio will be noise)
+ * @param summary a short description of the request, never null
+ * @param state where it is in its life cycle, never null
+ * @param progress queue position and generation progress, never null
+ * @param timings milestones, never null
+ * @param result the produced output (and voice), non-null exactly when {@code state == DONE}
+ * @param error why it failed or was cancelled; non-null when {@code state} is FAILED or CANCELLED, else null
+ */
+public record JobView(
+        JobId id,
+        JobKind kind,
+        String modelId,
+        boolean randomWeights,
+        String summary,
+        JobState state,
+        JobProgress progress,
+        JobTimings timings,
+        JobResult result,
+        JobError error) {
+
+    /** @throws IllegalArgumentException if the fields are inconsistent with {@code state} */
+    public JobView {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(summary, "summary");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(timings, "timings");
+        if ((state == JobState.DONE) != (result != null)) {
+            throw new IllegalArgumentException("result must be set exactly when the job is DONE");
+        }
+        if ((state == JobState.FAILED || state == JobState.CANCELLED) != (error != null)) {
+            throw new IllegalArgumentException("error must be set exactly when the job FAILED or was CANCELLED");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Driven ports for audio containers: {@link io.q3tts.ports.out.audio.AudioEncoder} (wav, pcm,
+ * flac, mp3, opus) and {@link io.q3tts.ports.out.audio.AudioDecoder} (uploads and stored files).
+ */
+package io.q3tts.ports.out.audio;
