@@ -1,9 +1,16 @@
 package io.q3tts.app.cli;
 
+import io.q3tts.adapters.inference.onnx.io.WavAudio;
+import io.q3tts.adapters.inference.onnx.io.WavReader;
 import io.q3tts.adapters.inference.onnx.io.WavWriter;
 import io.q3tts.app.SynthesizerProvider;
+import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.InvalidArgumentException;
+import io.q3tts.ports.model.PcmAudio;
 import io.q3tts.ports.model.Q3ttsException;
+import io.q3tts.ports.model.SpeechCodes;
+import io.q3tts.ports.out.inference.ClonePrompt;
+import io.q3tts.ports.out.inference.ClonePromptEncoder;
 import io.q3tts.ports.out.inference.SamplingParams;
 import io.q3tts.ports.out.inference.SpeechSynthesizer;
 import io.q3tts.ports.out.inference.SynthesisListener;
@@ -14,11 +21,13 @@ import io.q3tts.ports.out.inference.SynthesizerInfo;
 import io.q3tts.ports.out.inference.TaskType;
 import io.q3tts.ports.out.inference.TextInputMode;
 import io.q3tts.ports.out.inference.VoicePrompt;
+import io.q3tts.ports.out.tokenizer.SpeechTokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,10 +36,13 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The {@code q3tts} command line: {@code synth}, {@code voices} and {@code help}.
+ * The {@code q3tts} command line: {@code synth}, {@code voices}, {@code prompt create},
+ * {@code encode}, {@code decode} and {@code help}.
  *
- * <p>Exit statuses: 0 success, 1 the work failed (model, I/O), 2 the command line is wrong. A
- * usage error is reported as exactly one line on stderr. Results go to stdout, progress to stderr.
+ * <p>Exit statuses: 0 success, 1 the work failed (model, I/O), 2 the request is wrong: the command
+ * line, a missing model, an unknown speaker or language, an unusable reference clip or voice. An
+ * error is reported as exactly one line on stderr, never a stack trace. Results go to stdout,
+ * progress and warnings (such as a demo bundle's random weights) to stderr.
  */
 public final class Cli {
 
@@ -53,7 +65,7 @@ public final class Cli {
             new Options.Spec("ref-audio", "WAV", "reference recording to clone (voice-clone)"),
             new Options.Spec("ref-text", "TEXT", "transcript of --ref-audio (required unless --x-vector-only)"),
             new Options.Spec("x-vector-only", null, "clone from the speaker embedding only; no transcript needed"),
-            new Options.Spec("voice", "ID", "clone a saved voice instead of --ref-audio"),
+            new Options.Spec("voice", "FILE", "clone a voice saved by 'q3tts prompt create' instead of --ref-audio"),
             new Options.Spec("text-input", "MODE", "streaming, non-streaming or default (the task's official default)"),
             new Options.Spec("greedy", null, "greedy decoding (deterministic; for parity checks)"),
             new Options.Spec("temperature", "T", "sampling temperature, talker and code predictor (default 0.9)"),
@@ -67,6 +79,27 @@ public final class Cli {
 
     private static final List<Options.Spec> VOICES_OPTIONS = List.of(
             new Options.Spec("model", "DIR", "model bundle folder (required)"));
+
+    private static final List<Options.Spec> PROMPT_OPTIONS = List.of(
+            new Options.Spec("model", "DIR", "Base model bundle folder (required)"),
+            new Options.Spec("ref-audio", "WAV", "reference recording to clone (required)"),
+            new Options.Spec("ref-text", "TEXT", "transcript of --ref-audio (required unless --x-vector-only)"),
+            new Options.Spec("x-vector-only", null, "keep only the speaker embedding; no transcript needed"),
+            new Options.Spec("out", "FILE", "voice file to write, e.g. voice.q3v (required)"));
+
+    private static final List<Options.Spec> ENCODE_OPTIONS = List.of(
+            new Options.Spec("model", "DIR", "model bundle folder (required; any bundle holds the codec)"),
+            new Options.Spec("in", "WAV", "audio to encode (required; any rate, channels are averaged)"),
+            new Options.Spec("out", "FILE", "codes JSON file to write (required)"));
+
+    private static final List<Options.Spec> DECODE_OPTIONS = List.of(
+            new Options.Spec("in", "FILE", "codes JSON file written by 'q3tts encode' (required)"),
+            new Options.Spec("out", "FILE", "output WAV file (required)"),
+            new Options.Spec("model", "DIR", "model bundle folder (default: the one recorded in the codes file)"),
+            new Options.Spec("format", "FMT", "pcm16 or float32 (default pcm16)"));
+
+    /** The line every command prints for a bundle made by tools/make-reference. */
+    static final String RANDOM_WEIGHTS_WARNING = "demo bundle with random weights: output is noise, not speech";
 
     private final SynthesizerProvider engine;
     private final PrintStream out;
@@ -94,6 +127,9 @@ public final class Cli {
             return switch (command) {
                 case "synth" -> synth(Options.parse("synth", SYNTH_OPTIONS, rest));
                 case "voices" -> voices(Options.parse("voices", VOICES_OPTIONS, rest));
+                case "prompt" -> prompt(rest);
+                case "encode" -> encode(Options.parse("encode", ENCODE_OPTIONS, rest));
+                case "decode" -> decode(Options.parse("decode", DECODE_OPTIONS, rest));
                 case "help", "-h", "--help" -> help(rest);
                 case "--version", "version" -> {
                     out.println("q3tts " + version());
@@ -119,6 +155,9 @@ public final class Cli {
         switch (rest.getFirst()) {
             case "synth" -> out.print(synthHelp());
             case "voices" -> out.print(voicesHelp());
+            case "prompt" -> out.print(promptHelp());
+            case "encode" -> out.print(encodeHelp());
+            case "decode" -> out.print(decodeHelp());
             case "help" -> out.print(generalHelp());
             default -> throw new UsageException("no help for unknown command '" + rest.getFirst() + "'");
         }
@@ -137,15 +176,16 @@ public final class Cli {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UsageException("the folder for --out does not exist: " + parent);
         }
-        WavWriter.Encoding format = switch (o.get("format").orElse("pcm16").toLowerCase(Locale.ROOT)) {
-            case "pcm16" -> WavWriter.Encoding.PCM_16;
-            case "float32" -> WavWriter.Encoding.FLOAT_32;
-            default -> throw new UsageException("--format must be pcm16 or float32, got '" + o.get("format").orElseThrow() + "'");
-        };
+        WavWriter.Encoding format = format(o);
         SynthesisRequest request = request(o, text);
         boolean quiet = o.has("quiet");
         return withEngine(model, "synth", synthesizer -> {
-            SynthesisResult result = synthesizer.synthesize(request, quiet ? SynthesisListener.NONE : progressPrinter());
+            warnIfRandom(synthesizer.info().randomWeights());
+            ProgressPrinter progress = quiet ? null : new ProgressPrinter();
+            SynthesisResult result = synthesizer.synthesize(request, progress == null ? SynthesisListener.NONE : progress);
+            if (progress != null) {
+                progress.printLast();
+            }
             WavWriter.write(output, result.samples(), result.sampleRate(), format);
             double seconds = result.durationSeconds();
             double elapsed = result.elapsed().toNanos() / 1e9;
@@ -169,8 +209,126 @@ public final class Cli {
             out.println("speakers:  " + (info.speakers().isEmpty() ? "(none)" : String.join(", ", info.speakers())));
             out.println("languages: " + String.join(", ", info.languages()));
             out.println("instruct:  " + (info.supportsInstruct() ? "yes" : "no"));
+            if (info.randomWeights()) {
+                out.println("weights:   random (" + RANDOM_WEIGHTS_WARNING + ")");
+            }
             return OK;
         });
+    }
+
+    private int prompt(List<String> args) throws UsageException {
+        String sub = args.isEmpty() ? "" : args.getFirst();
+        if (sub.equals("-h") || sub.equals("--help") || sub.equals("help")) {
+            out.print(promptHelp());
+            return OK;
+        }
+        if (!sub.equals("create")) {
+            throw new UsageException(sub.isEmpty() ? "missing subcommand; use 'q3tts prompt create'"
+                    : "unknown subcommand '" + sub + "'; use 'q3tts prompt create'");
+        }
+        Options o = Options.parse("prompt create", PROMPT_OPTIONS, args.subList(1, args.size()));
+        if (o.has("help")) {
+            out.print(promptHelp());
+            return OK;
+        }
+        Path model = existingDir(o.require("model", "the Base model bundle folder"));
+        Path audio = existingFile(o.require("ref-audio", "the reference recording"), "--ref-audio");
+        Path output = outputFile(o.require("out", "the voice file to write"));
+        VoicePrompt.ReferenceAudio reference;
+        try {
+            reference = new VoicePrompt.ReferenceAudio(audio, o.get("ref-text").orElse(null), o.has("x-vector-only"));
+        } catch (InvalidArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        String[] modelId = new String[1];
+        return with(model, "prompt create", dir -> {
+            modelId[0] = describe(dir);
+            return engine.openClonePromptEncoder(dir);
+        }, (ClonePromptEncoder encoder) -> {
+            ClonePrompt prompt = encoder.encode(reference, CancellationToken.none());
+            writeAtomically(output, prompt.data());
+            out.printf(Locale.ROOT, "wrote %s: %s voice from %s (model %s); use it with 'q3tts synth --voice %s'%n",
+                    output, prompt.xVectorOnly() ? "x-vector-only" : "in-context (ICL)", audio, modelId[0], output);
+            return OK;
+        });
+    }
+
+    private int encode(Options o) throws UsageException {
+        if (o.has("help")) {
+            out.print(encodeHelp());
+            return OK;
+        }
+        Path model = existingDir(o.require("model", "the model bundle folder"));
+        Path input = existingFile(o.require("in", "the WAV file to encode"), "--in");
+        Path output = outputFile(o.require("out", "the codes JSON file to write"));
+        WavAudio audio;
+        try {
+            audio = WavReader.read(input);
+        } catch (IOException e) {
+            throw new UsageException("cannot read --in " + input + ": " + e.getMessage());
+        }
+        String[] modelId = new String[1];
+        return with(model, "encode", dir -> {
+            modelId[0] = describe(dir);
+            return engine.openTokenizer(dir);
+        }, (SpeechTokenizer tokenizer) -> {
+            SpeechCodes codes = tokenizer.encode(new PcmAudio(audio.samples(), audio.sampleRate()), CancellationToken.none());
+            CodesFile.write(output, modelId[0], model, tokenizer, new CodesFile.Source(input.getFileName().toString(),
+                    audio.sampleRate(), audio.sourceChannels(), audio.samples().length), codes.frames());
+            out.printf(Locale.ROOT, "wrote %s: %d frames (%.2f s) from %s%n", output, codes.frameCount(),
+                    codes.durationSeconds(), input);
+            return OK;
+        });
+    }
+
+    private int decode(Options o) throws UsageException {
+        if (o.has("help")) {
+            out.print(decodeHelp());
+            return OK;
+        }
+        Path input = existingFile(o.require("in", "the codes JSON file"), "--in");
+        Path output = outputFile(o.require("out", "the WAV file to write"));
+        WavWriter.Encoding format = format(o);
+        CodesFile codes = CodesFile.read(input);
+        Path model = o.get("model").isPresent() ? existingDir(o.get("model").get()) : codes.locateModel();
+        String[] modelId = new String[1];
+        return with(model, "decode", dir -> {
+            modelId[0] = describe(dir);
+            return engine.openTokenizer(dir);
+        }, (SpeechTokenizer tokenizer) -> {
+            PcmAudio wav = tokenizer.decode(new SpeechCodes(codes.frames(), tokenizer.frameRate()), CancellationToken.none());
+            WavWriter.write(output, wav.samples(), wav.sampleRate(), format);
+            out.printf(Locale.ROOT, "wrote %s: %.2f s of audio from %d frames (model %s)%n", output,
+                    wav.durationSeconds(), codes.frames().length, modelId[0]);
+            return OK;
+        });
+    }
+
+    /** Reads the bundle's summary and warns about random weights before anything is loaded. */
+    private String describe(Path dir) {
+        SynthesizerProvider.BundleSummary summary = engine.describe(dir);
+        warnIfRandom(summary.randomWeights());
+        return summary.modelId();
+    }
+
+    private static void writeAtomically(Path file, byte[] data) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, data);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static WavWriter.Encoding format(Options o) throws UsageException {
+        return switch (o.get("format").orElse("pcm16").toLowerCase(Locale.ROOT)) {
+            case "pcm16" -> WavWriter.Encoding.PCM_16;
+            case "float32" -> WavWriter.Encoding.FLOAT_32;
+            default -> throw new UsageException("--format must be pcm16 or float32, got '" + o.get("format").orElseThrow() + "'");
+        };
+    }
+
+    private void warnIfRandom(boolean randomWeights) {
+        if (randomWeights) {
+            err.println("q3tts: warning: " + RANDOM_WEIGHTS_WARNING);
+        }
     }
 
     private SynthesisRequest request(Options o, String text) throws UsageException {
@@ -282,27 +440,59 @@ public final class Cli {
         return p;
     }
 
-    @FunctionalInterface
-    private interface EngineWork {
-        int run(SpeechSynthesizer synthesizer) throws IOException;
+    private static Path existingFile(String value, String option) throws UsageException {
+        Path p = Path.of(value);
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(option + " file not found: " + p);
+        }
+        return p;
     }
 
-    private int withEngine(Path model, String command, EngineWork work) {
-        SpeechSynthesizer synthesizer = null;
+    private static Path outputFile(String value) throws UsageException {
+        Path p = Path.of(value);
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UsageException("the folder for --out does not exist: " + parent);
+        }
+        return p;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        int run(T resource) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Opener<T> {
+        T open(Path bundleDir) throws IOException;
+    }
+
+    private int withEngine(Path model, String command, Work<SpeechSynthesizer> work) {
+        return with(model, command, engine::open, work);
+    }
+
+    private <T> int with(Path model, String command, Opener<T> opener, Work<T> work) {
+        T resource = null;
         try {
-            synthesizer = engine.open(model);
-            return work.run(synthesizer);
+            resource = opener.open(model);
+            return work.run(resource);
         } catch (Q3ttsException e) {
             err.println("q3tts " + command + ": error: " + e.getMessage());
             return switch (e.errorType()) {
-                case INVALID_ARGUMENT, NOT_FOUND -> USAGE;
+                // what the user asked for is wrong (a value, a missing model or voice, an unreadable file)
+                case INVALID_ARGUMENT, NOT_FOUND, UNSUPPORTED_MEDIA, PAYLOAD_TOO_LARGE -> USAGE;
                 default -> FAILED;
             };
         } catch (IOException e) {
             err.println("q3tts " + command + ": error: " + e.getMessage());
             return FAILED;
+        } catch (RuntimeException e) {
+            // A bug or an unexpected runtime failure: still one line, the class name helps a bug report.
+            err.println("q3tts " + command + ": error: internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")));
+            return FAILED;
         } finally {
-            if (synthesizer instanceof AutoCloseable closeable) {
+            if (resource instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
                 } catch (Exception e) {
@@ -312,19 +502,44 @@ public final class Cli {
         }
     }
 
-    private SynthesisListener progressPrinter() {
-        return new SynthesisListener() {
-            private long lastPrint;
+    /**
+     * Prints progress on stderr at most once a second, and the last report at the end if it was not
+     * printed yet, so even a short run shows frames, elapsed time and real-time factor once.
+     */
+    private final class ProgressPrinter implements SynthesisListener {
+        private long lastPrint = System.nanoTime();
+        private SynthesisProgress last;
+        private boolean lastPrinted;
 
-            @Override
-            public void onProgress(SynthesisProgress p) {
-                long now = System.nanoTime();
-                if (now - lastPrint > 1_000_000_000L) {
-                    lastPrint = now;
-                    err.printf(Locale.ROOT, "q3tts: %d frames in %.1f s%n", p.frames(), p.elapsed().toNanos() / 1e9);
-                }
+        @Override
+        public boolean wantsAudioChunks() {
+            // The command writes the final audio; streamed chunks would only cost a second decode.
+            return false;
+        }
+
+        @Override
+        public void onProgress(SynthesisProgress p) {
+            last = p;
+            lastPrinted = false;
+            long now = System.nanoTime();
+            if (now - lastPrint > 1_000_000_000L) {
+                lastPrint = now;
+                print(p);
             }
-        };
+        }
+
+        void printLast() {
+            if (last != null && !lastPrinted) {
+                print(last);
+            }
+        }
+
+        private void print(SynthesisProgress p) {
+            lastPrinted = true;
+            err.printf(Locale.ROOT, "q3tts: %d frames (%.2f s of audio) in %.2f s, RTF %s%n", p.frames(), p.audioSeconds(),
+                    p.elapsed().toNanos() / 1e9,
+                    p.frames() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", p.realTimeFactor()));
+        }
     }
 
     private static String version() {
@@ -339,9 +554,12 @@ public final class Cli {
                 usage: q3tts <command> [options]
 
                 commands:
-                  synth    speak a text into a WAV file
-                  voices   list the speakers, languages and tasks of a model bundle
-                  help     show this help, or 'q3tts help <command>' for one command
+                  synth          speak a text into a WAV file
+                  voices         list the speakers, languages and tasks of a model bundle
+                  prompt create  save a cloned voice (Base models) for 'synth --voice'
+                  encode         audio to codec codes (JSON), with any bundle's speech tokenizer
+                  decode         codec codes (JSON) back to audio
+                  help           show this help, or 'q3tts help <command>' for one command
 
                   --version  print the version
 
@@ -349,9 +567,36 @@ public final class Cli {
                   q3tts synth --model models/custom-voice-0.6b --speaker ryan --text "Hello there." --out hello.wav
                   q3tts synth --model models/voice-design-1.7b --instruct "A calm, low male voice" --text "Hi." --out hi.wav
                   q3tts synth --model models/base-0.6b --ref-audio me.wav --ref-text "What I said." --text "New words." --out clone.wav
+                  q3tts prompt create --model models/base-0.6b --ref-audio me.wav --ref-text "What I said." --out me.q3v
+                  q3tts synth --model models/base-0.6b --voice me.q3v --text "New words." --out clone.wav
+                  q3tts encode --model models/demo-codec --in a.wav --out codes.json
+                  q3tts decode --in codes.json --out a.wav
 
-                exit status: 0 success, 1 failure, 2 invalid command line
+                environment: Q3TTS_DEVICE=auto|cuda|cpu picks where ONNX Runtime runs (default auto)
+
+                exit status: 0 success, 1 failure, 2 invalid request (command line, model, speaker,
+                language, reference clip or voice)
                 """;
+    }
+
+    private static String promptHelp() {
+        return "usage: q3tts prompt create --model DIR --ref-audio WAV (--ref-text TEXT | --x-vector-only) --out FILE\n\n"
+                + "Computes the voice-clone prompt of a reference recording once (speaker embedding and, in ICL mode,\n"
+                + "the reference codes) and saves it; 'q3tts synth --voice FILE' then clones without re-encoding.\n\n"
+                + "options:\n" + Options.describe(PROMPT_OPTIONS);
+    }
+
+    private static String encodeHelp() {
+        return "usage: q3tts encode --model DIR --in WAV --out FILE\n\n"
+                + "Encodes audio into 12.5 frames per second of 16 codec codes, as the official speech tokenizer does.\n\n"
+                + "options:\n" + Options.describe(ENCODE_OPTIONS);
+    }
+
+    private static String decodeHelp() {
+        return "usage: q3tts decode --in FILE --out WAV [--model DIR]\n\n"
+                + "Decodes codes written by 'q3tts encode' into 24 kHz audio. Without --model the bundle recorded in\n"
+                + "the file is used (its folder, else models/<name> or $MODELS_DIR/<name>).\n\n"
+                + "options:\n" + Options.describe(DECODE_OPTIONS);
     }
 
     private static String synthHelp() {

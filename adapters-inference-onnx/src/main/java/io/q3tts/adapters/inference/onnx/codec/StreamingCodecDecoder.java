@@ -25,11 +25,14 @@ import java.util.Set;
  *
  * <p>Frames are buffered until {@code firstChunkFrames} have arrived (low first-audio latency), then
  * decoded in groups of {@code chunkFrames}; {@link #flush()} decodes the rest. The state stays in
- * native tensors between calls.
+ * native tensors between calls. {@link #prime} feeds context frames whose audio is dropped (the ICL
+ * reference).
  *
  * <p>Not thread-safe: one decoder per stream. Close it to free the state.
  */
 public final class StreamingCodecDecoder implements AutoCloseable {
+
+    private static final float[] EMPTY = new float[0];
 
     private final Bundle bundle;
     private final OrtSession session;
@@ -41,7 +44,11 @@ public final class StreamingCodecDecoder implements AutoCloseable {
     private final String[] stateOut;
     private final List<OnnxTensor> initialState = new ArrayList<>();
     private final Set<String> requested;
-    private final List<int[]> pending = new ArrayList<>();
+    /** Reused frame slots, so that {@link #push} copies codes instead of allocating per frame. */
+    private final int[][] pending;
+    private int pendingCount;
+    /** Whether {@link #push}/{@link #flush} have emitted audio yet: the first chunk may be shorter. */
+    private boolean emitted;
     private OrtSession.Result previous;
     private long position;
     private boolean closed;
@@ -62,6 +69,7 @@ public final class StreamingCodecDecoder implements AutoCloseable {
         JsonNode spec = bundle.manifest().codec().path("decoder_stream");
         this.quantizers = bundle.manifest().codec().path("num_quantizers").asInt(16);
         this.samplesPerFrame = bundle.manifest().samplesPerFrame();
+        this.pending = new int[Math.max(firstChunkFrames, chunkFrames)][quantizers];
         String inPrefix = spec.path("state_input_prefix").asText("state.");
         String outPrefix = spec.path("state_output_prefix").asText("next_state.");
         float init = (float) spec.path("state_initial_value").asDouble(0.0);
@@ -107,28 +115,50 @@ public final class StreamingCodecDecoder implements AutoCloseable {
     }
 
     /**
-     * Adds one frame; decodes when enough are buffered.
+     * Adds one frame; decodes when enough are buffered. The frame is copied, so the caller may reuse
+     * its array. Nothing is allocated unless a chunk is decoded.
      *
-     * @param frame 16 codes
-     * @return the new audio, possibly empty
+     * @param frame the frame's codes (one per codebook)
+     * @return the new audio, possibly empty (a shared zero-length array)
+     * @throws IllegalArgumentException if the frame has the wrong number of codes
      */
     public float[] push(int[] frame) {
-        pending.add(frame.clone());
-        int need = position == 0 ? firstChunkFrames : chunkFrames;
-        if (pending.size() < need) {
-            return new float[0];
+        if (frame.length != quantizers) {
+            throw new IllegalArgumentException("a frame has " + quantizers + " codes, got " + frame.length);
+        }
+        System.arraycopy(frame, 0, pending[pendingCount++], 0, quantizers);
+        int need = emitted ? chunkFrames : firstChunkFrames;
+        if (pendingCount < need) {
+            return EMPTY;
         }
         return drain();
     }
 
     /** @return audio of every buffered frame (possibly empty) */
     public float[] flush() {
-        return pending.isEmpty() ? new float[0] : drain();
+        return pendingCount == 0 ? EMPTY : drain();
+    }
+
+    /**
+     * Feeds context frames whose audio the caller does not want (the reference frames of an ICL
+     * voice clone, which the official decode prepends and cuts off again): the decoder state then
+     * continues from them, so later frames decode exactly as in a pass over context plus frames.
+     * Must come before the first {@link #push}.
+     *
+     * @param context {@code [N][16]} codes
+     * @throws IllegalStateException if frames were pushed already
+     */
+    public void prime(int[][] context) {
+        if (pendingCount > 0 || emitted) {
+            throw new IllegalStateException("prime() must come before the first push()");
+        }
+        decodeNow(context);
     }
 
     private float[] drain() {
-        int[][] frames = pending.toArray(new int[0][]);
-        pending.clear();
+        int[][] frames = Arrays.copyOf(pending, pendingCount);
+        pendingCount = 0;
+        emitted = true;
         return decodeNow(frames);
     }
 
@@ -144,7 +174,7 @@ public final class StreamingCodecDecoder implements AutoCloseable {
         }
         int t = frames.length;
         if (t == 0) {
-            return new float[0];
+            return EMPTY;
         }
         LongBuffer codes = CodecDecoder.toCodes(frames, quantizers);
         Map<String, OnnxTensor> inputs = new HashMap<>();
@@ -180,7 +210,7 @@ public final class StreamingCodecDecoder implements AutoCloseable {
      * @return the concatenated audio
      */
     public float[] decodeAll(int[][] frames) {
-        float[] out = new float[0];
+        float[] out = EMPTY;
         for (int[] f : frames) {
             out = concat(out, push(f));
         }

@@ -149,6 +149,72 @@ public final class Npy implements AutoCloseable {
         }
     }
 
+    /**
+     * Parses a whole {@code .npy} file held in memory (for example an entry of a zip archive). The
+     * bytes are copied into off-heap memory that {@link #close()} frees, so the array behaves like a
+     * mapped one.
+     *
+     * @param bytes the file's bytes
+     * @param source a name for messages and {@link #path()} (e.g. {@code voice.q3v!/ref_codes.npy})
+     * @return the array; close it when done
+     * @throws NpyFormatException if the bytes are not a supported {@code .npy} array
+     */
+    public static Npy read(byte[] bytes, String source) throws NpyFormatException {
+        Objects.requireNonNull(bytes, "bytes");
+        Path path = Path.of(Objects.requireNonNull(source, "source"));
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment file = arena.allocate(Math.max(1, bytes.length), HEADER_ALIGNMENT)
+                    .asSlice(0, bytes.length);
+            MemorySegment.copy(MemorySegment.ofArray(bytes), 0, file, 0, bytes.length);
+            Header header = parseHeader(path, file);
+            long expectedBytes = Math.multiplyExact(product(header.shape, 0), header.dtype.size);
+            if (bytes.length - header.dataOffset < expectedBytes) {
+                throw new NpyFormatException(source + ": truncated .npy data: shape " + Arrays.toString(header.shape)
+                        + " of " + header.dtype.descr + " needs " + expectedBytes + " bytes");
+            }
+            return new Npy(path, header.dtype, header.shape, arena, file.asSlice(header.dataOffset, expectedBytes));
+        } catch (NpyFormatException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A whole version 1.0 {@code .npy} file of f32 values, as bytes. Values keep their exact bits
+     * (NaN payloads included).
+     *
+     * @param values elements in C order
+     * @param shape the shape; its product must equal {@code values.length}
+     * @return the file's bytes
+     */
+    public static byte[] toBytes(float[] values, long... shape) {
+        checkCount(values.length, shape);
+        return toBytes(DType.F32, shape, MemorySegment.ofArray(values), F32, values.length);
+    }
+
+    /**
+     * A whole version 1.0 {@code .npy} file of i64 values, as bytes.
+     *
+     * @param values elements in C order
+     * @param shape the shape; its product must equal {@code values.length}
+     * @return the file's bytes
+     */
+    public static byte[] toBytes(long[] values, long... shape) {
+        checkCount(values.length, shape);
+        return toBytes(DType.I64, shape, MemorySegment.ofArray(values), I64, values.length);
+    }
+
+    private static byte[] toBytes(DType dtype, long[] shape, MemorySegment heapSrc, ValueLayout elementLayout, int count) {
+        byte[] header = header(dtype, shape);
+        byte[] out = new byte[Math.toIntExact(header.length + (long) count * dtype.size)];
+        System.arraycopy(header, 0, out, 0, header.length);
+        // Element-wise copy with a byte-order change: heap arrays are in native order, .npy is little endian.
+        MemorySegment.copy(heapSrc, elementLayout.withOrder(ByteOrder.nativeOrder()), 0,
+                MemorySegment.ofArray(out), elementLayout.withOrder(ByteOrder.LITTLE_ENDIAN), header.length, count);
+        return out;
+    }
+
     /** @return the file this array was mapped from */
     public Path path() {
         return path;

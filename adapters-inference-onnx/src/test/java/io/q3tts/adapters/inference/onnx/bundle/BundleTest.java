@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.q3tts.adapters.inference.onnx.engine.TestPaths;
 import io.q3tts.ports.model.ErrorType;
@@ -53,8 +52,7 @@ class BundleTest {
 
     @Test
     void givenACustomVoiceBundle_whenAskedForVoiceClone_thenUnsupported() {
-        Path dir = TestPaths.bundle("custom-voice");
-        assumeTrue(Files.isDirectory(dir));
+        Path dir = TestPaths.requireBundle("custom-voice");
         try (Bundle b = Bundle.open(dir, RUNTIME)) {
             b.requireTask("custom_voice");
             UnsupportedException e = assertThrows(UnsupportedException.class, () -> b.requireTask("voice_clone"));
@@ -69,8 +67,7 @@ class BundleTest {
 
     @Test
     void givenARunningLease_whenUnloaded_thenCloseWaitsForIt() throws Exception {
-        Path dir = TestPaths.bundle("codec");
-        assumeTrue(Files.isDirectory(dir));
+        Path dir = TestPaths.requireBundle("codec");
         ModelHandle handle = new ModelHandle(Bundle.open(dir, RUNTIME));
         ModelHandle.Lease lease = handle.acquire();
         lease.bundle().session(GraphKind.CODEC_DECODER);

@@ -2,8 +2,8 @@ package io.q3tts.adapters.inference.onnx.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +14,6 @@ import io.q3tts.adapters.inference.onnx.engine.TestPaths;
 import io.q3tts.adapters.inference.onnx.io.Npy;
 import io.q3tts.adapters.inference.onnx.io.WavAudio;
 import io.q3tts.adapters.inference.onnx.io.WavReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +31,7 @@ class CodecParityTest {
 
     @BeforeAll
     static void open() {
-        Path dir = TestPaths.bundle("codec");
-        assumeTrue(Files.isDirectory(dir), "no codec bundle at " + dir);
+        Path dir = TestPaths.requireBundle("codec");
         runtime = new OrtRuntime(OnnxRuntimeConfig.cpu());
         bundle = Bundle.open(dir, runtime);
     }
@@ -59,8 +57,7 @@ class CodecParityTest {
 
     @Test
     void givenThe350FrameFixture_whenDecodedOfficially_thenSegmentsAndFrameStatsMatch() throws Exception {
-        Path fx = TestPaths.fixtures().resolve("codec/decode_random.json");
-        assumeTrue(Files.isRegularFile(fx), "no codec fixture");
+        Path fx = TestPaths.requireFixture("codec/decode_random.json");
         JsonNode j = JSON.readTree(fx.toFile());
         int[][] codes = frames(j.path("codes"));
         float[] wav = new CodecDecoder(bundle).decode(codes);
@@ -148,9 +145,49 @@ class CodecParityTest {
     }
 
     @Test
+    void givenPrimedContext_whenStreaming_thenTheAudioContinuesOnePassOverContextAndFrames() {
+        int[][] codes = new int[30][16];
+        for (int f = 0; f < codes.length; f++) {
+            for (int q = 0; q < 16; q++) {
+                codes[f][q] = (f * 71 + q * 13 + 3) % 2048;
+            }
+        }
+        float[] single = new CodecDecoder(bundle).decodeSinglePass(codes);
+        int context = 11;
+        try (StreamingCodecDecoder s = new StreamingCodecDecoder(bundle, 3, 5)) {
+            s.prime(java.util.Arrays.copyOfRange(codes, 0, context));
+            float[] out = new float[0];
+            int[] reused = new int[16];
+            int firstChunkAt = -1;
+            for (int f = context; f < codes.length; f++) {
+                System.arraycopy(codes[f], 0, reused, 0, 16);
+                float[] got = s.push(reused); // the decoder copies: reusing the array is allowed
+                if (got.length > 0 && firstChunkAt < 0) {
+                    firstChunkAt = f - context + 1;
+                }
+                out = concat(out, got);
+            }
+            out = concat(out, s.flush());
+            assertEquals(3, firstChunkAt, "priming does not count towards the first chunk");
+            assertEquals((codes.length - context) * 1920, out.length);
+            double max = 0;
+            for (int i = 0; i < out.length; i++) {
+                max = Math.max(max, Math.abs(out[i] - single[context * 1920 + i]));
+            }
+            assertTrue(max < 1e-4, "primed stream differs from a single pass by " + max);
+            assertThrows(IllegalStateException.class, () -> s.prime(codes));
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void givenThe24kClip_whenEncoded_thenCodesEqualTheOfficialOnes() throws Exception {
-        Path fx = TestPaths.fixtures().resolve("codec/encode_ref_24k_mono.json");
-        assumeTrue(Files.isRegularFile(fx), "no codec fixture");
+        Path fx = TestPaths.requireFixture("codec/encode_ref_24k_mono.json");
         JsonNode j = JSON.readTree(fx.toFile());
         WavAudio wav = WavReader.read(TestPaths.fixtures().resolve(j.path("file").asText()));
         assertEquals(24_000, wav.sampleRate());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
@@ -15,7 +14,6 @@ import io.q3tts.ports.model.CancelledException;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.out.inference.SamplingParams;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +29,7 @@ class EngineBehaviourTest {
 
     @BeforeAll
     static void open() throws Exception {
-        assumeTrue(Files.isDirectory(TestPaths.bundle("custom-voice")), "no custom-voice demo bundle");
-        bundle = Bundle.open(TestPaths.bundle("custom-voice"), new OrtRuntime(OnnxRuntimeConfig.cpu()));
+        bundle = Bundle.open(TestPaths.requireBundle("custom-voice"), new OrtRuntime(OnnxRuntimeConfig.cpu()));
         tokenizer = TextTokenizer.load(bundle.tokenizerFile());
         engine = new Qwen3TtsEngine(bundle, tokenizer, PredictorMode.FUSED);
     }

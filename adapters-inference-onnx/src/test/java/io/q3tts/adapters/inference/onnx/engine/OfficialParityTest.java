@@ -3,7 +3,6 @@ package io.q3tts.adapters.inference.onnx.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
@@ -48,7 +47,7 @@ class OfficialParityTest {
     private static synchronized Loaded load(String model) throws Exception {
         Loaded l = LOADED.get(model);
         if (l == null) {
-            Bundle b = Bundle.open(TestPaths.bundle(model), RUNTIME);
+            Bundle b = Bundle.open(TestPaths.requireBundle(model), RUNTIME);
             TextTokenizer tok = TextTokenizer.load(b.tokenizerFile());
             l = new Loaded(b, tok, new Qwen3TtsEngine(b, tok, PredictorMode.FUSED),
                     new Qwen3TtsEngine(b, tok, PredictorMode.STEPWISE));
@@ -68,7 +67,7 @@ class OfficialParityTest {
 
     @TestFactory
     Stream<DynamicTest> everyFixtureCaseMatchesTheOfficialPipeline() throws Exception {
-        assumeTrue(Fixture.present(), "no fixtures at " + TestPaths.fixtures());
+        TestPaths.require(Fixture.present(), "the fixtures index " + TestPaths.fixtures().resolve("index.json"));
         JsonNode index = Fixture.index();
         double eps = index.path("near_tie_epsilon").asDouble(1e-4);
         List<DynamicTest> tests = new ArrayList<>();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
@@ -13,7 +12,6 @@ import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
 import io.q3tts.adapters.inference.onnx.io.WavAudio;
 import io.q3tts.adapters.inference.onnx.io.WavReader;
 import io.q3tts.adapters.inference.onnx.text.TextTokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +20,11 @@ class VoiceClonePromptTest {
 
     @Test
     void givenThe24kClip_whenAPromptIsCreated_thenCodesAndXVectorMatchTheOfficialOnes() throws Exception {
-        Path dir = TestPaths.fixtures().resolve("cases/base_icl_24k_st");
-        assumeTrue(Files.isRegularFile(dir.resolve("case.json")), "no fixture");
+        Path dir = TestPaths.requireFixture("cases/base_icl_24k_st/case.json").getParent();
         JsonNode cs = Fixture.read(dir.resolve("case.json"));
         WavAudio wav = WavReader.read(TestPaths.fixtures().resolve(cs.path("request").path("ref_audio").path("file").asText()));
         assertEquals(24_000, wav.sampleRate());
-        try (Bundle b = Bundle.open(TestPaths.bundle("base"), new OrtRuntime(OnnxRuntimeConfig.cpu()));
+        try (Bundle b = Bundle.open(TestPaths.requireBundle("base"), new OrtRuntime(OnnxRuntimeConfig.cpu()));
              TextTokenizer tok = TextTokenizer.load(b.tokenizerFile())) {
             Qwen3TtsEngine engine = new Qwen3TtsEngine(b, tok, PredictorMode.FUSED);
             String refText = cs.path("voice_clone_prompt").path("ref_text").asText();

@@ -1,0 +1,430 @@
+package io.q3tts.adapters.inference.onnx.synth;
+
+import io.q3tts.adapters.inference.onnx.bundle.Bundle;
+import io.q3tts.adapters.inference.onnx.bundle.Manifest;
+import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
+import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.codec.StreamingCodecDecoder;
+import io.q3tts.adapters.inference.onnx.engine.FrameListener;
+import io.q3tts.adapters.inference.onnx.engine.GeneratedCodes;
+import io.q3tts.adapters.inference.onnx.engine.GenerationSettings;
+import io.q3tts.adapters.inference.onnx.engine.Qwen3TtsEngine;
+import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
+import io.q3tts.adapters.inference.onnx.engine.TalkerPrompt;
+import io.q3tts.adapters.inference.onnx.engine.VoiceClonePrompt;
+import io.q3tts.adapters.inference.onnx.io.MelFrontend;
+import io.q3tts.adapters.inference.onnx.io.Resampler;
+import io.q3tts.adapters.inference.onnx.io.InvalidAudioException;
+import io.q3tts.adapters.inference.onnx.io.WavAudio;
+import io.q3tts.adapters.inference.onnx.io.WavReader;
+import io.q3tts.adapters.inference.onnx.text.TextTokenizer;
+import io.q3tts.ports.model.CancellationToken;
+import io.q3tts.ports.model.InvalidArgumentException;
+import io.q3tts.ports.model.ModelException;
+import io.q3tts.ports.model.NotFoundException;
+import io.q3tts.ports.model.UnsupportedException;
+import io.q3tts.ports.model.UnsupportedMediaException;
+import io.q3tts.ports.out.inference.AudioChunk;
+import io.q3tts.ports.out.inference.ClonePrompt;
+import io.q3tts.ports.out.inference.ClonePromptEncoder;
+import io.q3tts.ports.out.inference.FinishReason;
+import io.q3tts.ports.out.inference.SpeechSynthesizer;
+import io.q3tts.ports.out.inference.SynthesisListener;
+import io.q3tts.ports.out.inference.SynthesisProgress;
+import io.q3tts.ports.out.inference.SynthesisRequest;
+import io.q3tts.ports.out.inference.SynthesisResult;
+import io.q3tts.ports.out.inference.SynthesizerInfo;
+import io.q3tts.ports.out.inference.TaskType;
+import io.q3tts.ports.out.inference.VoicePrompt;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@link SpeechSynthesizer} port over the ONNX engine: one opened bundle folder (its
+ * {@link Bundle}, {@link TextTokenizer} and {@link Qwen3TtsEngine}). For a Base model it is also the
+ * {@link ClonePromptEncoder}: its prompts are {@link VoicePromptFile} bytes.
+ *
+ * <p><b>Requests.</b> Each task maps to the engine's official prompt (CustomVoice, VoiceDesign,
+ * VoiceClone); a clone voice comes from a reference WAV ({@link VoicePrompt.ReferenceAudio}: read,
+ * mixed to mono, resampled to 24 kHz, then the official {@code create_voice_clone_prompt}) or from a
+ * {@link VoicePromptFile} ({@link VoicePrompt.Saved}, fetched from {@link SynthesizerOptions#voices()}).
+ * Sampling, seed, {@code max_new_tokens} and the text layout pass through unchanged; on top of them
+ * the {@linkplain SynthesizerOptions#runawayGuard() runaway guard} (on by default, off for parity)
+ * caps the frames by text length and reports {@link FinishReason#LENGTH_LIMIT}.
+ *
+ * <p><b>Audio.</b> The returned audio is always the official decode: {@code chunked_decode} (one
+ * decoder pass for up to 300 frames, else chunks of 300 with 25 frames of left context) and, for an
+ * ICL clone, the reference frames decoded in front and cut off with the official formula. While
+ * generating, a listener that {@linkplain SynthesisListener#wantsAudioChunks() wants chunks} gets them
+ * from the {@link StreamingCodecDecoder}: the first after {@link SynthesizerOptions#firstChunkFrames()}
+ * frames, then every {@link SynthesizerOptions#chunkFrames()}, the rest with {@code last == true} after
+ * the loop. For ICL the streaming decoder is first primed with the reference frames (their audio
+ * dropped), so ICL streams too. The streamed audio is one decoder pass over everything, which is what
+ * the official decode computes for up to 300 frames (reference included): the concatenated chunks
+ * equal the final audio up to float rounding between the two codec graphs (tested below 1e-4, the
+ * project's waveform tolerance; the demo fixture cases measure 1e-5 to 5e-5). Two exact differences: past 300 frames the official decode restarts
+ * its attention at each chunk boundary while the stream does not, and an ICL cut that Python's float
+ * arithmetic rounds down leaves the final audio one sample longer at the front than the stream.
+ *
+ * <p><b>Cancellation</b> is checked between frames and terminates a running talker or predictor
+ * graph. <b>Errors</b> use the ports' vocabulary: unknown speaker or language, a missing, too short or
+ * non-finite reference clip, or an unusable voice file are {@link InvalidArgumentException}s naming
+ * what is allowed; a reference file that is not a readable WAV is {@link UnsupportedMediaException};
+ * a task the model does not serve is {@link UnsupportedException}; a missing saved voice is
+ * {@link NotFoundException}.
+ *
+ * <p>Thread-safe: concurrent calls run in parallel on shared sessions. {@link #close()} waits for
+ * running calls, then frees the model.
+ */
+public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, ClonePromptEncoder, AutoCloseable {
+
+    private final ModelHandle handle;
+    private final Bundle bundle;
+    private final Manifest manifest;
+    private final TextTokenizer tokenizer;
+    private final Qwen3TtsEngine engine;
+    private final SynthesizerOptions options;
+    private final SynthesizerInfo info;
+    private final int sampleRate;
+    private final int embeddingDim;
+    private final int minReferenceSamples;
+    private final String cacheKey;
+
+    private OnnxSpeechSynthesizer(Bundle bundle, TextTokenizer tokenizer, SynthesizerOptions options) {
+        this.bundle = bundle;
+        this.manifest = bundle.manifest();
+        this.tokenizer = tokenizer;
+        this.options = options;
+        this.engine = new Qwen3TtsEngine(bundle, tokenizer, options.predictorMode());
+        this.sampleRate = manifest.sampleRate();
+        // The x-vector fills one codec-embedding slot of the prompt, so its size is the talker's hidden size.
+        this.embeddingDim = bundle.table(Bundle.CODEC_EMBEDDING).rowLength();
+        this.minReferenceSamples = minReferenceSamples(manifest);
+        try {
+            this.cacheKey = VoicePromptFile.cacheKey(bundle.dir().resolve(Manifest.FILE), embeddingDim);
+        } catch (IOException e) {
+            throw new ModelException("Cannot read the manifest of model '" + manifest.name() + "': " + e.getMessage(), e);
+        }
+        this.info = new SynthesizerInfo(manifest.name(), tasks(manifest), engine.voices().speakers(),
+                engine.voices().supportedLanguages(), manifest.instructSupported(), sampleRate, manifest.randomWeights());
+        this.handle = new ModelHandle(bundle);
+    }
+
+    /**
+     * Opens a bundle folder.
+     *
+     * @param bundleDir the folder holding {@code manifest.json}
+     * @param runtime the shared ONNX runtime (not closed by this synthesizer)
+     * @param options how to run
+     * @return the synthesizer; close it to free the model
+     * @throws NotFoundException if the folder or its manifest is missing
+     * @throws UnsupportedException if the bundle is codec-only
+     * @throws ModelException if the bundle is incomplete, invalid or cannot be loaded
+     */
+    public static OnnxSpeechSynthesizer open(Path bundleDir, OrtRuntime runtime, SynthesizerOptions options) {
+        Objects.requireNonNull(options, "options");
+        Bundle bundle = Bundles.open(bundleDir, runtime);
+        try {
+            if (!bundle.manifest().type().isTts()) {
+                throw new UnsupportedException("Model '" + bundle.manifest().name() + "' is the speech tokenizer (codec) only: "
+                        + "it encodes and decodes audio but cannot synthesize speech; use a CustomVoice, VoiceDesign or Base model.");
+            }
+            TextTokenizer tokenizer;
+            try {
+                tokenizer = TextTokenizer.load(bundle.tokenizerFile());
+            } catch (IOException e) {
+                throw new ModelException("Cannot load the text tokenizer of model '" + bundle.manifest().name() + "': "
+                        + e.getMessage(), e);
+            }
+            try {
+                return new OnnxSpeechSynthesizer(bundle, tokenizer, options);
+            } catch (RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            bundle.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public SynthesizerInfo info() {
+        return info;
+    }
+
+    /** @return the engine, for callers inside the adapter (tests, benchmarks) that need codes or prompts */
+    public Qwen3TtsEngine engine() {
+        return engine;
+    }
+
+    /** @return the options this synthesizer runs with */
+    public SynthesizerOptions options() {
+        return options;
+    }
+
+    @Override
+    public SynthesisResult synthesize(SynthesisRequest request, SynthesisListener listener, CancellationToken cancellation) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(cancellation, "cancellation");
+        long start = System.nanoTime();
+        try (ModelHandle.Lease lease = handle.acquire()) {
+            cancellation.throwIfCancelled();
+            requireTask(request.task());
+            VoiceClonePrompt voice = request.task() == TaskType.VOICE_CLONE
+                    ? voiceClonePrompt(request.voicePrompt(), cancellation) : null;
+            TalkerPrompt prompt = prompt(request, voice);
+            RunawayGuard guard = options.runawayGuard();
+            GenerationSettings settings = GenerationSettings.of(manifest, request.sampling(), request.maxNewTokens(), guard);
+            // At most max_new_tokens - 1 frames (the last decision is never code-predicted), fewer under the guard.
+            int maxFrames = Math.max(0, request.maxNewTokens() - 1);
+            if (guard != null) {
+                maxFrames = Math.min(maxFrames, guard.limit(prompt.textTokens()));
+            }
+            GeneratedCodes codes;
+            try (Streamer streamer = new Streamer(listener, voice, maxFrames, start)) {
+                codes = engine.generate(prompt, settings, streamer, null, cancellation);
+                cancellation.throwIfCancelled();
+                streamer.finish(codes.frameCount());
+            }
+            cancellation.throwIfCancelled();
+            float[] audio = engine.decode(codes.frames(), voice);
+            if (!listener.wantsAudioChunks()) {
+                listener.onAudio(new AudioChunk(audio, sampleRate, 0, true));
+            }
+            return new SynthesisResult(audio, sampleRate, codes.frameCount(), finishReason(codes),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * The key of this model's prompts ({@link VoicePromptFile#cacheKey}); also for models that cannot
+     * clone, whose {@link #encode} refuses.
+     */
+    @Override
+    public String cacheKey() {
+        return cacheKey;
+    }
+
+    /** The official {@code create_voice_clone_prompt}, serialized as a {@link VoicePromptFile}. */
+    @Override
+    public ClonePrompt encode(VoicePrompt.ReferenceAudio reference, CancellationToken cancellation) {
+        Objects.requireNonNull(reference, "reference");
+        Objects.requireNonNull(cancellation, "cancellation");
+        try (ModelHandle.Lease lease = handle.acquire()) {
+            cancellation.throwIfCancelled();
+            requireTask(TaskType.VOICE_CLONE);
+            VoiceClonePrompt prompt = referencePrompt(reference, cancellation);
+            return new ClonePrompt(cacheKey, VoicePromptFile.toBytes(prompt, manifest, cacheKey), prompt.xVectorOnly());
+        }
+    }
+
+    /**
+     * The voice-clone prompt of a request's voice, as {@link #synthesize} builds it.
+     *
+     * @param voice the request's voice
+     * @param cancellation checked between the steps
+     * @return the prompt
+     */
+    public VoiceClonePrompt voiceClonePrompt(VoicePrompt voice, CancellationToken cancellation) {
+        Objects.requireNonNull(voice, "voice");
+        return switch (voice) {
+            case VoicePrompt.ReferenceAudio ref -> referencePrompt(ref, cancellation);
+            case VoicePrompt.Saved saved -> savedPrompt(saved.voiceId(), cancellation);
+        };
+    }
+
+    private TalkerPrompt prompt(SynthesisRequest r, VoiceClonePrompt voice) {
+        boolean streamingText = r.streamingTextInput();
+        return switch (r.task()) {
+            case CUSTOM_VOICE -> engine.customVoicePrompt(r.text(), r.speaker(), r.language(), r.instruct(), streamingText);
+            case VOICE_DESIGN -> engine.voiceDesignPrompt(r.text(), r.instruct(), r.language(), streamingText);
+            case VOICE_CLONE -> engine.voiceClonePrompt(r.text(), r.language(), voice, streamingText);
+        };
+    }
+
+    private VoiceClonePrompt referencePrompt(VoicePrompt.ReferenceAudio ref, CancellationToken cancellation) {
+        WavAudio wav;
+        try {
+            wav = WavReader.read(ref.audio());
+        } catch (NoSuchFileException e) {
+            throw new InvalidArgumentException("ref_audio", "The reference audio file " + ref.audio() + " does not exist.");
+        } catch (InvalidAudioException e) {
+            throw new UnsupportedMediaException("ref_audio", "Cannot read the reference audio " + ref.audio() + ": "
+                    + e.getMessage() + " Use a WAV file (PCM or float, any rate and channel count).", e);
+        } catch (IOException e) {
+            throw new InvalidArgumentException("ref_audio", "Cannot read the reference audio " + ref.audio() + ": "
+                    + e.getMessage());
+        }
+        float[] samples = wav.samples();
+        for (float s : samples) {
+            if (!Float.isFinite(s)) {
+                throw new InvalidArgumentException("ref_audio", "The reference audio " + ref.audio()
+                        + " contains NaN or infinite samples.");
+            }
+        }
+        cancellation.throwIfCancelled();
+        float[] wav24 = wav.sampleRate() == 24_000 ? samples : Resampler.resample(samples, wav.sampleRate(), 24_000);
+        if (wav24.length < minReferenceSamples) {
+            throw new InvalidArgumentException("ref_audio", String.format(Locale.ROOT,
+                    "The reference audio %s is too short: %.3f s, but the speaker encoder needs at least %d samples "
+                            + "at 24 kHz (%.3f s); use a clip of a few seconds.",
+                    ref.audio(), wav24.length / 24_000.0, minReferenceSamples, minReferenceSamples / 24_000.0));
+        }
+        cancellation.throwIfCancelled();
+        return engine.createVoiceClonePrompt(wav24, 24_000, ref.transcript(), ref.xVectorOnly());
+    }
+
+    private VoiceClonePrompt savedPrompt(String voiceId, CancellationToken cancellation) {
+        byte[] bytes = options.voices().load(voiceId, this, cancellation);
+        VoicePromptFile.Stored stored;
+        try {
+            stored = VoicePromptFile.fromBytes(bytes, voiceId);
+        } catch (IOException e) {
+            throw new InvalidArgumentException("voice_id", "Voice '" + voiceId + "' cannot be used: " + e.getMessage() + ".");
+        }
+        if (stored.embeddingDim() != embeddingDim) {
+            throw new InvalidArgumentException("voice_id", "Voice '" + voiceId + "' was created with model '"
+                    + stored.modelName() + "' (speaker embedding size " + stored.embeddingDim() + "), which does not fit model '"
+                    + manifest.name() + "' (size " + embeddingDim + "); create the voice again with this model.");
+        }
+        return stored.prompt();
+    }
+
+    private void requireTask(TaskType task) {
+        bundle.requireTask(switch (task) {
+            case CUSTOM_VOICE -> "custom_voice";
+            case VOICE_DESIGN -> "voice_design";
+            case VOICE_CLONE -> "voice_clone";
+        });
+    }
+
+    private static FinishReason finishReason(GeneratedCodes codes) {
+        return switch (codes.stopReason()) {
+            case EOS -> FinishReason.END_OF_SPEECH;
+            case MAX_NEW_TOKENS -> FinishReason.MAX_NEW_TOKENS;
+            case RUNAWAY_GUARD -> FinishReason.LENGTH_LIMIT;
+        };
+    }
+
+    private static Set<TaskType> tasks(Manifest m) {
+        Set<TaskType> out = EnumSet.noneOf(TaskType.class);
+        for (String t : m.tasks()) {
+            switch (t) {
+                case "custom_voice" -> out.add(TaskType.CUSTOM_VOICE);
+                case "voice_design" -> out.add(TaskType.VOICE_DESIGN);
+                case "voice_clone" -> out.add(TaskType.VOICE_CLONE);
+                default -> { } // "tokenizer" is the codec, served by OnnxSpeechTokenizer
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UnsupportedException("Model '" + m.name() + "' declares no speech task (tasks: " + m.tasks() + ").");
+        }
+        return out;
+    }
+
+    /**
+     * The shortest 24 kHz clip the speaker encoder accepts: the mel frontend needs more samples than
+     * its reflect padding, and the encoder at least {@code min_frames} mel frames (5 frames = 1280
+     * samples with the official hop 256 and window 1024).
+     */
+    private static int minReferenceSamples(Manifest m) {
+        int minFrames = m.speakerEncoder() == null ? 1 : m.speakerEncoder().path("min_frames").asInt(1);
+        int n = MelFrontend.minSamples();
+        while (MelFrontend.frameCount(n) < minFrames) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Frees the model once running calls have finished. Idempotent. */
+    @Override
+    public void close() {
+        handle.close();
+        tokenizer.close();
+    }
+
+    /**
+     * The per-call frame listener: progress reports and streamed audio. Per frame it copies the codes
+     * into the streaming decoder's reused slots and reads the clock; it allocates only when it
+     * decodes a chunk or reports progress.
+     */
+    private final class Streamer implements FrameListener, AutoCloseable {
+        private final SynthesisListener listener;
+        private final StreamingCodecDecoder decoder;
+        private final int maxFrames;
+        private final long start;
+        private final long intervalNanos;
+        private long lastReport;
+        private long emitted;
+
+        Streamer(SynthesisListener listener, VoiceClonePrompt voice, int maxFrames, long start) {
+            this.listener = listener;
+            this.maxFrames = maxFrames;
+            this.start = start;
+            this.intervalNanos = options.progressInterval().toNanos();
+            this.lastReport = start;
+            if (listener.wantsAudioChunks()) {
+                decoder = new StreamingCodecDecoder(bundle, options.firstChunkFrames(), options.chunkFrames());
+                if (voice != null && voice.refCodes() != null && voice.refCodes().length > 0) {
+                    try {
+                        // The official ICL decode runs over reference + generated frames; priming gives the
+                        // generated frames the same decoder context. The reference's own audio is dropped.
+                        decoder.prime(voice.refCodes());
+                    } catch (RuntimeException e) {
+                        decoder.close();
+                        throw e;
+                    }
+                }
+            } else {
+                decoder = null;
+            }
+        }
+
+        @Override
+        public void onFrame(int frameIndex, int[] codes, long elapsedNanos) {
+            int frames = frameIndex + 1;
+            float[] audio = decoder == null ? null : decoder.push(codes);
+            long now = System.nanoTime();
+            boolean chunk = audio != null && audio.length > 0;
+            // A chunk always comes with a fresh report, so listeners see which frame its audio ends at.
+            if (chunk || now - lastReport >= intervalNanos) {
+                report(frames, now);
+            }
+            if (chunk) {
+                emit(audio, false);
+            }
+        }
+
+        void finish(int frames) {
+            if (decoder != null) {
+                emit(decoder.flush(), true);
+            }
+            report(frames, System.nanoTime());
+        }
+
+        private void emit(float[] audio, boolean last) {
+            listener.onAudio(new AudioChunk(audio, sampleRate, emitted, last));
+            emitted += audio.length;
+        }
+
+        private void report(int frames, long now) {
+            lastReport = now;
+            listener.onProgress(new SynthesisProgress(frames, Math.max(frames, maxFrames), Duration.ofNanos(now - start)));
+        }
+
+        @Override
+        public void close() {
+            if (decoder != null) {
+                decoder.close();
+            }
+        }
+    }
+}

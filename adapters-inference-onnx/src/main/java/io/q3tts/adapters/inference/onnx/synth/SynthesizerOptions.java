@@ -1,0 +1,89 @@
+package io.q3tts.adapters.inference.onnx.synth;
+
+import io.q3tts.adapters.inference.onnx.engine.PredictorMode;
+import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link OnnxSpeechSynthesizer} runs its model.
+ *
+ * @param predictorMode how residual codes are predicted; {@link PredictorMode#FUSED} is the fast path
+ * @param runawayGuard the production cap on generated frames tied to the text length, or null for
+ *     none (the official behaviour: only {@code max_new_tokens} stops a generation that never emits
+ *     end-of-speech)
+ * @param firstChunkFrames frames decoded into the first streamed audio chunk, &gt;= 1; small values
+ *     give early first audio (4 frames = 0.32 s of audio)
+ * @param chunkFrames frames per later streamed chunk, &gt;= 1
+ * @param progressInterval the least wall time between two progress reports; {@link Duration#ZERO}
+ *     reports after every frame. A report allocates a small record, so the default keeps the
+ *     per-frame path allocation-free between reports.
+ * @param voices where {@link io.q3tts.ports.out.inference.VoicePrompt.Saved} voices come from
+ */
+public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runawayGuard, int firstChunkFrames,
+                                 int chunkFrames, Duration progressInterval, SavedVoices voices) {
+
+    /** @throws IllegalArgumentException on a null or out-of-range value (the guard may be null) */
+    public SynthesizerOptions {
+        Objects.requireNonNull(predictorMode, "predictorMode");
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        Objects.requireNonNull(voices, "voices");
+        if (firstChunkFrames < 1 || chunkFrames < 1) {
+            throw new IllegalArgumentException("chunk sizes must be >= 1");
+        }
+        if (progressInterval.isNegative()) {
+            throw new IllegalArgumentException("progressInterval must not be negative");
+        }
+    }
+
+    /**
+     * @return the production settings: fused predictor, the {@linkplain RunawayGuard#defaults() default
+     *     runaway guard}, first audio after 4 frames then chunks of 8, progress at most every 100 ms,
+     *     saved voices named by file path
+     */
+    public static SynthesizerOptions defaults() {
+        return new SynthesizerOptions(PredictorMode.FUSED, RunawayGuard.defaults(), 4, 8, Duration.ofMillis(100),
+                SavedVoices.files());
+    }
+
+    /**
+     * @param guard the new guard, or null to turn it off (official behaviour)
+     * @return a copy with the runaway guard replaced
+     */
+    public SynthesizerOptions withRunawayGuard(RunawayGuard guard) {
+        return new SynthesizerOptions(predictorMode, guard, firstChunkFrames, chunkFrames, progressInterval, voices);
+    }
+
+    /**
+     * @param first frames in the first streamed chunk
+     * @param later frames in each later chunk
+     * @return a copy with the streaming chunk sizes replaced
+     */
+    public SynthesizerOptions withChunking(int first, int later) {
+        return new SynthesizerOptions(predictorMode, runawayGuard, first, later, progressInterval, voices);
+    }
+
+    /**
+     * @param interval least time between progress reports
+     * @return a copy with the progress interval replaced
+     */
+    public SynthesizerOptions withProgressInterval(Duration interval) {
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, interval, voices);
+    }
+
+    /**
+     * @param locator where saved voices come from
+     * @return a copy with the voice locator replaced
+     */
+    public SynthesizerOptions withVoices(SavedVoices locator) {
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, locator);
+    }
+
+    /**
+     * @param mode how residual codes are predicted
+     * @return a copy with the predictor mode replaced
+     */
+    public SynthesizerOptions withPredictorMode(PredictorMode mode) {
+        return new SynthesizerOptions(mode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, voices);
+    }
+}
