@@ -1,0 +1,153 @@
+package io.q3tts.adapters.http;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.EndpointNotFound;
+import io.q3tts.ports.web.RouteSpec;
+import io.q3tts.ports.web.SocketSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The HTTP server: REST ({@code /api/v1}), OpenAI-compatible ({@code /v1}), the audio WebSocket
+ * ({@code /api/v1/stream}), job events (SSE), the OpenAPI document and the plugins' routes and
+ * sockets ({@code /plugins/<id>}), all over the core's driving ports.
+ *
+ * <p>The composition root builds it with {@code new HttpServer(core::useCase, plugins, config)},
+ * calls {@link #start()} and, on shutdown, {@link #stop()}. Request handlers run on virtual threads.
+ *
+ * <p>Thread-safe.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    /** The path of the audio WebSocket. */
+    public static final String STREAM_PATH = "/api/v1/stream";
+
+    private final HttpServerConfig config;
+    private final List<Route> routes;
+    private final List<Route.Socket> sockets;
+    private final JavalinBridge bridge;
+    private Javalin app;
+
+    /**
+     * @param useCases the core's driving ports (the app passes {@code core::useCase})
+     * @param plugins the started plugins' routes and sockets, mounted under {@code /plugins/<id>}
+     * @param config where to listen and the size limits
+     */
+    public HttpServer(UseCaseLookup useCases, List<PluginRoutes> plugins, HttpServerConfig config) {
+        Objects.requireNonNull(useCases, "useCases");
+        this.config = Objects.requireNonNull(config, "config");
+        this.bridge = new JavalinBridge(config);
+        Synthesis synthesis = new Synthesis(useCases);
+        long maxUpload = config.maxUploadBytes();
+        SynthesisRoutes tts = new SynthesisRoutes(useCases, synthesis, maxUpload);
+        List<Route> all = new ArrayList<>();
+        all.addAll(tts.routes());
+        all.addAll(new JobRoutes(useCases, maxUpload).routes());
+        all.addAll(new LibraryRoutes(useCases, maxUpload).routes());
+        all.addAll(new OpenAiRoutes(useCases, synthesis, tts, maxUpload).routes());
+        List<Route> pluginRoutes = new ArrayList<>();
+        List<Route.Socket> socketList = new ArrayList<>();
+        socketList.add(new Route.Socket(STREAM_PATH, new StreamSocket(synthesis, maxUpload),
+                "Stream synthesized audio as binary frames"));
+        for (PluginRoutes p : Objects.requireNonNull(plugins, "plugins")) {
+            for (RouteSpec spec : p.routes()) {
+                String path = spec.path().equals("/") ? p.mount() : p.mount() + spec.path();
+                pluginRoutes.add(Route.core(spec.method(), path, spec.summary(), spec.handler()));
+            }
+            for (SocketSpec spec : p.sockets()) {
+                String path = spec.path().equals("/") ? p.mount() : p.mount() + spec.path();
+                socketList.add(new Route.Socket(path, spec.handler(), spec.summary()));
+            }
+        }
+        all.addAll(pluginRoutes);
+        all.add(OpenApiRoute.route(pluginRoutes, socketList.subList(1, socketList.size())));
+        this.routes = List.copyOf(all);
+        this.sockets = List.copyOf(socketList);
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return this
+     * @throws IllegalStateException if already started
+     */
+    public synchronized HttpServer start() {
+        if (app != null) {
+            throw new IllegalStateException("already started");
+        }
+        long maxUpload = config.maxUploadBytes();
+        app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + config.maxBodyBytes(), SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(maxUpload, Integer.MAX_VALUE - 8), SizeUnit.BYTES);
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            // Audio does not compress, and a compressing stream would hold back streamed chunks.
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            for (Route r : routes) {
+                cfg.routes.addHttpHandler(new HandlerType(r.method().name()), r.path(), ctx -> bridge.serve(ctx, r));
+            }
+            for (Route.Socket s : sockets) {
+                cfg.routes.ws(s.path(), ws -> bridge.socket(ws, s));
+            }
+            cfg.routes.exception(EndpointNotFound.class, (e, ctx) -> bridge.fail(ctx, notFound(ctx), style(ctx)));
+            cfg.routes.exception(Exception.class, (e, ctx) -> bridge.fail(ctx, e, style(ctx)));
+        });
+        app.start();
+        return this;
+    }
+
+    private static io.q3tts.ports.model.NotFoundException notFound(Context ctx) {
+        return new io.q3tts.ports.model.NotFoundException("No route " + ctx.method() + " " + ctx.path()
+                + "; see GET " + OpenApiRoute.PATH + ".");
+    }
+
+    private static ErrorMapping.Style style(Context ctx) {
+        return ctx.path().startsWith("/v1/") ? ErrorMapping.Style.OPENAI : ErrorMapping.Style.CORE;
+    }
+
+    /**
+     * @return the bound port (useful with port 0)
+     * @throws IllegalStateException if not started
+     */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("not started");
+        }
+        return app.port();
+    }
+
+    /** Stops serving; open streams and sockets are closed (their jobs are cancelled). Idempotent. */
+    public synchronized void stop() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * @return every mounted endpoint as {@code "METHOD /path"} ({@code "WS /path"} for sockets), for
+     *     listings and the OpenAPI consistency test
+     */
+    public List<String> routeKeys() {
+        List<String> keys = new ArrayList<>();
+        routes.forEach(r -> keys.add(r.key()));
+        sockets.forEach(s -> keys.add(s.key()));
+        return Collections.unmodifiableList(keys);
+    }
+}

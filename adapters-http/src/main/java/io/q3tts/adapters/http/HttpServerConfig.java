@@ -1,0 +1,48 @@
+package io.q3tts.adapters.http;
+
+/**
+ * How the HTTP server listens and what it accepts.
+ *
+ * @param host the interface to bind; {@code 127.0.0.1} by default so nothing is exposed by accident
+ * @param port the TCP port; 0 picks a free one (see {@link HttpServer#port()})
+ * @param maxUploadBytes the largest uploaded file (multipart part or base64 audio field), &gt; 0;
+ *     larger ones are answered 413
+ * @param maxBodyBytes the largest JSON or form body, &gt; 0; larger ones are answered 413
+ */
+public record HttpServerConfig(String host, int port, long maxUploadBytes, long maxBodyBytes) {
+
+    /** The default port. */
+    public static final int DEFAULT_PORT = 8080;
+
+    /** @throws IllegalArgumentException on an out-of-range value */
+    public HttpServerConfig {
+        host = host == null || host.isBlank() ? "127.0.0.1" : host.strip();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        if (maxUploadBytes <= 0 || maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("size limits must be positive");
+        }
+    }
+
+    /** @return 127.0.0.1:8080, 10 MiB uploads (as vLLM-Omni), 1 MiB JSON bodies */
+    public static HttpServerConfig defaults() {
+        return new HttpServerConfig("127.0.0.1", DEFAULT_PORT, 10L * 1024 * 1024, 1024 * 1024);
+    }
+
+    /**
+     * @param newPort a port
+     * @return a copy listening there
+     */
+    public HttpServerConfig withPort(int newPort) {
+        return new HttpServerConfig(host, newPort, maxUploadBytes, maxBodyBytes);
+    }
+
+    /**
+     * @param bytes the largest upload
+     * @return a copy with that limit
+     */
+    public HttpServerConfig withMaxUploadBytes(long bytes) {
+        return new HttpServerConfig(host, port, bytes, maxBodyBytes);
+    }
+}

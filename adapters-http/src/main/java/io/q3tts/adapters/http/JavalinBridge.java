@@ -1,0 +1,352 @@
+package io.q3tts.adapters.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import io.q3tts.ports.model.CancellationToken;
+import io.q3tts.ports.model.InvalidArgumentException;
+import io.q3tts.ports.model.PayloadTooLargeException;
+import io.q3tts.ports.model.Q3ttsException;
+import io.q3tts.ports.web.ByteSink;
+import io.q3tts.ports.web.EventSink;
+import io.q3tts.ports.web.HttpMethod;
+import io.q3tts.ports.web.Part;
+import io.q3tts.ports.web.SocketConnection;
+import io.q3tts.ports.web.SocketSession;
+import io.q3tts.ports.web.WebRequest;
+import io.q3tts.ports.web.WebResponse;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Translates between Javalin and the neutral web contract, for core and plugin routes alike:
+ * {@link Context} to {@link WebRequest} (with the upload limits), {@link WebResponse} to the
+ * servlet response (complete, chunked or server-sent events), exceptions to the error table, and
+ * Javalin WebSockets to {@link SocketSession}s.
+ */
+final class JavalinBridge {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JavalinBridge.class);
+
+    private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
+
+    private final HttpServerConfig config;
+    private final Map<String, SocketSession> sessions = new ConcurrentHashMap<>();
+
+    JavalinBridge(HttpServerConfig config) {
+        this.config = config;
+    }
+
+    /** Runs one route: builds the request, calls the handler, writes the response or the error. */
+    void serve(Context ctx, Route route) {
+        CancellationToken token = CancellationToken.create();
+        try {
+            WebRequest request = request(ctx, route.method(), token);
+            write(ctx, route.handler().handle(request), token);
+        } catch (Exception e) {
+            fail(ctx, e, route.style());
+        }
+    }
+
+    /** Answers an exception in the route's error shape, unless the response is already on its way. */
+    void fail(Context ctx, Exception e, ErrorMapping.Style style) {
+        ErrorMapping.Failure f = failure(e);
+        if (ctx.res().isCommitted()) {
+            LOG.debug("error after the response started: {}", f.message());
+            return;
+        }
+        ctx.res().reset();
+        ctx.status(f.status());
+        if (f.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Long.toString(f.retryAfterSeconds()));
+        }
+        ctx.contentType("application/json").result(Json.bytes(f.body(style)));
+    }
+
+    static ErrorMapping.Failure failure(Throwable e) {
+        if (e instanceof Q3ttsException q) {
+            if (q.getCause() != null) {
+                LOG.warn("{}: {}", q.errorType(), q.getMessage(), q.getCause());
+            }
+            return ErrorMapping.of(q);
+        }
+        if (e instanceof HttpResponseException h) {
+            return ErrorMapping.ofStatus(h.getStatus(), h.getMessage());
+        }
+        LOG.error("internal error", e);
+        return ErrorMapping.internal();
+    }
+
+    // ---- requests
+
+    private WebRequest request(Context ctx, HttpMethod method, CancellationToken token) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            headers.put(name.toLowerCase(Locale.ROOT), Collections.list(ctx.req().getHeaders(name)));
+        }
+        long length = ctx.req().getContentLengthLong();
+        List<Part> parts = List.of();
+        byte[] body = new byte[0];
+        Map<String, Object> json = null;
+        if (ctx.isMultipartFormData()) {
+            long limit = config.maxUploadBytes() + config.maxBodyBytes();
+            if (length > limit) {
+                throw new PayloadTooLargeException(null, "The request is " + length + " bytes; uploads are limited to "
+                        + config.maxUploadBytes() + " bytes.", config.maxUploadBytes());
+            }
+            parts = parts(ctx);
+        } else {
+            body = readBody(ctx, length);
+            if (body.length > 0 && isJson(ctx.contentType())) {
+                Object parsed = Json.parse(body, "body");
+                if (parsed instanceof Map<?, ?> m) {
+                    json = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> en : m.entrySet()) {
+                        json.put(String.valueOf(en.getKey()), en.getValue());
+                    }
+                }
+            }
+        }
+        return new WebRequest(method, ctx.path(), ctx.pathParamMap(), ctx.queryParamMap(), headers, body, json, parts,
+                token);
+    }
+
+    private static boolean isJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("json");
+    }
+
+    private byte[] readBody(Context ctx, long length) {
+        long limit = config.maxBodyBytes();
+        if (length > limit) {
+            throw tooLarge(length, limit);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (b.length > limit) {
+                throw tooLarge(-1, limit);
+            }
+            return b;
+        } catch (IOException e) {
+            throw new InvalidArgumentException("body", "The request body could not be read.");
+        }
+    }
+
+    private static PayloadTooLargeException tooLarge(long length, long limit) {
+        String size = length < 0 ? "larger than the limit" : length + " bytes";
+        return new PayloadTooLargeException(null, "The request body is " + size + "; the limit is " + limit
+                + " bytes.", limit);
+    }
+
+    private List<Part> parts(Context ctx) {
+        List<Part> out = new ArrayList<>();
+        // Jetty reads multipart only with a config on the request; Javalin sets it only in its own helpers.
+        ctx.req().setAttribute(MULTIPART_CONFIG, new MultipartConfigElement(System.getProperty("java.io.tmpdir"),
+                config.maxUploadBytes(), config.maxUploadBytes() + config.maxBodyBytes(),
+                (int) Math.min(config.maxUploadBytes(), Integer.MAX_VALUE - 8)));
+        try {
+            for (jakarta.servlet.http.Part p : ctx.req().getParts()) {
+                boolean isFile = p.getSubmittedFileName() != null;
+                long limit = isFile ? config.maxUploadBytes() : config.maxBodyBytes();
+                if (p.getSize() > limit) {
+                    throw new PayloadTooLargeException(p.getName(), p.getName() + " is " + p.getSize()
+                            + " bytes; the limit is " + limit + " bytes.", limit);
+                }
+                try (InputStream in = p.getInputStream()) {
+                    out.add(new Part(p.getName(), p.getSubmittedFileName(), p.getContentType(), in.readAllBytes()));
+                }
+                p.delete();
+            }
+        } catch (Q3ttsException e) {
+            throw e;
+        } catch (Exception e) {
+            // Jetty reports an over-limit part as an IllegalStateException wrapped in a 400 "bad multipart".
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                String msg = String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT);
+                if (msg.contains("exceeded") || msg.contains("too large")) {
+                    throw new PayloadTooLargeException(null, "The upload exceeds the limit of " + config.maxUploadBytes()
+                            + " bytes.", config.maxUploadBytes());
+                }
+            }
+            LOG.debug("multipart body rejected", e);
+            throw new InvalidArgumentException("body", "The multipart/form-data body could not be parsed.");
+        }
+        return out;
+    }
+
+    // ---- responses
+
+    private void write(Context ctx, WebResponse response, CancellationToken token) throws IOException {
+        ctx.status(response.status());
+        response.headers().forEach(ctx::header);
+        switch (response.body()) {
+            case WebResponse.Body.Empty e -> ctx.result(new byte[0]);
+            case WebResponse.Body.Json j -> ctx.contentType("application/json").result(Json.bytes(j.value()));
+            case WebResponse.Body.Bytes b -> ctx.contentType(b.contentType()).result(b.bytes());
+            case WebResponse.Body.Stream s -> {
+                ctx.res().setContentType(s.contentType());
+                ServletOutputStream out = ctx.res().getOutputStream();
+                out.flush();
+                s.producer().produce(sink(out, token));
+            }
+            case WebResponse.Body.Events ev -> {
+                ctx.res().setContentType("text/event-stream");
+                ctx.res().setCharacterEncoding("UTF-8");
+                ctx.res().setHeader("Cache-Control", "no-cache");
+                ctx.res().setHeader("X-Accel-Buffering", "no");
+                ServletOutputStream out = ctx.res().getOutputStream();
+                out.flush();
+                ByteSink bytes = sink(out, token);
+                EventSink events = (name, data) -> {
+                    StringBuilder sb = new StringBuilder();
+                    if (name != null) {
+                        sb.append("event: ").append(name).append('\n');
+                    }
+                    sb.append("data: ").append(Json.text(data)).append("\n\n");
+                    return bytes.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                };
+                ev.producer().produce(events);
+            }
+        }
+    }
+
+    /** A sink that flushes every chunk and, when the client is gone, fires the request's token. */
+    private static ByteSink sink(ServletOutputStream out, CancellationToken token) {
+        return chunk -> {
+            if (token.isCancelled()) {
+                return false;
+            }
+            try {
+                out.write(chunk);
+                out.flush();
+                return true;
+            } catch (IOException | RuntimeException e) {
+                token.cancel();
+                return false;
+            }
+        };
+    }
+
+    // ---- WebSockets
+
+    /** Mounts a neutral socket handler on a Javalin WebSocket endpoint. */
+    void socket(WsConfig ws, Route.Socket socket) {
+        ws.onConnect(ctx -> {
+            ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(10));
+            Connection connection = new Connection(ctx.sessionId(), ctx.session);
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            ctx.headerMap().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.of(v)));
+            String path = socket.path();
+            for (Map.Entry<String, String> p : ctx.pathParamMap().entrySet()) {
+                path = path.replace("{" + p.getKey() + "}", p.getValue());
+            }
+            WebRequest upgrade = new WebRequest(HttpMethod.GET, path, ctx.pathParamMap(), ctx.queryParamMap(), headers,
+                    null, null, null, null);
+            try {
+                sessions.put(ctx.sessionId(), socket.handler().open(connection, upgrade));
+            } catch (Exception e) {
+                ErrorMapping.Failure f = failure(e);
+                connection.sendJson(f.frame());
+                connection.close(f.closeCode(), f.errorType());
+            }
+        });
+        ws.onMessage(ctx -> dispatch(ctx, s -> s.onText(ctx.message())));
+        ws.onBinaryMessage(ctx -> {
+            ByteBuffer data = ctx.data();
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            dispatch(ctx, s -> s.onBinary(bytes));
+        });
+        ws.onClose(ctx -> {
+            SocketSession s = sessions.remove(ctx.sessionId());
+            if (s != null) {
+                s.onClose(ctx.status(), ctx.reason() == null ? "" : ctx.reason());
+            }
+        });
+        ws.onError(ctx -> {
+            SocketSession s = sessions.remove(ctx.sessionId());
+            if (s != null) {
+                s.onClose(1006, "error");
+            }
+        });
+    }
+
+    private void dispatch(WsContext ctx, java.util.function.Consumer<SocketSession> call) {
+        SocketSession s = sessions.get(ctx.sessionId());
+        if (s == null) {
+            return;
+        }
+        try {
+            call.accept(s);
+        } catch (Exception e) {
+            ErrorMapping.Failure f = failure(e);
+            ctx.send(Json.text(f.frame()));
+        }
+    }
+
+    /** The neutral connection over a Jetty session; sends are serialized so frames keep their order. */
+    private static final class Connection implements SocketConnection {
+        private final String id;
+        private final Session session;
+
+        Connection(String id, Session session) {
+            this.id = id;
+            this.session = session;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public synchronized boolean sendText(String text) {
+            if (!session.isOpen()) {
+                return false;
+            }
+            session.sendText(text, Callback.NOOP);
+            return true;
+        }
+
+        @Override
+        public boolean sendJson(Object value) {
+            return sendText(Json.text(value));
+        }
+
+        @Override
+        public synchronized boolean sendBinary(byte[] bytes) {
+            if (!session.isOpen()) {
+                return false;
+            }
+            session.sendBinary(ByteBuffer.wrap(bytes), Callback.NOOP);
+            return true;
+        }
+
+        @Override
+        public synchronized void close(int code, String reason) {
+            if (session.isOpen()) {
+                session.close(code, reason, Callback.NOOP);
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return session.isOpen();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.q3tts.adapters.http;
+
+import io.q3tts.ports.in.job.CancelJobUseCase;
+import io.q3tts.ports.in.job.GetJobUseCase;
+import io.q3tts.ports.in.job.JobEvent;
+import io.q3tts.ports.in.job.JobId;
+import io.q3tts.ports.in.job.JobState;
+import io.q3tts.ports.in.job.JobSubscription;
+import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.in.job.ListJobsQuery;
+import io.q3tts.ports.in.job.ListJobsUseCase;
+import io.q3tts.ports.in.job.SubmitJobCommand;
+import io.q3tts.ports.in.job.SubmitJobUseCase;
+import io.q3tts.ports.in.job.WatchJobUseCase;
+import io.q3tts.ports.in.synthesis.SynthesisCommand;
+import io.q3tts.ports.model.InvalidArgumentException;
+import io.q3tts.ports.web.HttpMethod;
+import io.q3tts.ports.web.WebRequest;
+import io.q3tts.ports.web.WebResponse;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** {@code /api/v1/jobs}: submit, inspect, list, cancel, and follow jobs as server-sent events. */
+final class JobRoutes {
+
+    /** A comment-free keep-alive event so proxies keep the SSE connection and a gone client is noticed. */
+    private static final long PING_SECONDS = 15;
+
+    private final UseCaseLookup useCases;
+    private final long maxUpload;
+
+    JobRoutes(UseCaseLookup useCases, long maxUpload) {
+        this.useCases = useCases;
+        this.maxUpload = maxUpload;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.core(HttpMethod.POST, "/api/v1/jobs", "Submit a synthesis job (any task); answers 202", this::submit),
+                Route.core(HttpMethod.GET, "/api/v1/jobs", "List current and recent jobs", this::list),
+                Route.core(HttpMethod.GET, "/api/v1/jobs/{id}", "One job: state, progress, queue position, timings",
+                        r -> WebResponse.json(Views.job(useCases.useCase(GetJobUseCase.class).getJob(id(r))))),
+                Route.core(HttpMethod.DELETE, "/api/v1/jobs/{id}", "Cancel a job",
+                        r -> WebResponse.json(Views.job(useCases.useCase(CancelJobUseCase.class).cancelJob(id(r))))),
+                Route.core(HttpMethod.GET, "/api/v1/jobs/{id}/events", "Follow a job as server-sent events", this::events));
+    }
+
+    private static JobId id(WebRequest r) {
+        return JobId.of(r.pathParam("id"));
+    }
+
+    private WebResponse submit(WebRequest r) {
+        SynthesisCommand command = Requests.command(
+                Requests.kind(r.optionalString("task").orElse(null), "task"), r, maxUpload);
+        JobView job = useCases.useCase(SubmitJobUseCase.class).submitJob(SubmitJobCommand.of(command));
+        return WebResponse.json(202, Views.job(job)).withHeader("Location", "/api/v1/jobs/" + job.id().value());
+    }
+
+    private WebResponse list(WebRequest r) {
+        Set<JobState> states = EnumSet.noneOf(JobState.class);
+        for (String v : r.query().getOrDefault("state", List.of())) {
+            for (String s : v.split(",")) {
+                if (!s.isBlank()) {
+                    states.add(state(s));
+                }
+            }
+        }
+        int limit = r.optionalInt("limit").orElse(ListJobsQuery.DEFAULT_LIMIT);
+        List<Map<String, Object>> jobs = useCases.useCase(ListJobsUseCase.class)
+                .listJobs(new ListJobsQuery(states, limit)).stream().map(Views::job).toList();
+        return WebResponse.json(Views.list("jobs", jobs));
+    }
+
+    private static JobState state(String s) {
+        try {
+            return JobState.valueOf(s.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("state", "state must be queued, running, done, failed or cancelled; got '"
+                    + s + "'.");
+        }
+    }
+
+    /**
+     * Events: {@code state} (the job snapshot; the last one is terminal), {@code progress}, and with
+     * {@code ?audio=true} {@code audio} (base64 16-bit PCM chunks).
+     */
+    private WebResponse events(WebRequest r) {
+        JobId id = id(r);
+        boolean audio = Requests.flag(r, "audio");
+        BlockingQueue<JobEvent> queue = new LinkedBlockingQueue<>();
+        JobSubscription subscription = useCases.useCase(WatchJobUseCase.class).watchJob(id, queue::add);
+        return WebResponse.events(sink -> {
+            try (subscription) {
+                while (true) {
+                    JobEvent event = queue.poll(PING_SECONDS, TimeUnit.SECONDS);
+                    if (event == null) {
+                        if (!sink.send("ping", Map.of("type", "ping"))) {
+                            return;
+                        }
+                        continue;
+                    }
+                    boolean ok = switch (event) {
+                        case JobEvent.StateChanged s -> sink.send("state", Views.job(s.job()));
+                        case JobEvent.Progress p -> sink.send("progress", progressFrame(p));
+                        case JobEvent.Audio a -> !audio || sink.send("audio", audioFrame(a));
+                    };
+                    if (!ok || event instanceof JobEvent.StateChanged s && s.isTerminal()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    static Map<String, Object> progressFrame(JobEvent.Progress p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "progress");
+        m.put("job_id", p.jobId().value());
+        m.putAll(Views.progress(p.progress()));
+        return m;
+    }
+
+    private static Map<String, Object> audioFrame(JobEvent.Audio a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "audio");
+        m.put("job_id", a.jobId().value());
+        m.put("format", "pcm_s16le");
+        m.put("sample_rate", a.sampleRate());
+        m.put("start_sample", a.startSample());
+        m.put("last", a.last());
+        m.put("data", Base64.getEncoder().encodeToString(Pcm.toPcm16(a.samples())));
+        return m;
+    }
+}

@@ -1,0 +1,145 @@
+package io.q3tts.adapters.http;
+
+import io.q3tts.ports.in.job.GetQueueStatusUseCase;
+import io.q3tts.ports.in.models.GetModelUseCase;
+import io.q3tts.ports.in.models.ListModelsUseCase;
+import io.q3tts.ports.in.models.LoadModelCommand;
+import io.q3tts.ports.in.models.LoadModelUseCase;
+import io.q3tts.ports.in.models.ModelView;
+import io.q3tts.ports.in.models.UnloadModelCommand;
+import io.q3tts.ports.in.models.UnloadModelUseCase;
+import io.q3tts.ports.in.output.DeleteOutputUseCase;
+import io.q3tts.ports.in.output.GetOutputAudioUseCase;
+import io.q3tts.ports.in.output.GetOutputUseCase;
+import io.q3tts.ports.in.output.ListOutputsQuery;
+import io.q3tts.ports.in.output.ListOutputsUseCase;
+import io.q3tts.ports.in.voice.CreateVoiceCommand;
+import io.q3tts.ports.in.voice.CreateVoiceUseCase;
+import io.q3tts.ports.in.voice.DeleteVoiceUseCase;
+import io.q3tts.ports.in.voice.GetVoiceClipUseCase;
+import io.q3tts.ports.in.voice.GetVoiceUseCase;
+import io.q3tts.ports.in.voice.ListVoicesUseCase;
+import io.q3tts.ports.in.voice.UpdateVoiceCommand;
+import io.q3tts.ports.in.voice.UpdateVoiceUseCase;
+import io.q3tts.ports.in.voice.VoiceView;
+import io.q3tts.ports.model.AudioUpload;
+import io.q3tts.ports.model.EncodedAudio;
+import io.q3tts.ports.model.Ids;
+import io.q3tts.ports.model.ModelTask;
+import io.q3tts.ports.model.Q3ttsException;
+import io.q3tts.ports.web.HttpMethod;
+import io.q3tts.ports.web.WebRequest;
+import io.q3tts.ports.web.WebResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The voice library, the output history, the models and the health check. */
+final class LibraryRoutes {
+
+    private final UseCaseLookup useCases;
+    private final long maxUpload;
+
+    LibraryRoutes(UseCaseLookup useCases, long maxUpload) {
+        this.useCases = useCases;
+        this.maxUpload = maxUpload;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.core(HttpMethod.GET, "/api/v1/health", "Liveness, queue load and installed models", this::health),
+                Route.core(HttpMethod.GET, "/api/v1/voices", "List saved voices",
+                        r -> WebResponse.json(Views.list("voices",
+                                useCases.useCase(ListVoicesUseCase.class).listVoices().stream().map(Views::voice).toList()))),
+                Route.core(HttpMethod.POST, "/api/v1/voices", "Save a voice from an uploaded clip (multipart)",
+                        r -> createVoice(r, useCases, maxUpload)),
+                Route.core(HttpMethod.GET, "/api/v1/voices/{id}", "One saved voice",
+                        r -> WebResponse.json(Views.voice(useCases.useCase(GetVoiceUseCase.class).getVoice(id(r, "voice_id"))))),
+                Route.core(HttpMethod.PATCH, "/api/v1/voices/{id}", "Change a voice's name, description, language or transcript",
+                        this::updateVoice),
+                Route.core(HttpMethod.DELETE, "/api/v1/voices/{id}", "Delete a saved voice", r -> {
+                    useCases.useCase(DeleteVoiceUseCase.class).deleteVoice(id(r, "voice_id"));
+                    return WebResponse.noContent();
+                }),
+                Route.core(HttpMethod.GET, "/api/v1/voices/{id}/clip", "A voice's reference clip (?format=)", r -> audio(
+                        useCases.useCase(GetVoiceClipUseCase.class).getVoiceClip(id(r, "voice_id"), Requests.downloadFormat(r)), r)),
+                Route.core(HttpMethod.GET, "/api/v1/outputs", "Page through the output history (?limit=&before=&task=)",
+                        this::listOutputs),
+                Route.core(HttpMethod.GET, "/api/v1/outputs/{id}", "One output's metadata",
+                        r -> WebResponse.json(Views.output(useCases.useCase(GetOutputUseCase.class).getOutput(id(r, "output_id"))))),
+                Route.core(HttpMethod.GET, "/api/v1/outputs/{id}/audio", "Download an output (?format=&sample_rate=)", r -> audio(
+                        useCases.useCase(GetOutputAudioUseCase.class).getOutputAudio(id(r, "output_id"), Requests.downloadFormat(r)), r)),
+                Route.core(HttpMethod.DELETE, "/api/v1/outputs/{id}", "Delete an output", r -> {
+                    useCases.useCase(DeleteOutputUseCase.class).deleteOutput(id(r, "output_id"));
+                    return WebResponse.noContent();
+                }),
+                Route.core(HttpMethod.GET, "/api/v1/models", "Installed models: tasks, random-weights flag, residency",
+                        r -> WebResponse.json(Views.list("models",
+                                useCases.useCase(ListModelsUseCase.class).listModels().stream().map(Views::model).toList()))),
+                Route.core(HttpMethod.GET, "/api/v1/models/{id}", "One model",
+                        r -> WebResponse.json(Views.model(useCases.useCase(GetModelUseCase.class).getModel(id(r, "model"))))),
+                Route.core(HttpMethod.POST, "/api/v1/models/{id}/load", "Load a model now", r -> WebResponse.json(Views.model(
+                        useCases.useCase(LoadModelUseCase.class).loadModel(new LoadModelCommand(id(r, "model")))))),
+                Route.core(HttpMethod.POST, "/api/v1/models/{id}/unload", "Unload a model", r -> WebResponse.json(Views.model(
+                        useCases.useCase(UnloadModelUseCase.class).unloadModel(new UnloadModelCommand(id(r, "model")))))));
+    }
+
+    /** Path ids are checked here too, so {@code ..} and friends never reach a use case. */
+    static String id(WebRequest r, String field) {
+        return Ids.requireSafe(r.pathParam("id"), field);
+    }
+
+    private static WebResponse audio(EncodedAudio audio, WebRequest r) {
+        EncodedAudio out = Requests.sampleRate(r).map(v -> Pcm.resample(audio, v)).orElse(audio);
+        return WebResponse.bytes(out.mediaType(), out.bytes())
+                .withHeader("X-Q3tts-Sample-Rate", Integer.toString(out.sampleRate()));
+    }
+
+    /**
+     * Creates a voice from a multipart upload: {@code name}, {@code audio_sample} (file), {@code ref_text},
+     * {@code x_vector_only_mode}, {@code description}, {@code language}. Shared with the OpenAI route.
+     */
+    static WebResponse createVoice(WebRequest r, UseCaseLookup useCases, long maxUpload) {
+        AudioUpload clip = Requests.upload(r, "audio_sample", maxUpload)
+                .or(() -> Requests.upload(r, "audio", maxUpload)).orElse(null);
+        VoiceView v = useCases.useCase(CreateVoiceUseCase.class).createVoice(new CreateVoiceCommand(
+                r.optionalString("name").orElse(null),
+                r.optionalString("description").or(() -> r.optionalString("speaker_description")).orElse(null),
+                r.optionalString("language").orElse(null), clip,
+                r.optionalString("ref_text").orElse(null),
+                r.optionalBoolean("x_vector_only_mode").orElse(false)));
+        return WebResponse.json(201, Views.voice(v)).withHeader("Location", "/api/v1/voices/" + v.id());
+    }
+
+    private WebResponse updateVoice(WebRequest r) {
+        VoiceView v = useCases.useCase(UpdateVoiceUseCase.class).updateVoice(new UpdateVoiceCommand(id(r, "voice_id"),
+                r.optionalString("name").orElse(null), r.optionalString("description").orElse(null),
+                r.optionalString("language").orElse(null), r.optionalString("ref_text").orElse(null)));
+        return WebResponse.json(Views.voice(v));
+    }
+
+    private WebResponse listOutputs(WebRequest r) {
+        ListOutputsQuery q = new ListOutputsQuery(r.optionalInt("limit").orElse(ListOutputsQuery.DEFAULT_LIMIT),
+                r.queryParam("before").orElse(null),
+                r.queryParam("task").map(t -> ModelTask.parse(t, "task")).orElse(null));
+        return WebResponse.json(Views.list("outputs",
+                useCases.useCase(ListOutputsUseCase.class).listOutputs(q).stream().map(Views::output).toList()));
+    }
+
+    private WebResponse health(WebRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        try {
+            m.put("queue", Views.queue(useCases.useCase(GetQueueStatusUseCase.class).getQueueStatus()));
+            List<ModelView> models = useCases.useCase(ListModelsUseCase.class).listModels();
+            m.put("models", models.size());
+            m.put("models_loaded", models.stream().filter(v -> v.residency().name().equals("LOADED")).count());
+            m.put("random_weights_only", !models.isEmpty() && models.stream().allMatch(ModelView::randomWeights));
+        } catch (Q3ttsException e) {
+            m.put("status", "degraded");
+            m.put("detail", Optional.ofNullable(e.getMessage()).orElse(""));
+        }
+        return WebResponse.json(m);
+    }
+}

@@ -1,0 +1,340 @@
+package io.q3tts.app.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the configuration in layers, each overriding the one before:
+ * <ol>
+ *   <li>built-in defaults (the same values as the shipped {@code configs/default.yaml});</li>
+ *   <li>{@code configs/default.yaml};</li>
+ *   <li>{@code configs/<env>.yaml} when {@code Q3TTS_ENV=<env>} is set (the file must then exist);</li>
+ *   <li>environment variables: {@code MODELS_DIR}, {@code VOICES_DIR}, {@code OUTPUTS_DIR},
+ *       {@code PLUGINS_DIR} for the paths, {@code Q3TTS_<SECTION>_<KEY>} for every other key
+ *       (e.g. {@code Q3TTS_SERVER_PORT}, {@code Q3TTS_SCHEDULER_GPU_SLOTS}). Empty variables count as unset.</li>
+ * </ol>
+ * The configuration folder is {@code <base>/configs}, or {@code Q3TTS_CONFIG_DIR}. Relative paths
+ * resolve against the base folder (the working directory when started normally). Unknown keys in a
+ * file are errors (a typo must not be silently ignored); every problem is collected and reported
+ * together in one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+
+    /** The base configuration file in the configuration folder. */
+    public static final String DEFAULT_FILE = "default.yaml";
+    /** Selects {@code configs/<env>.yaml}. */
+    public static final String ENV_SELECTOR = "Q3TTS_ENV";
+    /** Overrides the configuration folder. */
+    public static final String CONFIG_DIR = "Q3TTS_CONFIG_DIR";
+    static final String BUILT_IN = "built-in default";
+
+    private static final Pattern ENV_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
+
+    /** One configuration key: its default, its environment variable and how its text is checked. */
+    private record Key(String name, String defaultValue, String envVar, Function<String, String> check) {
+        String section() {
+            return name.substring(0, name.indexOf('.'));
+        }
+
+        String leaf() {
+            return name.substring(name.indexOf('.') + 1);
+        }
+    }
+
+    private static final List<Key> KEYS = List.of(
+            key("server.host", "127.0.0.1", ConfigLoader::host),
+            key("server.port", "8420", range(1, 65535)),
+            new Key("paths.models", "models", "MODELS_DIR", ConfigLoader::path),
+            new Key("paths.voices", "voices", "VOICES_DIR", ConfigLoader::path),
+            new Key("paths.outputs", "outputs", "OUTPUTS_DIR", ConfigLoader::path),
+            new Key("paths.plugins", "plugins", "PLUGINS_DIR", ConfigLoader::path),
+            key("engine.device", "auto", oneOf("auto", "cpu", "cuda")),
+            key("engine.fp16", "false", ConfigLoader::bool),
+            key("scheduler.gpu_slots", "1", range(1, 16)),
+            key("scheduler.queue_capacity", "16", range(1, 10_000)),
+            key("scheduler.tokenizer_slots", "2", range(0, 16)),
+            key("residency.max_resident", "1", range(1, 16)),
+            key("residency.idle_unload_minutes", "15", range(0, 10_080)),
+            key("limits.upload_limit_mb", "10", range(1, 2048)),
+            key("generation.runaway_guard", "true", ConfigLoader::bool),
+            key("generation.streaming_first_chunk_frames", "4", range(1, 64)),
+            key("log.level", "info", oneOf("trace", "debug", "info", "warn", "error")));
+
+    private final Path baseDir;
+    private final Map<String, String> env;
+
+    /**
+     * @param baseDir the folder relative paths resolve against (and that holds {@code configs/})
+     * @param env the environment, e.g. {@link System#getenv()}
+     */
+    public ConfigLoader(Path baseDir, Map<String, String> env) {
+        this.baseDir = Objects.requireNonNull(baseDir, "baseDir").toAbsolutePath().normalize();
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    }
+
+    /**
+     * Loads from the working directory and the process environment.
+     *
+     * @return the configuration
+     * @throws ConfigException listing every problem
+     */
+    public static LoadedConfig loadDefault() {
+        return new ConfigLoader(Path.of(""), System.getenv()).load();
+    }
+
+    /** @return every key, in file order, e.g. {@code "server.port"} */
+    public static List<String> keys() {
+        return KEYS.stream().map(Key::name).toList();
+    }
+
+    /**
+     * @param key a key such as {@code "server.port"}
+     * @return the environment variable that overrides it, e.g. {@code "Q3TTS_SERVER_PORT"}
+     */
+    public static String envVar(String key) {
+        return KEYS.stream().filter(k -> k.name().equals(key)).findFirst().map(Key::envVar)
+                .orElseThrow(() -> new IllegalArgumentException("unknown key " + key));
+    }
+
+    /**
+     * @return the configuration
+     * @throws ConfigException listing every problem, each naming the key and the source of its value
+     */
+    public LoadedConfig load() {
+        List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (Key k : KEYS) {
+            values.put(k.name(), k.defaultValue());
+            sources.put(k.name(), BUILT_IN);
+        }
+
+        Path configDir = configDir(problems);
+        if (configDir != null) {
+            Path defaults = configDir.resolve(DEFAULT_FILE);
+            if (Files.exists(defaults)) {
+                readFile(defaults, values, sources, problems);
+            }
+            String envName = blankToNull(env.get(ENV_SELECTOR));
+            if (envName != null) {
+                if (!ENV_NAME.matcher(envName).matches()) {
+                    problems.add(ENV_SELECTOR + ": must be a lower-case name such as 'dev' or 'prod', got '" + envName + "'");
+                } else if (!Files.isRegularFile(configDir.resolve(envName + ".yaml"))) {
+                    problems.add(ENV_SELECTOR + ": names '" + envName + "' but " + display(configDir.resolve(envName + ".yaml"))
+                            + " does not exist");
+                } else {
+                    readFile(configDir.resolve(envName + ".yaml"), values, sources, problems);
+                }
+            }
+        }
+
+        for (Key k : KEYS) {
+            String v = blankToNull(env.get(k.envVar()));
+            if (v != null) {
+                values.put(k.name(), v.strip());
+                sources.put(k.name(), k.envVar());
+            }
+        }
+        warnAboutUnknownVariables(warnings);
+
+        for (Key k : KEYS) {
+            String error = k.check().apply(values.get(k.name()));
+            if (error != null) {
+                problems.add(k.name() + " (from " + sources.get(k.name()) + "): " + error + ", got '" + values.get(k.name()) + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new LoadedConfig(build(values), sources, warnings);
+    }
+
+    private Path configDir(List<String> problems) {
+        String override = blankToNull(env.get(CONFIG_DIR));
+        if (override == null) {
+            return baseDir.resolve("configs");
+        }
+        try {
+            Path dir = baseDir.resolve(override).normalize();
+            if (!Files.isDirectory(dir)) {
+                problems.add(CONFIG_DIR + ": '" + override + "' is not a folder");
+                return null;
+            }
+            return dir;
+        } catch (InvalidPathException e) {
+            problems.add(CONFIG_DIR + ": not a valid path, got '" + override + "'");
+            return null;
+        }
+    }
+
+    private void readFile(Path file, Map<String, String> values, Map<String, String> sources, List<String> problems) {
+        String source = display(file);
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            problems.add(source + ": not valid YAML (" + e.getOriginalMessage() + ")");
+            return;
+        } catch (IOException e) {
+            problems.add(source + ": cannot be read (" + e.getMessage() + ")");
+            return;
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            problems.add(source + ": must be a mapping of sections (server:, paths:, ...)");
+            return;
+        }
+        Set<String> sections = new TreeSet<>(KEYS.stream().map(Key::section).toList());
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext();) {
+            Map.Entry<String, JsonNode> section = it.next();
+            if (!sections.contains(section.getKey())) {
+                problems.add(source + ": unknown section '" + section.getKey() + "' (known: " + String.join(", ", sections) + ")");
+                continue;
+            }
+            if (section.getValue().isNull()) {
+                continue;
+            }
+            if (!section.getValue().isObject()) {
+                problems.add(source + ": section '" + section.getKey() + "' must be a mapping of keys");
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> kv = section.getValue().properties().iterator(); kv.hasNext();) {
+                Map.Entry<String, JsonNode> e = kv.next();
+                String name = section.getKey() + "." + e.getKey();
+                if (!values.containsKey(name)) {
+                    problems.add(source + ": unknown key '" + name + "' (known in " + section.getKey() + ": "
+                            + String.join(", ", KEYS.stream().filter(k -> k.section().equals(section.getKey())).map(Key::leaf).toList())
+                            + ")");
+                } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                    problems.add(name + " (from " + source + "): must be a single value, got '"
+                            + (e.getValue().isNull() ? "" : e.getValue().toString()) + "'");
+                } else {
+                    values.put(name, e.getValue().asText().strip());
+                    sources.put(name, source);
+                }
+            }
+        }
+    }
+
+    /** A misspelt override would otherwise be ignored without a trace. */
+    private void warnAboutUnknownVariables(List<String> warnings) {
+        for (String name : new TreeSet<>(env.keySet())) {
+            for (String section : new TreeSet<>(KEYS.stream().map(Key::section).toList())) {
+                String prefix = "Q3TTS_" + section.toUpperCase(Locale.ROOT) + "_";
+                List<String> known = KEYS.stream().map(Key::envVar).filter(v -> v.startsWith(prefix)).toList();
+                if (name.startsWith(prefix) && !known.contains(name)) {
+                    warnings.add(name + " is not a configuration variable and is ignored (known: "
+                            + String.join(", ", known) + ")");
+                }
+            }
+        }
+    }
+
+    private Q3ttsConfig build(Map<String, String> v) {
+        return new Q3ttsConfig(
+                new Q3ttsConfig.Server(v.get("server.host"), Integer.parseInt(v.get("server.port").strip())),
+                new Q3ttsConfig.Paths(resolve(v.get("paths.models")), resolve(v.get("paths.voices")),
+                        resolve(v.get("paths.outputs")), resolve(v.get("paths.plugins"))),
+                new Q3ttsConfig.Engine(Q3ttsConfig.Device.valueOf(v.get("engine.device").toUpperCase(Locale.ROOT)),
+                        parseBool(v.get("engine.fp16"))),
+                new Q3ttsConfig.Scheduler(integer(v, "scheduler.gpu_slots"), integer(v, "scheduler.queue_capacity"),
+                        integer(v, "scheduler.tokenizer_slots")),
+                new Q3ttsConfig.Residency(integer(v, "residency.max_resident"), integer(v, "residency.idle_unload_minutes")),
+                new Q3ttsConfig.Limits(integer(v, "limits.upload_limit_mb")),
+                new Q3ttsConfig.Generation(parseBool(v.get("generation.runaway_guard")),
+                        integer(v, "generation.streaming_first_chunk_frames")),
+                new Q3ttsConfig.Log(Q3ttsConfig.Level.valueOf(v.get("log.level").toUpperCase(Locale.ROOT))));
+    }
+
+    private Path resolve(String path) {
+        return baseDir.resolve(path).normalize();
+    }
+
+    private String display(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        return abs.startsWith(baseDir) ? baseDir.relativize(abs).toString().replace('\\', '/') : abs.toString();
+    }
+
+    private static int integer(Map<String, String> v, String key) {
+        return Integer.parseInt(v.get(key).strip());
+    }
+
+    private static Key key(String name, String defaultValue, Function<String, String> check) {
+        String env = "Q3TTS_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
+        return new Key(name, defaultValue, env, check);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static Function<String, String> range(int min, int max) {
+        return s -> {
+            String t = s.strip();
+            if (!INTEGER.matcher(t).matches()) {
+                return "must be a whole number " + min + "-" + max;
+            }
+            int n = Integer.parseInt(t);
+            return n < min || n > max ? "must be " + min + "-" + max : null;
+        };
+    }
+
+    private static Function<String, String> oneOf(String... options) {
+        return s -> List.of(options).contains(s.strip().toLowerCase(Locale.ROOT)) ? null
+                : "must be one of " + String.join(", ", options);
+    }
+
+    private static String bool(String s) {
+        try {
+            parseBool(s);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "must be true or false";
+        }
+    }
+
+    private static boolean parseBool(String s) {
+        return switch (s.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException(s);
+        };
+    }
+
+    private static String host(String s) {
+        return s.isBlank() || s.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/') ? "must be a host name or IP address" : null;
+    }
+
+    private static String path(String s) {
+        if (s.isBlank() || s.indexOf('\0') >= 0) {
+            return "must be a folder path";
+        }
+        try {
+            Path.of(s);
+            return null;
+        } catch (InvalidPathException e) {
+            return "must be a folder path";
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.q3tts.app.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The validated configuration, one record per YAML section. Built by {@link ConfigLoader}; the
+ * composition root maps it onto the adapters' and the domain's own settings.
+ *
+ * @param server where the HTTP server listens
+ * @param paths the data folders, absolute
+ * @param engine the inference device
+ * @param scheduler the GPU policy's lanes
+ * @param residency how many models stay loaded
+ * @param limits request limits
+ * @param generation generation safeguards and streaming
+ * @param log logging
+ */
+public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler scheduler, Residency residency,
+        Limits limits, Generation generation, Log log) {
+
+    /**
+     * @param host the interface to bind ({@code 127.0.0.1} by default: local only)
+     * @param port the TCP port, 1-65535
+     */
+    public record Server(String host, int port) {
+    }
+
+    /**
+     * @param models the model bundles folder
+     * @param voices the saved voices folder
+     * @param outputs the output history folder
+     * @param plugins the third-party plugin jars folder
+     */
+    public record Paths(Path models, Path voices, Path outputs, Path plugins) {
+    }
+
+    /** Where inference runs. */
+    public enum Device {
+        /** CUDA when a GPU and the CUDA provider are available, else CPU. */
+        AUTO,
+        /** CPU only. */
+        CPU,
+        /** CUDA; failing to start is an error rather than a silent fall-back. */
+        CUDA
+    }
+
+    /**
+     * @param device where inference runs
+     * @param fp16 prefer fp16 bundles/kernels on CUDA
+     */
+    public record Engine(Device device, boolean fp16) {
+    }
+
+    /**
+     * @param gpuSlots generation jobs running at once, 1-16
+     * @param queueCapacity jobs waiting at most, 1-10000
+     * @param tokenizerSlots tokenizer jobs at once in their own lane, 0-16 (0: they share the GPU lane)
+     */
+    public record Scheduler(int gpuSlots, int queueCapacity, int tokenizerSlots) {
+    }
+
+    /**
+     * @param maxResident generation models loaded at once, 1-16
+     * @param idleUnloadMinutes minutes a model may stay idle before it is unloaded, 0 = never
+     */
+    public record Residency(int maxResident, int idleUnloadMinutes) {
+
+        /** @return the idle time before unloading, or {@link Duration#ZERO} for never */
+        public Duration idleUnloadAfter() {
+            return Duration.ofMinutes(idleUnloadMinutes);
+        }
+    }
+
+    /** @param uploadLimitMb the largest accepted upload (audio, JSON body), 1-2048 MB */
+    public record Limits(int uploadLimitMb) {
+
+        /** @return the upload limit in bytes */
+        public long uploadLimitBytes() {
+            return uploadLimitMb * 1024L * 1024L;
+        }
+    }
+
+    /**
+     * @param runawayGuard stop generations that loop instead of ending
+     * @param streamingFirstChunkFrames codec frames in the first streamed chunk (smaller: lower latency), 1-64
+     */
+    public record Generation(boolean runawayGuard, int streamingFirstChunkFrames) {
+    }
+
+    /** Log levels, lowest first. */
+    public enum Level { TRACE, DEBUG, INFO, WARN, ERROR }
+
+    /** @param level the root log level */
+    public record Log(Level level) {
+    }
+}

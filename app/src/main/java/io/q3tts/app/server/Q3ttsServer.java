@@ -1,0 +1,126 @@
+package io.q3tts.app.server;
+
+import io.q3tts.adapters.http.HttpServer;
+import io.q3tts.adapters.http.HttpServerConfig;
+import io.q3tts.adapters.http.PluginRoutes;
+import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
+import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.synth.OnnxModelLoader;
+import io.q3tts.adapters.inference.onnx.synth.SavedVoices;
+import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
+import io.q3tts.app.plugins.PluginHost;
+import io.q3tts.app.plugins.PluginStatus;
+import io.q3tts.domain.Q3ttsCore;
+import io.q3tts.ports.plugin.TaskPlugin;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: the core over the ONNX engine and the given storage and audio ports, the
+ * plugins, and the HTTP server. {@link #close()} stops it in reverse order: no new requests, plugins
+ * stopped, jobs cancelled and every model closed, then the ONNX runtime.
+ */
+public final class Q3ttsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Q3ttsServer.class);
+
+    private final OrtRuntime runtime;
+    private final ExecutorService jobs;
+    private final Q3ttsCore core;
+    private final ScheduledExecutorService maintenance;
+    private final PluginHost plugins;
+    private final HttpServer http;
+    private final String host;
+    private boolean closed;
+
+    private Q3ttsServer(ServerSettings settings, DrivenPorts ports) {
+        runtime = new OrtRuntime(new OnnxRuntimeConfig(settings.device(), 0, 0, 0));
+        SynthesizerOptions options = SynthesizerOptions.defaults().withVoices(SavedVoices.repository(ports.voices()));
+        jobs = Executors.newVirtualThreadPerTaskExecutor();
+        core = Q3ttsCore.builder()
+                .catalog(ports.catalog())
+                .loader(new OnnxModelLoader(runtime, options, ports.bundleDirs()))
+                .voices(ports.voices())
+                .outputs(ports.outputs())
+                .encoder(ports.encoder())
+                .decoder(ports.decoder())
+                .executor(jobs)
+                .schedulerPolicy(settings.scheduler())
+                .build();
+        maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("q3tts-maintenance").factory());
+        long every = Q3ttsCore.MAINTENANCE_INTERVAL.toMillis();
+        maintenance.scheduleAtFixedRate(core::runMaintenance, every, every, TimeUnit.MILLISECONDS);
+        plugins = new PluginHost(settings.pluginDirs(), true,
+                id -> settings.pluginConfigs().getOrDefault(id, Map.of()), core::useCase);
+        List<TaskPlugin> started = plugins.start();
+        HttpServerConfig defaults = HttpServerConfig.defaults();
+        host = settings.host();
+        http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(),
+                new HttpServerConfig(settings.host(), settings.port(), defaults.maxUploadBytes(), defaults.maxBodyBytes()));
+    }
+
+    /**
+     * Builds everything and starts listening.
+     *
+     * @param settings where to listen, the device, the GPU policy, the plugin folders
+     * @param ports the storage and audio adapters
+     * @return the running server
+     */
+    public static Q3ttsServer start(ServerSettings settings, DrivenPorts ports) {
+        Q3ttsServer server = new Q3ttsServer(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(ports, "ports"));
+        try {
+            server.http.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        LOG.info("q3tts listening on {} (ONNX Runtime: {})", server.url(), server.runtime.providerDescription());
+        return server;
+    }
+
+    /** @return the base URL, e.g. {@code http://127.0.0.1:8080/} */
+    public String url() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + h + ":" + http.port() + "/";
+    }
+
+    /** @return the bound port */
+    public int port() {
+        return http.port();
+    }
+
+    /** @return what became of each plugin */
+    public List<PluginStatus> plugins() {
+        return plugins.statuses();
+    }
+
+    /** Stops serving and frees every model. Idempotent; never throws. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        step("HTTP server", http::close);
+        step("plugins", plugins::close);
+        step("maintenance", maintenance::shutdownNow);
+        step("core", core::close);
+        step("job threads", jobs::shutdown);
+        step("ONNX runtime", runtime::close);
+    }
+
+    private static void step(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Stopping the {} failed: {}", what, e.toString());
+        }
+    }
+}
