@@ -9,8 +9,16 @@ import java.util.Objects;
  * @param cudaDeviceId the CUDA device index, &gt;= 0
  * @param intraOpThreads threads per operator on the CPU; 0 lets ONNX Runtime decide
  * @param interOpThreads threads across operators; 0 lets ONNX Runtime decide
+ * @param sharedThreadPool run every session on one process-wide thread pool (the default). With a
+ *     pool per session, the pool of the graph that just finished keeps spinning while the next
+ *     graph runs, and the talker, code predictor and decoder alternate every frame: measured 20%
+ *     slower per frame on 2 cores (docs/performance.md). The first runtime of a process sizes the
+ *     pool; the flag is ignored when something else created the ONNX Runtime environment first.
+ * @param spinning let idle pool threads spin for work (ONNX Runtime's default); turning it off
+ *     helps only on a CPU that other processes keep busy
  */
-public record OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads) {
+public record OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads,
+                                boolean sharedThreadPool, boolean spinning) {
 
     /** @throws IllegalArgumentException on a negative count */
     public OnnxRuntimeConfig {
@@ -18,6 +26,11 @@ public record OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, in
         if (cudaDeviceId < 0 || intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException("device id and thread counts must be >= 0");
         }
+    }
+
+    /** The default thread-pool settings: one shared pool, spinning allowed. */
+    public OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads) {
+        this(provider, cudaDeviceId, intraOpThreads, interOpThreads, true, true);
     }
 
     /** @return CUDA when available, else the CPU, ONNX Runtime's thread defaults */

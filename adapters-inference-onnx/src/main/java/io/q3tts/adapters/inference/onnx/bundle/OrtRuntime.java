@@ -2,6 +2,7 @@ package io.q3tts.adapters.inference.onnx.bundle;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.q3tts.ports.model.ModelException;
@@ -18,12 +19,20 @@ import java.util.Objects;
  * built with, not what the machine has); if that throws, the CPU is used. One log line says which
  * provider runs and why.
  *
+ * <p>CPU threads: by default every session runs on one process-wide intra-op pool
+ * ({@link OnnxRuntimeConfig#sharedThreadPool()}), created with the environment by the first runtime
+ * of the process; otherwise each session gets its own pool.
+ *
  * <p>Thread-safe. {@link #close()} does not close the JVM-wide {@link OrtEnvironment} (ONNX Runtime
  * allows only one per process and it lives until exit); it only marks this runtime closed.
  */
 public final class OrtRuntime implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OrtRuntime.class.getName());
+    private static final Object ENV_LOCK = new Object();
+    /** Whether this process's environment was created here with a shared thread pool; guarded by ENV_LOCK. */
+    private static boolean globalPool;
+    private static boolean envCreated;
 
     private final OrtEnvironment env;
     private final OnnxRuntimeConfig config;
@@ -34,7 +43,39 @@ public final class OrtRuntime implements AutoCloseable {
     /** @param config session settings, never null */
     public OrtRuntime(OnnxRuntimeConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = environment(config);
+    }
+
+    private static OrtEnvironment environment(OnnxRuntimeConfig config) {
+        synchronized (ENV_LOCK) {
+            if (!envCreated && config.sharedThreadPool()) {
+                try (OrtEnvironment.ThreadingOptions threads = new OrtEnvironment.ThreadingOptions()) {
+                    if (config.intraOpThreads() > 0) {
+                        threads.setGlobalIntraOpNumThreads(config.intraOpThreads());
+                    }
+                    if (config.interOpThreads() > 0) {
+                        threads.setGlobalInterOpNumThreads(config.interOpThreads());
+                    }
+                    threads.setGlobalSpinControl(config.spinning());
+                    // getEnvironment()'s own level and name, so later plain calls get this environment.
+                    OrtEnvironment e = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                            OrtEnvironment.DEFAULT_NAME, threads);
+                    envCreated = true;
+                    globalPool = true;
+                    return e;
+                } catch (IllegalStateException | OrtException e) {
+                    LOG.log(Level.DEBUG, "no shared ONNX Runtime thread pool ({0}); sessions get their own", e.getMessage());
+                }
+            }
+            envCreated = true;
+            return OrtEnvironment.getEnvironment();
+        }
+    }
+
+    private static boolean globalPool() {
+        synchronized (ENV_LOCK) {
+            return globalPool;
+        }
     }
 
     /** @return the shared environment */
@@ -83,11 +124,19 @@ public final class OrtRuntime implements AutoCloseable {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (config.intraOpThreads() > 0) {
-                options.setIntraOpNumThreads(config.intraOpThreads());
-            }
-            if (config.interOpThreads() > 0) {
-                options.setInterOpNumThreads(config.interOpThreads());
+            if (config.sharedThreadPool() && globalPool()) {
+                options.disablePerSessionThreads();
+            } else {
+                if (config.intraOpThreads() > 0) {
+                    options.setIntraOpNumThreads(config.intraOpThreads());
+                }
+                if (config.interOpThreads() > 0) {
+                    options.setInterOpNumThreads(config.interOpThreads());
+                }
+                if (!config.spinning()) {
+                    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                    options.addConfigEntry("session.inter_op.allow_spinning", "0");
+                }
             }
             if (withCuda) {
                 try (OrtCUDAProviderOptions cudaOptions = new OrtCUDAProviderOptions(config.cudaDeviceId())) {

@@ -177,6 +177,13 @@ public final class CodeGenerator {
         private final DecisionHook hook;
         private final CancellationToken cancel;
         private final SplittableRandom rng;
+        private final boolean timed;
+        private long prefillRunNanos;
+        private long talkerNanos;
+        private int talkerRuns;
+        private long predictorNanos;
+        private int predictorRuns;
+        private long firstFrameNanos;
         private final List<AutoCloseable> owned = new ArrayList<>();
         private final OrtSession.RunOptions runOptions;
         private final CancellationToken.Registration registration;
@@ -235,6 +242,7 @@ public final class CodeGenerator {
             this.hook = hook;
             this.cancel = cancel;
             this.rng = p.seed() == null ? new SplittableRandom() : new SplittableRandom(p.seed());
+            this.timed = s.collectStats();
             this.scores = new float[vocab];
             this.frameEmbed = new float[hidden];
             this.talkerSampler = new TokenSampler(vocab);
@@ -315,7 +323,11 @@ public final class CodeGenerator {
             try (OnnxTensor prefillIn = Tensors.wrap(env, prefill, 1, prompt.length(), hidden)) {
                 talkerInputs.put("inputs_embeds", prefillIn);
                 talkerKv.feed(talkerInputs, null, talkerEmptyPast);
+                long t0 = timed ? System.nanoTime() : 0;
                 talkerPrevious = talker.run(talkerInputs, talkerRequested, talkerPinned, runOptions);
+                if (timed) {
+                    prefillRunNanos = System.nanoTime() - t0;
+                }
             }
             long prefillNanos = System.nanoTime() - start;
             talkerInputs.put("inputs_embeds", stepIn);
@@ -346,13 +358,20 @@ public final class CodeGenerator {
                 }
                 int[] codes = mode == PredictorMode.FUSED ? predictFused(token) : predictStepwise(token, frames.size());
                 frames.add(codes);
+                if (timed && frames.size() == 1) {
+                    firstFrameNanos = System.nanoTime() - start;
+                }
                 if (listener != null) {
                     listener.onFrame(frames.size() - 1, codes.clone(), System.nanoTime() - start);
                 }
                 cancel.throwIfCancelled();
                 talkerStep(frames.size() - 1);
             }
-            return new GeneratedCodes(frames.toArray(new int[0][]), reason, prefillNanos, System.nanoTime() - start);
+            long totalNanos = System.nanoTime() - start;
+            GenerationStats stats = timed ? new GenerationStats(frames.size(), prefillNanos, prefillRunNanos,
+                    firstFrameNanos, totalNanos - prefillNanos, talkerNanos, talkerRuns, predictorNanos, predictorRuns)
+                    : null;
+            return new GeneratedCodes(frames.toArray(new int[0][]), reason, prefillNanos, totalNanos, stats);
         }
 
         private int decideTalker(int generated) {
@@ -386,7 +405,12 @@ public final class CodeGenerator {
             }
             OrtSession.Result previous = talkerPrevious;
             talkerKv.feed(talkerInputs, previous, talkerEmptyPast);
+            long t0 = timed ? System.nanoTime() : 0;
             talkerPrevious = talker.run(talkerInputs, talkerRequested, talkerPinned, runOptions);
+            if (timed) {
+                talkerNanos += System.nanoTime() - t0;
+                talkerRuns++;
+            }
             previous.close();
         }
 
@@ -399,7 +423,12 @@ public final class CodeGenerator {
                 }
             }
             // Every output is pinned, so the result owns nothing; close it anyway.
+            long t0 = timed ? System.nanoTime() : 0;
             OrtSession.Result result = predictor.run(frameInputs, Set.of(), framePinned, runOptions);
+            if (timed) {
+                predictorNanos += System.nanoTime() - t0;
+                predictorRuns++;
+            }
             result.close();
             int[] codes = new int[residualGroups + 1];
             codes[0] = c0;
@@ -425,7 +454,12 @@ public final class CodeGenerator {
                     cpInputs.put("inputs_embeds", step == 0 ? cpPrefillIn : cpStepIn);
                     cpInputs.put("step", stepIndex[step]);
                     predictorKv.feed(cpInputs, previous, cpEmptyPast);
+                    long t0 = timed ? System.nanoTime() : 0;
                     OrtSession.Result next = predictor.run(cpInputs, cpRequested, cpPinned, runOptions);
+                    if (timed) {
+                        predictorNanos += System.nanoTime() - t0;
+                        predictorRuns++;
+                    }
                     if (previous != null) {
                         previous.close();
                     }

@@ -7,8 +7,10 @@ package io.q3tts.adapters.inference.onnx.engine;
  * @param stopReason why generation ended
  * @param prefillNanos time to the first codebook-0 decision
  * @param totalNanos total loop time
+ * @param stats where the time went, or null unless {@link GenerationSettings#collectStats()}
  */
-public record GeneratedCodes(int[][] frames, StopReason stopReason, long prefillNanos, long totalNanos) {
+public record GeneratedCodes(int[][] frames, StopReason stopReason, long prefillNanos, long totalNanos,
+                             GenerationStats stats) {
 
     /** @return the frame count */
     public int frameCount() {

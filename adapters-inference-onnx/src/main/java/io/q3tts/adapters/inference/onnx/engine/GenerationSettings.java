@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param suppressFrom first suppressed id (2048)
  * @param suppressTo end of the suppressed range, exclusive (3072); EOS stays allowed
  * @param guard the runaway guard, or null for none (parity)
+ * @param collectStats time every ONNX Runtime call and return a {@link GenerationStats}; off, the
+ *     loop reads no clock beyond its start and end
  */
 public record GenerationSettings(SamplingParams sampling, int maxNewTokens, int minNewTokens, int eosId,
-                                 int suppressFrom, int suppressTo, RunawayGuard guard) {
+                                 int suppressFrom, int suppressTo, RunawayGuard guard, boolean collectStats) {
 
     /** @throws IllegalArgumentException on out-of-range values */
     public GenerationSettings {
@@ -25,6 +27,32 @@ public record GenerationSettings(SamplingParams sampling, int maxNewTokens, int 
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be >= 1");
         }
+    }
+
+    /** Settings without timing statistics. */
+    public GenerationSettings(SamplingParams sampling, int maxNewTokens, int minNewTokens, int eosId,
+                              int suppressFrom, int suppressTo, RunawayGuard guard) {
+        this(sampling, maxNewTokens, minNewTokens, eosId, suppressFrom, suppressTo, guard, false);
+    }
+
+    /**
+     * @param on whether to collect {@link GenerationStats}
+     * @return a copy with {@code collectStats} replaced
+     */
+    public GenerationSettings withStats(boolean on) {
+        return new GenerationSettings(sampling, maxNewTokens, minNewTokens, eosId, suppressFrom, suppressTo, guard, on);
+    }
+
+    /**
+     * Benchmarks: EOS stays masked until the cap, so the loop always yields {@code maxNewTokens - 1}
+     * frames. It is the official {@code min_new_tokens} mechanism with the minimum raised to the
+     * cap; normal settings are untouched.
+     *
+     * @return a copy with {@code minNewTokens = maxNewTokens}
+     */
+    public GenerationSettings withEosSuppressed() {
+        return new GenerationSettings(sampling, maxNewTokens, maxNewTokens, eosId, suppressFrom, suppressTo, guard,
+                collectStats);
     }
 
     /**

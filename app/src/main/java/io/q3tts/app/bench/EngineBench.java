@@ -1,0 +1,233 @@
+package io.q3tts.app.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.q3tts.adapters.inference.onnx.bundle.Bundle;
+import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
+import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
+import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.codec.StreamingCodecDecoder;
+import io.q3tts.adapters.inference.onnx.engine.GeneratedCodes;
+import io.q3tts.adapters.inference.onnx.engine.GenerationSettings;
+import io.q3tts.adapters.inference.onnx.engine.GenerationStats;
+import io.q3tts.adapters.inference.onnx.engine.PredictorMode;
+import io.q3tts.adapters.inference.onnx.engine.Qwen3TtsEngine;
+import io.q3tts.adapters.inference.onnx.engine.TalkerPrompt;
+import io.q3tts.adapters.inference.onnx.text.TextTokenizer;
+import io.q3tts.ports.model.CancellationToken;
+import io.q3tts.ports.out.inference.SamplingParams;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Times the engine on one bundle: greedy decoding with EOS suppressed, so every run yields exactly
+ * {@code --frames} frames of the same text, then the official (chunked) decode of those frames.
+ *
+ * <p>Reported per run: RTF (wall time of prompt building, generation and decode over the audio
+ * length, 0.08 s per frame), the per-frame split of the frame loop (talker step, code predictor,
+ * Java overhead = loop time outside ONNX Runtime), time to the first frame and first-audio latency
+ * (prompt, frames up to the first streaming chunk, and that chunk's decode).
+ *
+ * <p>{@code --serve} keeps the model loaded and answers each {@code run} line on stdin with one JSON
+ * line, so a driver can alternate runs with another implementation; otherwise {@code --runs} runs
+ * are made and one JSON document is printed. JSON goes to stdout, nothing else does.
+ */
+public final class EngineBench {
+
+    private static final double SECONDS_PER_FRAME = 0.08;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Options o;
+    private final Qwen3TtsEngine engine;
+    private final Bundle bundle;
+
+    private EngineBench(Options o, Bundle bundle, Qwen3TtsEngine engine) {
+        this.o = o;
+        this.bundle = bundle;
+        this.engine = engine;
+    }
+
+    /**
+     * @param args see {@link Options#USAGE}
+     * @throws Exception on any failure (the driver shows the stack trace)
+     */
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        OnnxRuntimeConfig config = new OnnxRuntimeConfig(ExecutionProvider.CPU, 0, o.threads, 0, o.sharedPool, o.spinning);
+        try (OrtRuntime runtime = new OrtRuntime(config);
+             Bundle bundle = Bundle.open(o.bundle, runtime);
+             TextTokenizer tokenizer = TextTokenizer.load(bundle.tokenizerFile())) {
+            EngineBench bench = new EngineBench(o, bundle, new Qwen3TtsEngine(bundle, tokenizer, o.mode));
+            double loadMs = (System.nanoTime() - t0) / 1e6;
+            for (int i = 0; i < o.warmup; i++) {
+                bench.runOnce();
+            }
+            Map<String, Object> info = bench.info(loadMs);
+            if (o.serve) {
+                info.put("event", "ready");
+                out.println(JSON.writeValueAsString(info));
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null && !line.strip().equals("quit")) {
+                    if (line.strip().equals("run")) {
+                        out.println(JSON.writeValueAsString(bench.runOnce()));
+                    }
+                }
+                return;
+            }
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (int i = 0; i < o.runs; i++) {
+                runs.add(bench.runOnce());
+            }
+            info.put("runs", runs);
+            out.println(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(info));
+        }
+    }
+
+    private Map<String, Object> info(double loadMs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("implementation", "q3tts-java");
+        m.put("bundle", bundle.dir().toString());
+        m.put("model", bundle.manifest().name());
+        m.put("predictor_mode", o.mode.name().toLowerCase(Locale.ROOT));
+        m.put("threads", o.threads);
+        m.put("shared_thread_pool", o.sharedPool);
+        m.put("spinning", o.spinning);
+        m.put("frames", o.frames);
+        m.put("text", o.text);
+        m.put("speaker", o.speaker);
+        m.put("language", o.language);
+        m.put("first_chunk_frames", o.firstChunk);
+        m.put("load_ms", round(loadMs));
+        m.put("warmup_runs", o.warmup);
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        return m;
+    }
+
+    private Map<String, Object> runOnce() {
+        // max_new_tokens = frames + 1: the last decision only hits the cap, as in the official loop.
+        GenerationSettings settings = GenerationSettings.of(bundle.manifest(), SamplingParams.greedy(), o.frames + 1, null)
+                .withEosSuppressed().withStats(true);
+        long[] frameAt = new long[o.frames];
+        long start = System.nanoTime();
+        TalkerPrompt prompt = engine.customVoicePrompt(o.text, o.speaker, o.language, null, false);
+        long promptNanos = System.nanoTime() - start;
+        GeneratedCodes codes = engine.generate(prompt, settings,
+                (i, frame, elapsed) -> frameAt[i] = elapsed, null, CancellationToken.none());
+        long genEnd = System.nanoTime();
+        float[] wav = engine.decode(codes.frames(), null);
+        long end = System.nanoTime();
+        if (codes.frameCount() != o.frames || wav.length != o.frames * 1920) {
+            throw new IllegalStateException("expected " + o.frames + " frames, got " + codes.frameCount());
+        }
+        int k = Math.min(o.firstChunk, codes.frameCount());
+        long chunkNanos;
+        try (StreamingCodecDecoder stream = new StreamingCodecDecoder(bundle, k, k)) {
+            long c0 = System.nanoTime();
+            stream.decodeNow(Arrays.copyOf(codes.frames(), k));
+            chunkNanos = System.nanoTime() - c0;
+        }
+        GenerationStats s = codes.stats();
+        double audio = codes.frameCount() * SECONDS_PER_FRAME;
+        double wall = (end - start) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("implementation", "q3tts-java");
+        m.put("frames", codes.frameCount());
+        m.put("audio_s", round(audio));
+        m.put("wall_ms", round(wall * 1e3));
+        m.put("rtf", round4(wall / audio));
+        m.put("rtf_without_decode", round4((genEnd - start) / 1e9 / audio));
+        m.put("prompt_ms", round(promptNanos / 1e6));
+        m.put("prefill_ms", round(s.prefillNanos() / 1e6));
+        m.put("generate_ms", round((genEnd - start - promptNanos) / 1e6));
+        m.put("decode_ms", round((end - genEnd) / 1e6));
+        m.put("first_frame_ms", round((promptNanos + s.firstFrameNanos()) / 1e6));
+        m.put("first_audio_ms", round((promptNanos + frameAt[k - 1] + chunkNanos) / 1e6));
+        Map<String, Object> pf = new LinkedHashMap<>();
+        pf.put("loop", round4(s.loopMsPerFrame()));
+        pf.put("talker", round4(s.talkerMsPerFrame()));
+        pf.put("code_predictor", round4(s.predictorMsPerFrame()));
+        pf.put("decoder", round4((end - genEnd) / 1e6 / codes.frameCount()));
+        pf.put("overhead", round4(s.javaMsPerFrame()));
+        m.put("per_frame_ms", pf);
+        m.put("overhead_pct", round(100 * s.javaOverheadFraction()));
+        m.put("predictor_runs", s.predictorRuns());
+        m.put("codes", codes.frames());
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static double round4(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+
+    /** Command-line options. */
+    private static final class Options {
+        static final String USAGE = """
+                usage: EngineBench --bundle DIR [--frames 48] [--threads 0] [--warmup 1] [--runs 3] [--serve]
+                                   [--mode fused|stepwise] [--text TEXT] [--speaker ryan] [--language english]
+                                   [--first-chunk 4] [--per-session-threads] [--no-spin]""";
+
+        Path bundle;
+        int frames = 48;
+        int threads;
+        int warmup = 1;
+        int runs = 3;
+        boolean serve;
+        PredictorMode mode = PredictorMode.FUSED;
+        String text = "The quick brown fox jumps over the lazy dog, and then it runs back home to sleep.";
+        String speaker = "ryan";
+        String language = "english";
+        int firstChunk = 4;
+        boolean sharedPool = true;
+        boolean spinning = true;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--serve") || a.equals("--per-session-threads") || a.equals("--no-spin")) {
+                    o.serve |= a.equals("--serve");
+                    o.sharedPool &= !a.equals("--per-session-threads");
+                    o.spinning &= !a.equals("--no-spin");
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for " + a + "\n" + USAGE);
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--bundle" -> o.bundle = Path.of(v);
+                    case "--frames" -> o.frames = Integer.parseInt(v);
+                    case "--threads" -> o.threads = Integer.parseInt(v);
+                    case "--warmup" -> o.warmup = Integer.parseInt(v);
+                    case "--runs" -> o.runs = Integer.parseInt(v);
+                    case "--mode" -> o.mode = PredictorMode.valueOf(v.toUpperCase(Locale.ROOT));
+                    case "--text" -> o.text = v;
+                    case "--speaker" -> o.speaker = v;
+                    case "--language" -> o.language = v;
+                    case "--first-chunk" -> o.firstChunk = Integer.parseInt(v);
+                    default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+                }
+            }
+            if (o.bundle == null || o.frames < 1 || o.firstChunk < 1) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            return o;
+        }
+    }
+}

@@ -1,0 +1,278 @@
+"""Driver of tools/bench/engine: q3tts (Java, ONNX Runtime) against the official PyTorch code.
+
+For each model both implementations are started once as servers (EngineBench --serve and
+official_bench.py --serve), load and warm up, and then take turns: round r runs Java then PyTorch,
+round r+1 PyTorch then Java. Only one of them computes at any time, and slow drift of the machine's
+load hits both alike. Every ratio is taken between numbers measured in this same invocation.
+
+Standard library only: it runs in any Python 3.10+, and the PyTorch side is started in tools/.venv.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+JAR = REPO / "app" / "target" / "q3tts-app.jar"
+FIELDS = ("loop", "talker", "code_predictor", "decoder", "overhead")
+
+
+class Server:
+    """One benchmark process speaking the run/quit line protocol."""
+
+    def __init__(self, name, cmd, log):
+        self.name = name
+        self.log = open(log, "w")
+        self.proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, text=True, bufsize=1)
+        self.info = None
+
+    def _read(self):
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait()
+            raise SystemExit(f"{self.name} benchmark exited (status {self.proc.returncode}); see {self.log.name}")
+        return json.loads(line)
+
+    def ready(self):
+        self.info = self._read()
+        return self.info
+
+    def run(self):
+        self.proc.stdin.write("run\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=60)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self.proc.kill()
+        self.log.close()
+
+
+def loadavg():
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return None
+
+
+def machine(java_info, py_info):
+    def cmd(args):
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+    lscpu = cmd(["lscpu"])
+
+    def field(name):
+        m = re.search(rf"^{name}:\s*(.+)$", lscpu, re.M)
+        return m.group(1).strip() if m else None
+
+    mem = None
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = round(kb / 1024 / 1024, 1)
+    except (OSError, AttributeError):
+        pass
+    os_name = platform.platform()
+    try:
+        os_name = re.search(r'PRETTY_NAME="([^"]+)"', Path("/etc/os-release").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    ort = sorted(p.name for p in (REPO / "app" / "target" / "lib").glob("onnxruntime*.jar"))
+    return {
+        "cpu": field("Model name"),
+        "cpus": field("CPU\\(s\\)"),
+        "cores_per_socket": field("Core\\(s\\) per socket"),
+        "threads_per_core": field("Thread\\(s\\) per core"),
+        "ram_gib": mem,
+        "os": os_name,
+        "kernel": platform.release(),
+        "java": java_info.get("java"),
+        "onnxruntime_jar": ort,
+        "torch": py_info.get("torch"),
+        "transformers": py_info.get("transformers"),
+        "attn_implementation": py_info.get("attn_implementation"),
+    }
+
+
+def summarise(runs):
+    def stat(values):
+        return {"median": round(statistics.median(values), 4), "min": round(min(values), 4),
+                "max": round(max(values), 4)}
+
+    out = {k: stat([r[k] for r in runs]) for k in
+           ("rtf", "rtf_without_decode", "wall_ms", "prefill_ms", "decode_ms", "first_frame_ms", "first_audio_ms",
+            "overhead_pct")}
+    out["per_frame_ms"] = {f: stat([r["per_frame_ms"][f] for r in runs]) for f in FIELDS}
+    return out
+
+
+def compare_codes(a, b):
+    same_frames = sum(1 for x, y in zip(a, b) if x == y)
+    same_codes = sum(1 for x, y in zip(a, b) for p, q in zip(x, y) if p == q)
+    prefix = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        prefix += 1
+    return {"frames": len(a), "identical_frames": same_frames, "identical_prefix": prefix,
+            "identical_codes": same_codes, "codes": 16 * len(a)}
+
+
+def bench_model(label, bundle, checkpoint, frames, a, py, logs):
+    def java_cmd(extra):
+        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", str(JAR),
+                "io.q3tts.app.bench.EngineBench", "--serve", "--bundle", str(bundle), "--frames", str(frames),
+                "--threads", str(a.threads), "--warmup", str(a.warmup), "--mode", a.mode, *extra]
+
+    py_cmd = [py, str(REPO / "tools" / "bench" / "official_bench.py"), "--serve", "--checkpoint", str(checkpoint),
+              "--frames", str(frames), "--threads", str(a.threads), "--warmup", str(a.warmup)]
+    sides = [("java", java_cmd(a.java_arg))]
+    for v in a.java_variant:
+        name, _, extra = v.partition("=")
+        sides.append((name, java_cmd(extra.split())))
+    sides.append(("pytorch", py_cmd))
+    print(f"[{label}] loading and warming up {', '.join(n for n, _ in sides)} ...", file=sys.stderr, flush=True)
+    servers = []
+    runs = {n: [] for n, _ in sides}
+    loads = []
+    try:
+        # Started one after the other so that no load or warm-up is slowed by another's.
+        for name, cmd in sides:
+            server = Server(name, cmd, logs / f"{label}-{name}.log")
+            servers.append(server)
+            server.ready()
+        for r in range(a.rounds):
+            # Rotate the order every round so drift in the machine's load hits every side alike.
+            k = r % len(servers)
+            for server in servers[k:] + servers[:k]:
+                before = loadavg()
+                t0 = time.time()
+                res = server.run()
+                res["loadavg_before"] = before
+                runs[server.name].append(res)
+                loads.append(before)
+                print(f"[{label}] round {r + 1}/{a.rounds} {server.name:12s} RTF {res['rtf']:.3f} "
+                      f"({time.time() - t0:.1f} s, load {before})", file=sys.stderr, flush=True)
+    finally:
+        for server in servers:
+            server.close()
+    infos = {s.name: s.info for s in servers}
+    codes = compare_codes(runs["java"][0]["codes"], runs["pytorch"][0]["codes"])
+    for rs in runs.values():
+        for res in rs:
+            res.pop("codes", None)
+    summary = {n: summarise(rs) for n, rs in runs.items()}
+    ps = summary["pytorch"]
+    speedups = {}
+    for n, s in summary.items():
+        if n != "pytorch":
+            speedups[n] = {
+                "median": round(ps["rtf"]["median"] / s["rtf"]["median"], 3),
+                "best": round(ps["rtf"]["min"] / s["rtf"]["min"], 3),
+                "without_decode_median": round(ps["rtf_without_decode"]["median"] / s["rtf_without_decode"]["median"], 3),
+            }
+    known = [x for x in loads if x is not None]
+    return {
+        "label": label,
+        "bundle": str(bundle),
+        "checkpoint": str(checkpoint),
+        "frames": frames,
+        "sides": [n for n, _ in sides],
+        "info": infos,
+        "summary": summary,
+        "speedup_vs_pytorch": speedups,
+        "codes_match_java_vs_pytorch": codes,
+        "loadavg": {"min": min(known) if known else None, "max": max(known) if known else None},
+        "runs": runs,
+    }
+
+
+def table(results):
+    cols = [(r, side) for r in results for side in r["sides"]]
+    rows = [("", *[f"{r['label']} {side}" for r, side in cols])]
+
+    def row(name, getter, fmt="{:.3f}"):
+        rows.append((name, *[fmt.format(getter(r["summary"][side])) for r, side in cols]))
+
+    row("RTF (median)", lambda s: s["rtf"]["median"])
+    row("RTF (best)", lambda s: s["rtf"]["min"])
+    row("RTF w/o decode (median)", lambda s: s["rtf_without_decode"]["median"])
+    for f in FIELDS:
+        row(f"{f} ms/frame", lambda s, f=f: s["per_frame_ms"][f]["median"], "{:.2f}")
+    row("overhead % of loop", lambda s: s["overhead_pct"]["median"], "{:.2f}")
+    row("prefill ms", lambda s: s["prefill_ms"]["median"], "{:.1f}")
+    row("first frame ms", lambda s: s["first_frame_ms"]["median"], "{:.1f}")
+    row("first audio ms", lambda s: s["first_audio_ms"]["median"], "{:.1f}")
+    widths = [max(len(str(x[i])) for x in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(x, widths)))
+             for x in rows]
+    lines.append("")
+    for r in results:
+        c = r["codes_match_java_vs_pytorch"]
+        for n, sp in r["speedup_vs_pytorch"].items():
+            lines.append(f"{r['label']} {n}: speedup over PyTorch (RTF ratio) median {sp['median']}x, "
+                         f"best {sp['best']}x, without decode {sp['without_decode_median']}x")
+        lines.append(f"{r['label']}: identical frames java/pytorch {c['identical_frames']}/{c['frames']}; "
+                     f"load average {r['loadavg']['min']}..{r['loadavg']['max']}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--python", required=True, help="the tools venv's python (has qwen_tts and torch)")
+    ap.add_argument("--demo-bundle", type=Path)
+    ap.add_argument("--demo-checkpoint", type=Path)
+    ap.add_argument("--full-bundle", type=Path)
+    ap.add_argument("--full-checkpoint", type=Path)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--frames-demo", type=int, default=48)
+    ap.add_argument("--frames-full", type=int, default=48)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--mode", default="fused", choices=("fused", "stepwise"))
+    ap.add_argument("--jvm-opt", action="append", default=[], help="extra JVM option (repeatable), e.g. --jvm-opt=-Xmx8g")
+    ap.add_argument("--java-arg", action="append", default=[],
+                    help="extra EngineBench option (repeatable), e.g. --java-arg=--no-spin")
+    ap.add_argument("--java-variant", action="append", default=[], metavar="NAME=ARGS",
+                    help="another Java configuration run alongside, e.g. per-session=--per-session-threads")
+    ap.add_argument("--out", type=Path, default=REPO / "build" / "bench" / "results.json")
+    a = ap.parse_args(argv)
+    logs = a.out.parent / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    results = []
+    if a.demo_bundle:
+        results.append(bench_model("demo", a.demo_bundle, a.demo_checkpoint, a.frames_demo, a, a.python, logs))
+    if a.full_bundle:
+        results.append(bench_model("0.6b", a.full_bundle, a.full_checkpoint, a.frames_full, a, a.python, logs))
+    if not results:
+        raise SystemExit("nothing to benchmark")
+    doc = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(results[0]["info"]["java"], results[0]["info"]["pytorch"]),
+        "settings": {"threads": a.threads, "rounds": a.rounds, "warmup": a.warmup, "predictor_mode": a.mode,
+                     "decoding": "greedy, EOS suppressed (min_new_tokens = max_new_tokens = frames + 1)",
+                     "jvm_opts": a.jvm_opt, "engine_bench_args": a.java_arg},
+        "models": results,
+    }
+    a.out.write_text(json.dumps(doc, indent=1) + "\n")
+    print(table(results))
+    print(f"\nwrote {a.out.relative_to(REPO) if a.out.is_relative_to(REPO) else a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
