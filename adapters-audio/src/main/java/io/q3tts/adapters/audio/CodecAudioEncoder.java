@@ -1,5 +1,6 @@
 package io.q3tts.adapters.audio;
 
+import io.q3tts.lib.dsp.Resampler;
 import io.q3tts.ports.model.AudioFormat;
 import io.q3tts.ports.model.EncodedAudio;
 import io.q3tts.ports.model.InvalidArgumentException;

@@ -129,6 +129,13 @@ final class ArchitectureRules {
                 .because("extension points are plain interfaces; one bridge in the app loads them with PF4J");
     }
 
+    static ArchRule librariesDependOnlyOnTheJdk(String root) {
+        return classes().that().resideInAPackage(root + ".lib..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".lib..", "java..")
+                .because("shared libraries are plain numeric code that any adapter may use without coupling adapters")
+                .allowEmptyShould(true);
+    }
+
     static ArchRule noCyclesBetweenModules(String root) {
         return slices().matching(root + ".(*)..").namingSlices("module $1").should().beFreeOfCycles();
     }

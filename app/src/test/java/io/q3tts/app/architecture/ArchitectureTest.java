@@ -68,6 +68,9 @@ class ArchitectureTest {
     static final ArchRule pf4j_stays_in_the_app_plugin_bridge = ArchitectureRules.pf4jStaysInTheAppPluginBridge(ROOT);
 
     @ArchTest
+    static final ArchRule libraries_depend_only_on_the_jdk = ArchitectureRules.librariesDependOnlyOnTheJdk(ROOT);
+
+    @ArchTest
     static final ArchRule no_cycles_between_modules = ArchitectureRules.noCyclesBetweenModules(ROOT);
 
     @ArchTest

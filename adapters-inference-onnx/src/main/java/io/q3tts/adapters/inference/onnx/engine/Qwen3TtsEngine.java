@@ -1,10 +1,10 @@
 package io.q3tts.adapters.inference.onnx.engine;
 
+import io.q3tts.lib.dsp.Resampler;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.codec.CodecDecoder;
 import io.q3tts.adapters.inference.onnx.codec.CodecEncoder;
-import io.q3tts.adapters.inference.onnx.io.Resampler;
 import io.q3tts.adapters.inference.onnx.text.TextTokenizer;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.InvalidArgumentException;

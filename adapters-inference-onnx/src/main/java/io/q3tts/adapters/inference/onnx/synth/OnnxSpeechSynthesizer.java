@@ -1,5 +1,6 @@
 package io.q3tts.adapters.inference.onnx.synth;
 
+import io.q3tts.lib.dsp.Resampler;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
@@ -13,7 +14,6 @@ import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
 import io.q3tts.adapters.inference.onnx.engine.TalkerPrompt;
 import io.q3tts.adapters.inference.onnx.engine.VoiceClonePrompt;
 import io.q3tts.adapters.inference.onnx.io.MelFrontend;
-import io.q3tts.adapters.inference.onnx.io.Resampler;
 import io.q3tts.adapters.inference.onnx.io.InvalidAudioException;
 import io.q3tts.adapters.inference.onnx.io.WavAudio;
 import io.q3tts.adapters.inference.onnx.io.WavReader;

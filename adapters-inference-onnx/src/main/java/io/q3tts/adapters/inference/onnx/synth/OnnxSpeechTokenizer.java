@@ -1,12 +1,12 @@
 package io.q3tts.adapters.inference.onnx.synth;
 
+import io.q3tts.lib.dsp.Resampler;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
 import io.q3tts.adapters.inference.onnx.codec.CodecDecoder;
 import io.q3tts.adapters.inference.onnx.codec.CodecEncoder;
-import io.q3tts.adapters.inference.onnx.io.Resampler;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.model.PcmAudio;

@@ -1,4 +1,4 @@
-package io.q3tts.adapters.inference.onnx.io;
+package io.q3tts.lib.dsp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.q3tts.adapters.inference.onnx.io;
+package io.q3tts.lib.dsp;
 
 /**
  * Band-limited sample-rate conversion between any two integer rates, with a Kaiser-windowed sinc
