@@ -4,6 +4,9 @@ import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
 import io.q3tts.app.cli.Cli;
+import io.q3tts.app.config.ConfigLoader;
+import io.q3tts.app.server.ServeCommand;
+import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,7 +25,9 @@ public final class Main {
 
     /**
      * Runs the command line and exits with its status: 0 success, 1 failure, 2 usage error.
-     * {@code Q3TTS_DEVICE} ({@code auto}, {@code cuda} or {@code cpu}) picks the execution provider.
+     * {@code Q3TTS_DEVICE} ({@code auto}, {@code cuda} or {@code cpu}) picks the execution provider of
+     * the file commands; the server ({@code q3tts} alone or {@code q3tts serve}) reads the
+     * configuration ({@code engine.device}) instead.
      *
      * @param args command-line arguments
      */
@@ -37,8 +42,9 @@ public final class Main {
             return;
         }
         int status;
+        ServeCommand serve = new ServeCommand(new ConfigLoader(Path.of(""), System.getenv()), System.out, System.err);
         try (OnnxEngineProvider engine = engine(new OnnxRuntimeConfig(device, 0, 0, 0))) {
-            status = new Cli(engine, System.out, System.err).run(args);
+            status = new Cli(engine, serve::run, System.out, System.err).run(args);
         }
         System.out.flush();
         System.exit(status);

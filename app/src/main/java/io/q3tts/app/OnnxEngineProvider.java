@@ -16,19 +16,22 @@ import java.util.Objects;
 
 /**
  * Wires the ONNX adapter behind {@link SynthesizerProvider}: every bundle opened through one provider
- * shares one ONNX runtime (one execution-provider decision per process).
+ * shares one ONNX runtime (one execution-provider decision per process). The runtime is created on
+ * the first bundle opened, so commands that open none (help, serve, which has its own) never load
+ * ONNX Runtime's native library through it.
  */
 public final class OnnxEngineProvider implements SynthesizerProvider, AutoCloseable {
 
-    private final OrtRuntime runtime;
+    private final OnnxRuntimeConfig config;
     private final SynthesizerOptions options;
+    private OrtRuntime runtime;
 
     /**
      * @param config how ONNX Runtime runs (CPU, CUDA, threads)
      * @param options how synthesizers run (runaway guard, streaming chunks, where saved voices come from)
      */
     public OnnxEngineProvider(OnnxRuntimeConfig config, SynthesizerOptions options) {
-        this.runtime = new OrtRuntime(Objects.requireNonNull(config, "config"));
+        this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
     }
 
@@ -44,23 +47,32 @@ public final class OnnxEngineProvider implements SynthesizerProvider, AutoClosea
 
     @Override
     public SpeechSynthesizer open(Path bundleDir) {
-        return OnnxSpeechSynthesizer.open(bundleDir, runtime, options);
+        return OnnxSpeechSynthesizer.open(bundleDir, runtime(), options);
     }
 
     /** The synthesizer of the bundle, which is its clone-prompt encoder too (it refuses unless the model is a Base model). */
     @Override
     public ClonePromptEncoder openClonePromptEncoder(Path bundleDir) {
-        return OnnxSpeechSynthesizer.open(bundleDir, runtime, options);
+        return OnnxSpeechSynthesizer.open(bundleDir, runtime(), options);
     }
 
     @Override
     public SpeechTokenizer openTokenizer(Path bundleDir) {
-        return OnnxSpeechTokenizer.open(bundleDir, runtime);
+        return OnnxSpeechTokenizer.open(bundleDir, runtime());
+    }
+
+    private synchronized OrtRuntime runtime() {
+        if (runtime == null) {
+            runtime = new OrtRuntime(config);
+        }
+        return runtime;
     }
 
     /** Marks the shared runtime closed; what was opened from it is closed by its users. */
     @Override
-    public void close() {
-        runtime.close();
+    public synchronized void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
     }
 }

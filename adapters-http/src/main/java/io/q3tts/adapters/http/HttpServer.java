@@ -30,6 +30,7 @@ public final class HttpServer implements AutoCloseable {
 
     private final HttpServerConfig config;
     private final List<Route> routes;
+    private final int apiRouteCount;
     private final List<Route.Socket> sockets;
     private final JavalinBridge bridge;
     private Javalin app;
@@ -40,6 +41,20 @@ public final class HttpServer implements AutoCloseable {
      * @param config where to listen and the size limits
      */
     public HttpServer(UseCaseLookup useCases, List<PluginRoutes> plugins, HttpServerConfig config) {
+        this(useCases, plugins, List.of(), config);
+    }
+
+    /**
+     * @param useCases the core's driving ports (the app passes {@code core::useCase})
+     * @param plugins the started plugins' routes and sockets, mounted under {@code /plugins/<id>}
+     * @param rootRoutes routes mounted at their own absolute path, such as the web UI's pages
+     *     ({@code /}, {@code /outputs}, ...); they are not API and stay out of the OpenAPI document.
+     *     A path that an API route already uses is refused.
+     * @param config where to listen and the size limits
+     * @throws IllegalArgumentException if a root route collides with another route
+     */
+    public HttpServer(UseCaseLookup useCases, List<PluginRoutes> plugins, List<RouteSpec> rootRoutes,
+                      HttpServerConfig config) {
         Objects.requireNonNull(useCases, "useCases");
         this.config = Objects.requireNonNull(config, "config");
         this.bridge = new JavalinBridge(config);
@@ -67,6 +82,16 @@ public final class HttpServer implements AutoCloseable {
         }
         all.addAll(pluginRoutes);
         all.add(OpenApiRoute.route(pluginRoutes, socketList.subList(1, socketList.size())));
+        this.apiRouteCount = all.size();
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        all.forEach(r -> taken.add(r.key()));
+        for (RouteSpec spec : Objects.requireNonNull(rootRoutes, "rootRoutes")) {
+            Route r = Route.core(spec.method(), spec.path(), spec.summary(), spec.handler());
+            if (!taken.add(r.key())) {
+                throw new IllegalArgumentException("root route " + r.key() + " collides with another route");
+            }
+            all.add(r);
+        }
         this.routes = List.copyOf(all);
         this.sockets = List.copyOf(socketList);
     }
@@ -141,12 +166,12 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * @return every mounted endpoint as {@code "METHOD /path"} ({@code "WS /path"} for sockets), for
-     *     listings and the OpenAPI consistency test
+     * @return every mounted API endpoint as {@code "METHOD /path"} ({@code "WS /path"} for sockets), for
+     *     listings and the OpenAPI consistency test; the root routes (web pages) are not listed
      */
     public List<String> routeKeys() {
         List<String> keys = new ArrayList<>();
-        routes.forEach(r -> keys.add(r.key()));
+        routes.subList(0, apiRouteCount).forEach(r -> keys.add(r.key()));
         sockets.forEach(s -> keys.add(s.key()));
         return Collections.unmodifiableList(keys);
     }

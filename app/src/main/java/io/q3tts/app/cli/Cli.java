@@ -34,10 +34,11 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 
 /**
- * The {@code q3tts} command line: {@code synth}, {@code voices}, {@code prompt create},
- * {@code encode}, {@code decode} and {@code help}.
+ * The {@code q3tts} command line: {@code serve} (also what {@code q3tts} alone does), {@code synth},
+ * {@code voices}, {@code prompt create}, {@code encode}, {@code decode} and {@code help}.
  *
  * <p>Exit statuses: 0 success, 1 the work failed (model, I/O), 2 the request is wrong: the command
  * line, a missing model, an unknown speaker or language, an unusable reference clip or voice. An
@@ -102,16 +103,20 @@ public final class Cli {
     static final String RANDOM_WEIGHTS_WARNING = "demo bundle with random weights: output is noise, not speech";
 
     private final SynthesizerProvider engine;
+    private final IntSupplier server;
     private final PrintStream out;
     private final PrintStream err;
 
     /**
      * @param engine opens synthesizers for {@code --model} folders
+     * @param server starts the server for {@code q3tts serve} (and {@code q3tts} alone), blocks until
+     *     it stops, and returns the exit status
      * @param out where results go
      * @param err where progress and errors go
      */
-    public Cli(SynthesizerProvider engine, PrintStream out, PrintStream err) {
+    public Cli(SynthesizerProvider engine, IntSupplier server, PrintStream out, PrintStream err) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.server = Objects.requireNonNull(server, "server");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
     }
@@ -125,6 +130,7 @@ public final class Cli {
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         try {
             return switch (command) {
+                case "", "serve" -> serve(rest);
                 case "synth" -> synth(Options.parse("synth", SYNTH_OPTIONS, rest));
                 case "voices" -> voices(Options.parse("voices", VOICES_OPTIONS, rest));
                 case "prompt" -> prompt(rest);
@@ -135,7 +141,6 @@ public final class Cli {
                     out.println("q3tts " + version());
                     yield OK;
                 }
-                case "" -> throw new UsageException("missing command; run 'q3tts help'");
                 default -> throw new UsageException("unknown command '" + command + "'; run 'q3tts help'");
             };
         } catch (UsageException e) {
@@ -153,6 +158,7 @@ public final class Cli {
             throw new UsageException("'help' takes at most one command name");
         }
         switch (rest.getFirst()) {
+            case "serve" -> out.print(serveHelp());
             case "synth" -> out.print(synthHelp());
             case "voices" -> out.print(voicesHelp());
             case "prompt" -> out.print(promptHelp());
@@ -162,6 +168,15 @@ public final class Cli {
             default -> throw new UsageException("no help for unknown command '" + rest.getFirst() + "'");
         }
         return OK;
+    }
+
+    private int serve(List<String> args) throws UsageException {
+        Options o = Options.parse("serve", List.of(), args);
+        if (o.has("help")) {
+            out.print(serveHelp());
+            return OK;
+        }
+        return server.getAsInt();
     }
 
     private int synth(Options o) throws UsageException {
@@ -551,9 +566,10 @@ public final class Cli {
         return """
                 q3tts: Qwen3-TTS text-to-speech on ONNX Runtime
 
-                usage: q3tts <command> [options]
+                usage: q3tts [command] [options]
 
                 commands:
+                  serve          start the HTTP server on the installed models (what 'q3tts' alone does)
                   synth          speak a text into a WAV file
                   voices         list the speakers, languages and tasks of a model bundle
                   prompt create  save a cloned voice (Base models) for 'synth --voice'
@@ -564,6 +580,7 @@ public final class Cli {
                   --version  print the version
 
                 examples:
+                  q3tts                      serve on http://127.0.0.1:8420/ (configs/default.yaml; see 'q3tts help serve')
                   q3tts synth --model models/custom-voice-0.6b --speaker ryan --text "Hello there." --out hello.wav
                   q3tts synth --model models/voice-design-1.7b --instruct "A calm, low male voice" --text "Hi." --out hi.wav
                   q3tts synth --model models/base-0.6b --ref-audio me.wav --ref-text "What I said." --text "New words." --out clone.wav
@@ -572,10 +589,30 @@ public final class Cli {
                   q3tts encode --model models/demo-codec --in a.wav --out codes.json
                   q3tts decode --in codes.json --out a.wav
 
-                environment: Q3TTS_DEVICE=auto|cuda|cpu picks where ONNX Runtime runs (default auto)
+                environment: the server reads configs/default.yaml and its overrides (MODELS_DIR,
+                Q3TTS_SERVER_PORT, ...; see 'q3tts help serve'). The other commands take the model
+                folder on the command line; Q3TTS_DEVICE=auto|cuda|cpu picks where they run (default auto).
 
-                exit status: 0 success, 1 failure, 2 invalid request (command line, model, speaker,
-                language, reference clip or voice)
+                exit status: 0 success, 1 failure, 2 invalid request (command line, configuration, model,
+                speaker, language, reference clip or voice)
+                """;
+    }
+
+    private static String serveHelp() {
+        return """
+                usage: q3tts serve   (or just: q3tts)
+
+                Starts the HTTP server on 127.0.0.1:8420 with every model bundle in models/ (the demo bundles,
+                which have random weights and speak noise, when nothing else is installed), prints its URL and a
+                summary, and serves until Ctrl-C or SIGTERM. API: docs/api.md; OpenAPI document at
+                /api/v1/openapi.json; OpenAI-compatible clients use base_url http://127.0.0.1:8420/v1.
+
+                configuration, lowest precedence first: configs/default.yaml (every key documented there),
+                configs/<env>.yaml when Q3TTS_ENV=<env>, then environment variables: MODELS_DIR, VOICES_DIR,
+                OUTPUTS_DIR, PLUGINS_DIR for the folders and Q3TTS_<SECTION>_<KEY> for the rest, e.g.
+                Q3TTS_SERVER_PORT=9000, Q3TTS_SERVER_HOST=0.0.0.0, Q3TTS_ENGINE_DEVICE=cpu,
+                Q3TTS_SCHEDULER_GPU_SLOTS=2. Q3TTS_CONFIG_DIR moves the configs folder. An invalid value stops
+                the start with a message naming the key and where its value came from (exit status 2).
                 """;
     }
 

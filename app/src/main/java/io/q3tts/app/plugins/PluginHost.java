@@ -110,6 +110,20 @@ public final class PluginHost implements AutoCloseable {
         return List.copyOf(started.values());
     }
 
+    /**
+     * @param id a started plugin's id
+     * @return the plugin's own class: its loader holds the plugin's resources and generated page
+     *     templates, its package names where those templates are
+     * @throws IllegalArgumentException if no started plugin has that id
+     */
+    public Class<? extends TaskPlugin> pluginClass(String id) {
+        MountedPlugin p = started.get(id);
+        if (p == null) {
+            throw new IllegalArgumentException("no started plugin '" + id + "'");
+        }
+        return p.unwrap().getClass();
+    }
+
     /** Stops the started plugins in reverse order, then unloads the jars. Never throws. */
     @Override
     public void close() {

@@ -1,17 +1,26 @@
 package io.q3tts.app.server;
 
+import io.q3tts.adapters.audio.CodecAudioDecoder;
+import io.q3tts.adapters.audio.CodecAudioEncoder;
+import io.q3tts.adapters.storage.fs.FsModelCatalog;
+import io.q3tts.adapters.storage.fs.FsOutputRepository;
+import io.q3tts.adapters.storage.fs.FsVoiceRepository;
+import io.q3tts.app.config.Q3ttsConfig;
 import io.q3tts.ports.out.audio.AudioDecoder;
 import io.q3tts.ports.out.audio.AudioEncoder;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.output.OutputRepository;
+import io.q3tts.ports.out.time.Clock;
 import io.q3tts.ports.out.voice.VoiceRepository;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The storage and audio adapters the server runs on, built by the caller from the configuration
- * (the file-system and audio adapters in production).
+ * The storage and audio adapters the server runs on: one instance of each, built by
+ * {@link #onDisk(Q3ttsConfig.Paths)} in production.
  *
  * @param catalog the installed model bundles
  * @param bundleDirs the folder of a model id in {@code catalog}, or null if unknown (for the ONNX loader)
@@ -19,9 +28,12 @@ import java.util.function.Function;
  * @param outputs the output history
  * @param encoder encodes responses
  * @param decoder decodes uploads
+ * @param unusableBundles the bundle folders the catalog found but cannot offer, each as
+ *     {@code "folder: reason"}; for the start-up summary
  */
 public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDirs, VoiceRepository voices,
-                          OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder) {
+                          OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder,
+                          Supplier<List<String>> unusableBundles) {
 
     /** @throws NullPointerException naming the first missing port */
     public DrivenPorts {
@@ -31,5 +43,28 @@ public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDir
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(decoder, "decoder");
+        Objects.requireNonNull(unusableBundles, "unusableBundles");
+    }
+
+    /** Ports over a catalog that reports no unusable bundles. */
+    public DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDirs, VoiceRepository voices,
+                       OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder) {
+        this(catalog, bundleDirs, voices, outputs, encoder, decoder, List::of);
+    }
+
+    /**
+     * The production adapters: bundles, voices and outputs in the configured folders (the voices and
+     * outputs folders are created if missing; a missing models folder is an empty catalog), audio
+     * through the codec adapter, output ids from the system clock.
+     *
+     * @param paths the data folders
+     * @return the ports
+     * @throws io.q3tts.ports.model.StorageException if the voices or outputs folder cannot be opened
+     */
+    public static DrivenPorts onDisk(Q3ttsConfig.Paths paths) {
+        FsModelCatalog catalog = new FsModelCatalog(paths.models());
+        return new DrivenPorts(catalog, catalog::bundleDir, new FsVoiceRepository(paths.voices()),
+                new FsOutputRepository(paths.outputs(), Clock.system()), new CodecAudioEncoder(), new CodecAudioDecoder(),
+                () -> catalog.unusable().stream().map(u -> u.folder() + ": " + u.reason()).toList());
     }
 }

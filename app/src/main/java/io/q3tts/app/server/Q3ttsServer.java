@@ -11,6 +11,8 @@ import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
 import io.q3tts.app.plugins.PluginHost;
 import io.q3tts.app.plugins.PluginStatus;
 import io.q3tts.domain.Q3ttsCore;
+import io.q3tts.domain.voice.UploadLimits;
+import io.q3tts.ports.out.catalog.ModelDescriptor;
 import io.q3tts.ports.plugin.TaskPlugin;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +40,12 @@ public final class Q3ttsServer implements AutoCloseable {
     private final PluginHost plugins;
     private final HttpServer http;
     private final String host;
+    private final DrivenPorts ports;
     private boolean closed;
 
     private Q3ttsServer(ServerSettings settings, DrivenPorts ports) {
         runtime = new OrtRuntime(new OnnxRuntimeConfig(settings.device(), 0, 0, 0));
-        SynthesizerOptions options = SynthesizerOptions.defaults().withVoices(SavedVoices.repository(ports.voices()));
+        SynthesizerOptions options = settings.synthesizer().withVoices(SavedVoices.repository(ports.voices()));
         jobs = Executors.newVirtualThreadPerTaskExecutor();
         core = Q3ttsCore.builder()
                 .catalog(ports.catalog())
@@ -53,6 +56,8 @@ public final class Q3ttsServer implements AutoCloseable {
                 .decoder(ports.decoder())
                 .executor(jobs)
                 .schedulerPolicy(settings.scheduler())
+                .residencyPolicy(settings.residency())
+                .uploadLimits(uploadLimits(settings.maxUploadBytes()))
                 .build();
         maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("q3tts-maintenance").factory());
         long every = Q3ttsCore.MAINTENANCE_INTERVAL.toMillis();
@@ -60,10 +65,16 @@ public final class Q3ttsServer implements AutoCloseable {
         plugins = new PluginHost(settings.pluginDirs(), true,
                 id -> settings.pluginConfigs().getOrDefault(id, Map.of()), core::useCase);
         List<TaskPlugin> started = plugins.start();
-        HttpServerConfig defaults = HttpServerConfig.defaults();
         host = settings.host();
-        http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(),
-                new HttpServerConfig(settings.host(), settings.port(), defaults.maxUploadBytes(), defaults.maxBodyBytes()));
+        this.ports = ports;
+        http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(), UiMount.routes(plugins),
+                new HttpServerConfig(settings.host(), settings.port(), settings.maxUploadBytes(), settings.maxBodyBytes()));
+    }
+
+    /** The configured size limit with the domain's reference and tokenizer duration limits. */
+    private static UploadLimits uploadLimits(long maxBytes) {
+        UploadLimits d = UploadLimits.defaults();
+        return new UploadLimits(maxBytes, d.minReferenceSeconds(), d.maxReferenceSeconds(), d.maxTokenizerSeconds());
     }
 
     /**
@@ -94,6 +105,21 @@ public final class Q3ttsServer implements AutoCloseable {
     /** @return the bound port */
     public int port() {
         return http.port();
+    }
+
+    /** @return the installed models, as the catalog lists them */
+    public List<ModelDescriptor> models() {
+        return ports.catalog().list();
+    }
+
+    /** @return the bundle folders that cannot be offered, each {@code "folder: reason"} */
+    public List<String> unusableBundles() {
+        return ports.unusableBundles().get();
+    }
+
+    /** @return where ONNX Runtime runs and why, e.g. {@code "CPU (configured)"} */
+    public String device() {
+        return runtime.providerDescription();
     }
 
     /** @return what became of each plugin */

@@ -1,6 +1,10 @@
 package io.q3tts.app.server;
 
 import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
+import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
+import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
+import io.q3tts.app.config.Q3ttsConfig;
+import io.q3tts.domain.residency.ResidencyPolicy;
 import io.q3tts.domain.scheduling.SchedulerPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,61 +12,80 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the server needs from the configuration. The seam to {@code io.q3tts.app.config}: the
- * configuration loader maps its records into this one; until then {@link #fromEnvironment} reads
- * the few environment variables below.
+ * What the server needs, in the adapters' and the domain's own terms. Built from the validated
+ * configuration by {@link #from(Q3ttsConfig)} (the one source of truth); the {@code with...} copies
+ * let tests tighten a limit without a configuration file.
  *
  * @param host the interface to bind ({@code 127.0.0.1} unless told otherwise)
  * @param port the TCP port, 0 for any free one
  * @param pluginDirs folders whose {@code *.jar} files are third-party plugins
  * @param device where ONNX Runtime runs
  * @param scheduler the GPU policy (slots, queue, grace periods)
+ * @param residency how many models stay loaded, and for how long
+ * @param maxUploadBytes the largest uploaded audio file, &gt; 0
+ * @param synthesizer how the engine generates (runaway guard, streaming chunk sizes); its saved-voice
+ *     locator is replaced by the server's voice repository
  * @param pluginConfigs configuration section per plugin id
  */
 public record ServerSettings(String host, int port, List<Path> pluginDirs, ExecutionProvider device,
-                             SchedulerPolicy scheduler, Map<String, Map<String, String>> pluginConfigs) {
+                             SchedulerPolicy scheduler, ResidencyPolicy residency, long maxUploadBytes,
+                             SynthesizerOptions synthesizer, Map<String, Map<String, String>> pluginConfigs) {
 
-    /** The default port. */
-    public static final int DEFAULT_PORT = 8080;
+    /** Tokenizer calls waiting at most; not a configuration key, the domain's default. */
+    private static final int TOKENIZER_QUEUE = SchedulerPolicy.defaults().tokenizerQueueCapacity();
 
-    /** @throws IllegalArgumentException on a port out of range */
+    /** @throws IllegalArgumentException on a port or limit out of range */
     public ServerSettings {
         host = host == null || host.isBlank() ? "127.0.0.1" : host.strip();
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
+        if (maxUploadBytes <= 0) {
+            throw new IllegalArgumentException("maxUploadBytes must be positive, got " + maxUploadBytes);
+        }
         pluginDirs = List.copyOf(pluginDirs);
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(residency, "residency");
+        Objects.requireNonNull(synthesizer, "synthesizer");
         pluginConfigs = Map.copyOf(pluginConfigs);
     }
 
     /**
-     * Reads {@code Q3TTS_HOST}, {@code Q3TTS_PORT} (default 8080), {@code Q3TTS_PLUGINS_DIR}
-     * (default {@code <home>/plugins}) and {@code Q3TTS_DEVICE} ({@code auto}, {@code cuda}, {@code cpu}).
+     * Maps the configuration onto the server's settings. Values the configuration does not expose
+     * (grace periods, the tokenizer queue, eviction timeout, later chunk size) keep the defaults of
+     * the domain and the engine.
      *
-     * @param env the environment
-     * @param home the folder relative defaults live in (the installation root)
-     * @return the settings, with the default GPU policy
-     * @throws IllegalArgumentException naming the variable whose value is wrong
+     * @param config the validated configuration
+     * @return the settings
      */
-    public static ServerSettings fromEnvironment(Map<String, String> env, Path home) {
-        int port;
-        try {
-            port = Integer.parseInt(env.getOrDefault("Q3TTS_PORT", String.valueOf(DEFAULT_PORT)).strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Q3TTS_PORT must be a number, got '" + env.get("Q3TTS_PORT") + "'");
-        }
-        ExecutionProvider device;
-        try {
-            device = ExecutionProvider.parse(env.get("Q3TTS_DEVICE"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Q3TTS_DEVICE: " + e.getMessage(), e);
-        }
-        String plugins = env.get("Q3TTS_PLUGINS_DIR");
-        return new ServerSettings(env.get("Q3TTS_HOST"), port,
-                List.of(plugins == null || plugins.isBlank() ? home.resolve("plugins") : Path.of(plugins)),
-                device, SchedulerPolicy.defaults(), Map.of());
+    public static ServerSettings from(Q3ttsConfig config) {
+        SchedulerPolicy d = SchedulerPolicy.defaults();
+        SchedulerPolicy scheduler = new SchedulerPolicy(config.scheduler().gpuSlots(), config.scheduler().queueCapacity(),
+                config.scheduler().tokenizerSlots(), TOKENIZER_QUEUE, d.initialRunEstimate(), d.cancelGrace(), d.maxRunTime());
+        ResidencyPolicy r = ResidencyPolicy.defaults();
+        ResidencyPolicy residency = new ResidencyPolicy(config.residency().maxResident(), r.maxResidentTokenizers(),
+                config.residency().idleUnloadAfter(), r.evictionTimeout());
+        SynthesizerOptions engine = SynthesizerOptions.defaults();
+        engine = engine.withRunawayGuard(config.generation().runawayGuard() ? RunawayGuard.defaults() : null)
+                .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames());
+        ExecutionProvider device = switch (config.engine().device()) {
+            case AUTO -> ExecutionProvider.AUTO;
+            case CPU -> ExecutionProvider.CPU;
+            case CUDA -> ExecutionProvider.CUDA;
+        };
+        return new ServerSettings(config.server().host(), config.server().port(), List.of(config.paths().plugins()),
+                device, scheduler, residency, config.limits().uploadLimitBytes(), engine, Map.of());
+    }
+
+    /**
+     * The largest JSON or form body: an upload may also arrive base64-encoded inside JSON
+     * ({@code ref_audio}), which is a third larger, plus room for the other fields.
+     *
+     * @return the body limit in bytes
+     */
+    public long maxBodyBytes() {
+        return Math.max(1024L * 1024, maxUploadBytes / 3 * 4 + 64 * 1024);
     }
 
     /**
@@ -70,7 +93,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      * @return a copy listening there
      */
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, pluginDirs, device, scheduler, pluginConfigs);
+        return new ServerSettings(host, newPort, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
+                pluginConfigs);
     }
 
     /**
@@ -78,6 +102,24 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      * @return a copy with it
      */
     public ServerSettings withScheduler(SchedulerPolicy policy) {
-        return new ServerSettings(host, port, pluginDirs, device, policy, pluginConfigs);
+        return new ServerSettings(host, port, pluginDirs, device, policy, residency, maxUploadBytes, synthesizer,
+                pluginConfigs);
+    }
+
+    /**
+     * @param bytes the largest upload
+     * @return a copy with that limit
+     */
+    public ServerSettings withMaxUploadBytes(long bytes) {
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, bytes, synthesizer, pluginConfigs);
+    }
+
+    /**
+     * @param options how the engine generates
+     * @return a copy with them
+     */
+    public ServerSettings withSynthesizer(SynthesizerOptions options) {
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, options,
+                pluginConfigs);
     }
 }

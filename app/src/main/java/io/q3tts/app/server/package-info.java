@@ -1,7 +1,10 @@
 /**
- * The server's composition root: {@link io.q3tts.app.server.Q3ttsServer} builds the core over the
- * real adapters (ONNX model loader, the storage and audio ports it is given), starts the plugins and
- * the HTTP server, runs the core's maintenance every second, and shuts it all down in reverse order.
- * {@link io.q3tts.app.server.ServerSettings} is the seam to the configuration.
+ * The server's composition root. {@link io.q3tts.app.server.ServeCommand} is {@code q3tts serve}:
+ * it loads the configuration, maps it with {@link io.q3tts.app.server.ServerSettings#from} (the one
+ * place configuration becomes adapter and domain settings), builds the storage and audio adapters
+ * with {@link io.q3tts.app.server.DrivenPorts#onDisk}, starts the server, prints its URL and a
+ * summary, and closes it from a shutdown hook. {@link io.q3tts.app.server.Q3ttsServer} builds the
+ * core over the ONNX model loader and those ports, starts the plugins and the HTTP server, runs the
+ * core's maintenance every second, and shuts it all down in reverse order.
  */
 package io.q3tts.app.server;

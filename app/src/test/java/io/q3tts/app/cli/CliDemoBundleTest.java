@@ -47,7 +47,9 @@ class CliDemoBundleTest {
     private int run(String... args) {
         out = new ByteArrayOutputStream();
         err = new ByteArrayOutputStream();
-        return new Cli(ENGINE, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new Cli(ENGINE, () -> {
+            throw new AssertionError("no server in this test");
+        }, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
     }
 

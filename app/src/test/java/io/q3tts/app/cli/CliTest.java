@@ -40,7 +40,7 @@ class CliTest {
     private final FakeSynthesizer fake = new FakeSynthesizer();
 
     private int run(SynthesizerProvider engine, String... args) {
-        return new Cli(engine, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new Cli(engine, () -> { throw new AssertionError("serve"); }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
     }
 
     private int run(String... args) {
@@ -65,7 +65,7 @@ class CliTest {
     @Test
     void givenHelp_whenRun_thenUsageOnStdoutAndSuccess() {
         assertEquals(Cli.OK, run("help"));
-        assertTrue(stdout().contains("usage: q3tts <command>"));
+        assertTrue(stdout().contains("usage: q3tts [command]"), stdout());
         assertEquals(Cli.OK, run("--help"));
         assertEquals(Cli.OK, run("help", "synth"));
         assertTrue(stdout().contains("--ref-audio WAV"));
@@ -75,8 +75,25 @@ class CliTest {
     }
 
     @Test
+    void givenNoCommandOrServe_whenRun_thenTheServerStartsAndItsStatusIsReturned() {
+        int[] starts = new int[1];
+        java.util.function.IntSupplier server = () -> ++starts[0] == 1 ? Cli.OK : Cli.USAGE;
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(Cli.OK, new Cli(bundle -> fake, server, o, e).run());
+        assertEquals(Cli.USAGE, new Cli(bundle -> fake, server, o, e).run("serve"));
+        assertEquals(2, starts[0]);
+        assertEquals(Cli.OK, new Cli(bundle -> fake, server, o, e).run("serve", "--help"));
+        assertEquals(2, starts[0], "help does not start the server");
+        assertTrue(stdout().contains("Q3TTS_SERVER_PORT"), stdout());
+        out.reset();
+        assertEquals(Cli.OK, run("help"));
+        assertTrue(stdout().contains("serve"), stdout());
+    }
+
+    @Test
     void givenBadCommandLines_whenRun_thenOneLineAndStatus2() {
-        assertOneLineUsageError(run(), "missing command");
+        assertOneLineUsageError(run("serve", "--port", "1"), "unknown option --port");
         err.reset();
         assertOneLineUsageError(run("speak"), "unknown command 'speak'");
         err.reset();

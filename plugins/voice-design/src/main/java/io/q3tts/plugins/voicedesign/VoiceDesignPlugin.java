@@ -31,7 +31,7 @@ public final class VoiceDesignPlugin implements TaskPlugin {
      * @param input a line that suits the voice
      * @param language its language key
      */
-    record Example(String title, String instructions, String input, String language) {
+    public record Example(String title, String instructions, String input, String language) {
     }
 
     static final List<Example> EXAMPLES = List.of(

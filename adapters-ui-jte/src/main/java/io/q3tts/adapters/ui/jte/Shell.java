@@ -1,0 +1,22 @@
+package io.q3tts.adapters.ui.jte;
+
+import java.util.List;
+
+/**
+ * What the shell layout needs besides the page fragment.
+ *
+ * @param title the page title
+ * @param nav every navigation entry: core pages first, then the plugin pages by order and title
+ * @param activeHref the current page's path, highlighted in the navigation
+ * @param pageKind a short key the scripts dispatch on ({@code home}, {@code outputs}, {@code task}, ...)
+ */
+public record Shell(String title, List<NavLink> nav, String activeHref, String pageKind) {
+
+    /**
+     * @param link a navigation entry
+     * @return whether it is the current page
+     */
+    public boolean active(NavLink link) {
+        return link.href().equals(activeHref);
+    }
+}

@@ -1,0 +1,244 @@
+/*
+ * The core pages (home, outputs, voices, models): everything is read and changed through the REST
+ * API. Dispatches on <body data-page>.
+ */
+(function () {
+  'use strict';
+  const { api, el, clearErrors, showError } = window.Q3;
+
+  const TASK_PAGES = {
+    custom_voice: '/tasks/custom-voice',
+    voice_design: '/tasks/voice-design',
+    voice_clone: '/tasks/voice-clone',
+    design_then_clone: '/tasks/design-then-clone',
+  };
+
+  const when = iso => (iso ? new Date(iso).toLocaleString() : '');
+  const seconds = s => (s === null || s === undefined ? '' : Number(s).toFixed(2) + ' s');
+
+  function failure(list, e) {
+    list.replaceChildren(el('div', { class: 'banner error', role: 'alert', text: e.message }));
+  }
+
+  // ---- home -------------------------------------------------------------------------------------
+
+  async function home(health) {
+    const dl = document.getElementById('home-status');
+    if (!dl) return;
+    const h = health || {};
+    const q = h.queue || {};
+    const rows = [['Status', h.status || 'unreachable'], ['Models', (h.models_loaded || 0) + ' loaded of ' + (h.models || 0)],
+      ['Generation queue', (q.gpu_running || 0) + ' running, ' + (q.gpu_queued || 0) + ' queued (capacity ' + (q.gpu_queue_capacity || 0) + ')'],
+      ['Random weights only', h.random_weights_only ? 'yes' : 'no']];
+    dl.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })]));
+  }
+
+  // ---- outputs ----------------------------------------------------------------------------------
+
+  async function outputs() {
+    const form = document.getElementById('output-filters');
+    const list = document.getElementById('output-list');
+    const count = document.getElementById('output-count');
+    const modelSelect = form.querySelector('[name="model"]');
+    try {
+      const models = await Q3.models();
+      models.forEach(m => modelSelect.append(el('option', { value: m.id, text: m.display_name })));
+    } catch (e) { /* the list below reports the API being down */ }
+
+    async function load() {
+      const task = form.task.value;
+      const params = new URLSearchParams({ limit: '200' });
+      if (task) params.set('task', task);
+      let items;
+      try {
+        items = (await api('GET', '/api/v1/outputs?' + params)).outputs || [];
+      } catch (e) {
+        failure(list, e);
+        return;
+      }
+      const model = form.model.value;
+      const from = form.from.value ? new Date(form.from.value + 'T00:00:00') : null;
+      const to = form.to.value ? new Date(form.to.value + 'T23:59:59.999') : null;
+      items = items.filter(o => (!model || o.model === model)
+        && (!from || new Date(o.created_at) >= from) && (!to || new Date(o.created_at) <= to));
+      count.textContent = items.length + (items.length === 1 ? ' output' : ' outputs');
+      list.replaceChildren(...items.map(outputItem));
+      if (!items.length) list.append(el('p', { class: 'muted', text: 'No outputs match. Generate something on a task page.' }));
+      if (location.hash) {
+        const target = document.getElementById('output-' + location.hash.slice(1));
+        if (target) { target.classList.add('highlight'); target.scrollIntoView({ block: 'center' }); }
+      }
+    }
+
+    function outputItem(o) {
+      const who = o.speaker ? 'speaker ' + o.speaker : o.voice_id ? 'voice ' + o.voice_id : o.instruct ? 'designed voice' : '';
+      const rerun = TASK_PAGES[o.task];
+      const item = el('article', { class: 'item', id: 'output-' + o.id, 'data-output-id': o.id }, [
+        el('div', { class: 'item-head' }, [
+          el('span', { class: 'tag', text: o.task.replace(/_/g, ' ') }),
+          o.random_weights ? el('span', { class: 'tag warn', text: 'random weights' }) : null,
+          el('span', { class: 'muted', text: when(o.created_at) + ' · ' + o.model + (who ? ' · ' + who : '') }),
+        ]),
+        el('p', { class: 'item-text', text: o.text || '' }),
+        el('audio', { controls: true, preload: 'none', src: o.audio_url + '?format=wav' }),
+        el('div', { class: 'item-actions' }, [
+          el('span', { class: 'muted', text: seconds(o.duration_seconds) + ' · seed ' + o.seed + (o.rtf ? ' · RTF ' + Number(o.rtf).toFixed(2) : '') }),
+          rerun ? el('a', { class: 'button secondary', href: rerun + '?rerun=' + encodeURIComponent(o.id), text: 'Re-run' }) : null,
+          el('a', { class: 'button secondary', href: o.audio_url + '?format=wav', download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
+          el('button', { type: 'button', class: 'secondary danger', text: 'Delete', onclick: async ev => {
+            if (!confirm('Delete this output?')) return;
+            ev.target.disabled = true;
+            try {
+              await api('DELETE', '/api/v1/outputs/' + encodeURIComponent(o.id));
+              item.remove();
+            } catch (e) { ev.target.disabled = false; alert(e.message); }
+          } }),
+        ]),
+        el('details', {}, [el('summary', { text: 'Metadata' }), el('pre', { text: JSON.stringify(o, null, 2) })]),
+      ]);
+      return item;
+    }
+
+    form.addEventListener('change', load);
+    document.getElementById('output-refresh').addEventListener('click', load);
+    await load();
+  }
+
+  // ---- voices -----------------------------------------------------------------------------------
+
+  async function voices() {
+    const list = document.getElementById('voice-list');
+    const form = document.getElementById('voice-create');
+    const clip = Q3.clipSource(form.querySelector('[data-recorder]'));
+
+    async function load() {
+      let items;
+      try {
+        items = (await api('GET', '/api/v1/voices')).voices || [];
+      } catch (e) {
+        failure(list, e);
+        return;
+      }
+      list.replaceChildren(...items.map(voiceItem));
+      if (!items.length) list.append(el('p', { class: 'muted', text: 'No saved voices yet.' }));
+    }
+
+    function voiceItem(v) {
+      const name = el('strong', { class: 'voice-name', text: v.name });
+      const item = el('article', { class: 'item', 'data-voice-id': v.id }, [
+        el('div', { class: 'item-head' }, [name, el('span', { class: 'tag', text: v.origin }),
+          el('span', { class: 'muted', text: (v.language || 'auto') + ' · ' + seconds(v.clip_seconds) + ' · ' + v.id })]),
+        v.description ? el('p', { class: 'item-text', text: v.description }) : null,
+        v.ref_text ? el('p', { class: 'muted', text: '“' + v.ref_text + '”' }) : null,
+        el('audio', { controls: true, preload: 'none', src: v.clip_url + '?format=wav' }),
+        el('div', { class: 'item-actions' }, [
+          el('a', { class: 'button secondary', href: '/tasks/voice-clone?voice=' + encodeURIComponent(v.id), text: 'Use' }),
+          el('button', { type: 'button', class: 'secondary', text: 'Rename', onclick: async () => {
+            const next = prompt('New name', v.name);
+            if (!next || next === v.name) return;
+            try {
+              const updated = await api('PATCH', '/api/v1/voices/' + encodeURIComponent(v.id), { name: next });
+              v.name = updated.name;
+              name.textContent = updated.name;
+            } catch (e) { alert(e.message); }
+          } }),
+          el('button', { type: 'button', class: 'secondary danger', text: 'Delete', onclick: async ev => {
+            if (!confirm('Delete the voice ' + v.name + '?')) return;
+            ev.target.disabled = true;
+            try {
+              await api('DELETE', '/api/v1/voices/' + encodeURIComponent(v.id));
+              item.remove();
+            } catch (e) { ev.target.disabled = false; alert(e.message); }
+          } }),
+        ]),
+      ]);
+      return item;
+    }
+
+    form.addEventListener('submit', async ev => {
+      ev.preventDefault();
+      clearErrors(form);
+      const blob = clip.clip();
+      const xv = form.x_vector_only_mode.checked;
+      let bad = false;
+      if (!form.name.value.trim()) { showError(form, 'name', 'name is required.'); bad = true; }
+      if (!blob) { showError(form, 'audio_sample', 'audio_sample (a clip of 1 to 60 s) is required.'); bad = true; }
+      if (!xv && !form.ref_text.value.trim()) {
+        showError(form, 'ref_text', 'ref_text is required unless x_vector_only_mode is set.'); bad = true;
+      }
+      if (bad) return;
+      const button = form.querySelector('button[type="submit"]');
+      button.disabled = true;
+      try {
+        await Q3.saveVoice(blob, clip.filename(), {
+          name: form.name.value.trim(), ref_text: form.ref_text.value.trim(), x_vector_only_mode: xv,
+          language: form.language.value.trim(), description: form.description.value.trim(),
+        });
+        form.reset();
+        clip.clear();
+        await load();
+      } catch (e) {
+        showError(form, e.field || '', e.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    await load();
+  }
+
+  // ---- models -----------------------------------------------------------------------------------
+
+  async function models() {
+    const list = document.getElementById('model-list');
+
+    async function load() {
+      let items;
+      try {
+        items = (await api('GET', '/api/v1/models')).models || [];
+      } catch (e) {
+        failure(list, e);
+        return;
+      }
+      list.replaceChildren(...items.map(modelItem));
+      if (!items.length) list.append(el('p', { class: 'muted', text: 'No model bundles installed.' }));
+    }
+
+    function modelItem(m) {
+      const loaded = m.residency === 'loaded';
+      const action = el('button', { type: 'button', class: 'secondary', text: loaded ? 'Unload' : 'Load', onclick: async () => {
+        action.disabled = true;
+        action.textContent = loaded ? 'Unloading…' : 'Loading…';
+        try {
+          await api('POST', '/api/v1/models/' + encodeURIComponent(m.id) + (loaded ? '/unload' : '/load'));
+        } catch (e) { alert(e.message); }
+        await load();
+      } });
+      return el('article', { class: 'item', 'data-model-id': m.id, 'data-residency': m.residency }, [
+        el('div', { class: 'item-head' }, [el('strong', { text: m.display_name }),
+          el('span', { class: 'tag ' + (loaded ? 'ok' : ''), text: m.residency }),
+          m.random_weights ? el('span', { class: 'tag warn', text: 'random weights' }) : null,
+          el('span', { class: 'muted', text: m.id })]),
+        m.random_weights ? el('div', { class: 'banner warn', text: m.warning || 'Random weights: noise, not speech.' }) : null,
+        el('dl', { class: 'kv' }, [
+          el('dt', { text: 'Tasks' }), el('dd', { text: (m.tasks || []).join(', ').replace(/_/g, ' ') }),
+          el('dt', { text: 'Size, precision' }), el('dd', { text: [m.size, m.precision].filter(Boolean).join(', ') }),
+          el('dt', { text: 'Sample rate' }), el('dd', { text: m.sample_rate ? m.sample_rate + ' Hz' : '' }),
+          m.speakers && m.speakers.length ? el('dt', { text: 'Speakers' }) : null,
+          m.speakers && m.speakers.length ? el('dd', { text: m.speakers.join(', ') }) : null,
+          m.languages && m.languages.length ? el('dt', { text: 'Languages' }) : null,
+          m.languages && m.languages.length ? el('dd', { text: m.languages.join(', ') }) : null,
+          el('dt', { text: 'In flight' }), el('dd', { text: String(m.in_flight || 0) }),
+          el('dt', { text: 'Last used' }), el('dd', { text: when(m.last_used_at) || 'never' }),
+        ]),
+        el('div', { class: 'item-actions' }, [action]),
+      ]);
+    }
+    await load();
+  }
+
+  const page = document.body.dataset.page;
+  Q3.shellHealth().then(h => { if (page === 'home') home(h); });
+  if (page === 'outputs') outputs();
+  if (page === 'voices') voices();
+  if (page === 'models') models();
+})();

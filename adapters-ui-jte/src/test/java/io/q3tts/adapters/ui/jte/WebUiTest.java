@@ -1,0 +1,94 @@
+package io.q3tts.adapters.ui.jte;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.q3tts.ports.plugin.NavEntry;
+import io.q3tts.ports.plugin.PageDescriptor;
+import io.q3tts.ports.web.HttpMethod;
+import io.q3tts.ports.web.RouteSpec;
+import io.q3tts.ports.web.WebRequest;
+import io.q3tts.ports.web.WebResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WebUiTest {
+
+    /** A plugin page whose template was never generated: the page must fail inside the shell, not break the UI. */
+    private static UiPlugin missingTemplates(String id, int order) {
+        return new UiPlugin(id, "Title " + id, "Does " + id + ".",
+                new PageDescriptor(id + "/page.jte", new NavEntry("Nav " + id, "/", "mic"), order, r -> Map.of()),
+                WebUiTest.class.getClassLoader(), "io.q3tts.plugins.none.jte");
+    }
+
+    private static WebResponse get(WebUi ui, String path) {
+        RouteSpec route = ui.routes().stream().filter(r -> r.path().equals(path)).findFirst().orElseThrow();
+        return route.handler().handle(WebRequest.of(HttpMethod.GET, path));
+    }
+
+    private static WebResponse asset(WebUi ui, String file) {
+        RouteSpec route = ui.routes().stream().filter(r -> r.path().equals("/ui/{file}")).findFirst().orElseThrow();
+        return route.handler().handle(new WebRequest(HttpMethod.GET, "/ui/" + file, Map.of("file", file), null, null, null,
+                null, null, null));
+    }
+
+    private static String body(WebResponse r) {
+        return new String(((WebResponse.Body.Bytes) r.body()).bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void servesTheCorePagesThePluginPagesAndTheAssets() {
+        WebUi ui = new WebUi(List.of(missingTemplates("second", 120), missingTemplates("first", 100)));
+        assertEquals(List.of("/", "/outputs", "/voices", "/models", "/tasks/first", "/tasks/second", "/ui/{file}"),
+                ui.routes().stream().map(RouteSpec::path).toList());
+        assertEquals(List.of("Home", "Nav first", "Nav second", "Outputs", "Voices", "Models"),
+                ui.navigation().stream().map(NavLink::label).toList(), "core first, plugins by order, then the libraries");
+    }
+
+    @Test
+    void rendersTheShellWithTheNavigationAndThePage() {
+        WebUi ui = new WebUi(List.of(missingTemplates("first", 100)));
+        WebResponse home = get(ui, "/");
+        assertEquals(200, home.status());
+        String html = body(home);
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+        assertTrue(html.contains("href=\"/tasks/first\""), "plugin page in the navigation");
+        assertTrue(html.contains("Does first."), "plugin description on the home page");
+        assertTrue(html.contains("<link rel=\"stylesheet\" href=\"/ui/app.css\">"), "local stylesheet, no CDN");
+        assertTrue(!html.contains("https://"), "nothing loaded from elsewhere");
+        assertTrue(body(get(ui, "/outputs")).contains("id=\"output-list\""));
+        assertTrue(body(get(ui, "/voices")).contains("id=\"voice-create\""));
+        assertTrue(body(get(ui, "/models")).contains("id=\"model-list\""));
+    }
+
+    @Test
+    void aBrokenPluginPageFailsInsideTheShell() {
+        WebResponse page = get(new WebUi(List.of(missingTemplates("first", 100))), "/tasks/first");
+        assertEquals(500, page.status());
+        String html = body(page);
+        assertTrue(html.contains("This page could not be shown"), html);
+        assertTrue(html.contains("class=\"active\""), "the navigation still works");
+    }
+
+    @Test
+    void escapesWhatItShows() {
+        UiPlugin p = new UiPlugin("x", "X", "<script>alert(1)</script>",
+                new PageDescriptor("x/page.jte", new NavEntry("<b>X</b>", "/", null), 100, r -> Map.of()),
+                WebUiTest.class.getClassLoader(), "io.q3tts.plugins.none.jte");
+        String html = body(get(new WebUi(List.of(p)), "/"));
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), html);
+        assertTrue(html.contains("&lt;b&gt;X&lt;/b&gt;"), html);
+    }
+
+    @Test
+    void servesOnlyItsOwnAssets() {
+        WebUi ui = new WebUi(List.of());
+        WebResponse css = asset(ui, "app.css");
+        assertEquals("text/css; charset=utf-8", ((WebResponse.Body.Bytes) css.body()).contentType());
+        assertTrue(body(css).contains(".sidebar"));
+        assertEquals("text/javascript; charset=utf-8", ((WebResponse.Body.Bytes) asset(ui, "q3.js").body()).contentType());
+        assertEquals(404, asset(ui, "WebUi.class").status());
+    }
+}
