@@ -16,6 +16,7 @@ import io.q3tts.domain.voice.UploadLimits;
 import io.q3tts.domain.voice.VoiceService;
 import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.out.audio.AudioDecoder;
+import io.q3tts.ports.out.audio.AudioEffects;
 import io.q3tts.ports.out.audio.AudioEncoder;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.catalog.ModelLoader;
@@ -58,7 +59,7 @@ public final class Q3ttsCore implements AutoCloseable {
         VoiceService voices = new VoiceService(b.voices, b.encoder, b.decoder, b.uploadLimits, b.clock);
         OutputService outputs = new OutputService(b.outputs, conversion);
         SynthesisJobRunner runner = new SynthesisJobRunner(resolver, residency, b.voices, voices, b.outputs, b.encoder,
-                b.decoder, b.uploadLimits, b.clock);
+                b.decoder, b.effects, b.uploadLimits, b.clock);
         jobs = new JobService(scheduler, runner, b.clock, b.retainedJobs);
         SynthesisService synthesis = new SynthesisService(jobs, outputs, voices);
         ModelService models = new ModelService(b.catalog, residency);
@@ -123,6 +124,7 @@ public final class Q3ttsCore implements AutoCloseable {
         private OutputRepository outputs;
         private AudioEncoder encoder;
         private AudioDecoder decoder;
+        private AudioEffects effects;
         private Clock clock = Clock.system();
         private Executor executor;
         private SchedulerPolicy schedulerPolicy = SchedulerPolicy.defaults();
@@ -163,6 +165,11 @@ public final class Q3ttsCore implements AutoCloseable {
          * @return this
          */
         public Builder decoder(AudioDecoder v) { decoder = v; return this; }
+        /**
+         * @param v changes the tempo of synthesized audio ({@code speed})
+         * @return this
+         */
+        public Builder effects(AudioEffects v) { effects = v; return this; }
         /**
          * @param v the clock (default: system)
          * @return this
@@ -205,6 +212,7 @@ public final class Q3ttsCore implements AutoCloseable {
             Objects.requireNonNull(outputs, "outputs");
             Objects.requireNonNull(encoder, "encoder");
             Objects.requireNonNull(decoder, "decoder");
+            Objects.requireNonNull(effects, "effects");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(executor, "executor");
             Objects.requireNonNull(schedulerPolicy, "schedulerPolicy");

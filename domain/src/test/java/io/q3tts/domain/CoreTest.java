@@ -37,6 +37,7 @@ import io.q3tts.ports.in.synthesis.DesignThenCloneCommand;
 import io.q3tts.ports.in.synthesis.DesignThenCloneOutcome;
 import io.q3tts.ports.in.synthesis.DesignThenCloneUseCase;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
+import io.q3tts.ports.in.job.JobListener;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
@@ -106,7 +107,7 @@ class CoreTest {
             return s;
         };
         core = Q3ttsCore.builder().catalog(catalog).loader(loader).voices(voices).outputs(outputs).encoder(codec)
-                .decoder(codec).clock(clock).executor(executor)
+                .decoder(codec).effects(codec).clock(clock).executor(executor)
                 .schedulerPolicy(new SchedulerPolicy(1, queueCapacity, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10),
                         Duration.ZERO))
                 .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
@@ -160,6 +161,22 @@ class CoreTest {
         JobView last = ((JobEvent.StateChanged) events.get(events.size() - 1)).job();
         assertEquals(1.0, last.progress().fraction());
         assertNotNull(last.timings().finishedAt());
+    }
+
+    @Test
+    void givenASpeed_whenSynthesized_thenTheStoredAudioIsRetimedRecordedAndNotStreamedAtTheModelsPace() {
+        core(4);
+        List<JobEvent> events = new CopyOnWriteArrayList<>();
+        SynthesisOutcome plain = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(custom("Hello."),
+                JobListener.NONE, CancellationToken.none());
+        SynthesisOutcome fast = core.useCase(SynthesizeCustomVoiceUseCase.class)
+                .synthesizeCustomVoice(new SynthesizeCustomVoiceCommand(null, "Hello.", "English", "Ryan", null,
+                        GenerationOptions.builder().speed(2.0).build(), null), events::add, CancellationToken.none());
+
+        assertEquals(plain.output().durationSeconds() / 2, fast.output().durationSeconds(), 1e-3);
+        assertEquals("2.0", fast.output().parameters().get("speed"));
+        assertEquals("1.0", plain.output().parameters().get("speed"));
+        assertTrue(events.stream().noneMatch(e -> e instanceof JobEvent.Audio), "chunks at the model's pace are not streamed");
     }
 
     private static String describe(JobEvent e) {

@@ -78,7 +78,6 @@ final class OpenAiRoutes {
                     "response_format aac is not supported; use one of mp3, opus, flac, wav, pcm.");
         }
         body.put("response_format", format);
-        checkSpeed(r);
         String streamFormat = r.optionalString("stream_format").orElse("audio").strip().toLowerCase(Locale.ROOT);
         if (!streamFormat.equals("audio") && !streamFormat.equals("sse")) {
             throw new InvalidArgumentException("stream_format", "stream_format must be audio or sse, got '" + streamFormat + "'.");
@@ -120,21 +119,6 @@ final class OpenAiRoutes {
             return s;
         }
         throw new InvalidArgumentException("voice", "voice must be a speaker name, a saved voice id, or {\"id\": ...}.");
-    }
-
-    private static void checkSpeed(WebRequest r) {
-        Optional<Double> speed = r.optionalDouble("speed");
-        if (speed.isEmpty()) {
-            return;
-        }
-        double s = speed.get();
-        if (!(s >= 0.25 && s <= 4.0)) {
-            throw new InvalidArgumentException("speed", "speed must be between 0.25 and 4.0, got " + s + ".");
-        }
-        if (Math.abs(s - 1.0) > 1e-9) {
-            throw new UnsupportedException("speed", "speed other than 1.0 is not supported: q3tts does not time-stretch "
-                    + "the audio. Ask for a pace in instructions instead (e.g. \"speak slowly\").");
-        }
     }
 
     /**
@@ -195,6 +179,7 @@ final class OpenAiRoutes {
             throw new InvalidArgumentException("response_format",
                     "stream_format sse needs response_format pcm or wav; got " + format.key() + ".");
         }
+        Requests.requireStreamableSpeed(command);
         AudioPipe pipe = AudioPipe.start(listener -> synthesis.run(command, listener, token));
         JobView job = pipe.awaitAdmission();
         int rate = synthesis.sampleRate(job.modelId());

@@ -12,6 +12,7 @@ import io.q3tts.ports.model.AudioFormat;
 import io.q3tts.ports.model.AudioUpload;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.model.PayloadTooLargeException;
+import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.web.Part;
 import io.q3tts.ports.web.WebRequest;
 import java.util.Base64;
@@ -177,7 +178,21 @@ final class Requests {
                 .seed(seed(r).orElse(null))
                 .maxNewTokens(r.optionalInt("max_new_tokens").orElse(null))
                 .streamingText(nonStreaming.map(b -> !b).orElse(null))
+                .speed(r.optionalDouble("speed").orElse(null))
                 .build();
+    }
+
+    /**
+     * Streams carry the chunks as the model makes them, at its own tempo; the tempo change works on
+     * the finished audio, so a stream cannot honour a {@code speed} other than 1.
+     *
+     * @throws UnsupportedException (field {@code speed}) if the command asks for another tempo
+     */
+    static void requireStreamableSpeed(SynthesisCommand command) {
+        if (command.options().effectiveSpeed() != 1.0) {
+            throw new UnsupportedException("speed", "speed other than 1.0 cannot be streamed: the tempo change works on "
+                    + "the finished audio. Send the request without stream (or stream_format sse) to get it.");
+        }
     }
 
     /** A seed is a 64-bit integer; read it exactly (a double would round seeds above 2^53). */

@@ -124,6 +124,7 @@ final class StreamSocket implements SocketHandler {
                 throw new UnsupportedException("task", "design_then_clone is not streamed; use POST /api/v1/tts/design-then-clone.");
             }
             SynthesisCommand command = Requests.command(kind, r, maxUpload);
+            Requests.requireStreamableSpeed(command);
             Listener listener = new Listener(format);
             Object outcome = synthesis.run(command, listener, token);
             Map<String, Object> end = new LinkedHashMap<>();

@@ -128,6 +128,7 @@ final class SynthesisRoutes {
             throw new InvalidArgumentException("response_format",
                     "Streaming needs response_format pcm or wav; got " + format.key() + ".");
         }
+        Requests.requireStreamableSpeed(command);
         AudioPipe pipe = AudioPipe.start(listener -> synthesis.run(command, listener, token));
         JobView job = pipe.awaitAdmission();
         int rate = synthesis.sampleRate(job.modelId());

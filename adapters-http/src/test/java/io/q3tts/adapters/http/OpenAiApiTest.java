@@ -74,13 +74,23 @@ class OpenAiApiTest {
 
         var pcm = client.postJson("/v1/audio/speech", "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"response_format\":\"pcm\",\"speed\":1.0}");
         assertEquals(FakeCore.CHUNK * 5 * 2, pcm.body().length);
+
+        var fast = client.postJson("/v1/audio/speech", "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"speed\":1.5}");
+        assertEquals(200, fast.statusCode(), Client.text(fast));
+        assertEquals(1.5, core.commands.getLast().options().speed());
     }
 
     @Test
     void speechErrorsUseOpenAiShape() {
         assertOpenAiError(client.postJson("/v1/audio/speech", "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"response_format\":\"aac\"}"),
                 400, "invalid_argument", "response_format");
-        assertOpenAiError(client.postJson("/v1/audio/speech", "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"speed\":1.5}"),
+        assertOpenAiError(client.postJson("/v1/audio/speech", "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"speed\":0.2}"),
+                400, "invalid_argument", "speed");
+        assertOpenAiError(client.postJson("/v1/audio/speech",
+                "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"speed\":2,\"response_format\":\"pcm\",\"stream\":true}"),
+                422, "unsupported", "speed");
+        assertOpenAiError(client.postJson("/v1/audio/speech",
+                "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"speed\":2,\"response_format\":\"pcm\",\"stream_format\":\"sse\"}"),
                 422, "unsupported", "speed");
         assertOpenAiError(client.postJson("/v1/audio/speech", "{\"model\":\"tts-1\",\"input\":\"Hi\",\"voice\":\"ryan\",\"speed\":9}"),
                 400, "invalid_argument", "speed");

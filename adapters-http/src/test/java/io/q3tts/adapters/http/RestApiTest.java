@@ -95,6 +95,18 @@ class RestApiTest {
     }
 
     @Test
+    void speedIsPassedOnAndCheckedAndNotStreamed() {
+        var r = client.postJson("/api/v1/tts/custom-voice", "{\"input\":\"Hello\",\"voice\":\"ryan\",\"speed\":0.5}");
+        assertEquals(200, r.statusCode(), Client.text(r));
+        assertEquals(0.5, core.commands.getLast().options().speed());
+        assertError(client.postJson("/api/v1/tts/custom-voice", "{\"input\":\"Hello\",\"voice\":\"ryan\",\"speed\":4.5}"),
+                400, "INVALID_ARGUMENT", "speed");
+        assertError(client.postJson("/api/v1/tts/custom-voice",
+                "{\"input\":\"Hello\",\"voice\":\"ryan\",\"speed\":2,\"response_format\":\"pcm\",\"stream\":true}"),
+                422, "UNSUPPORTED", "speed");
+    }
+
+    @Test
     void responseJsonGivesReferenceAndMetadata() {
         var r = client.postJson("/api/v1/tts/custom-voice?response=json", "{\"input\":\"Hello\",\"voice\":\"ryan\"}");
         assertEquals(200, r.statusCode(), Client.text(r));

@@ -2,11 +2,13 @@ package io.q3tts.app.server;
 
 import io.q3tts.adapters.audio.CodecAudioDecoder;
 import io.q3tts.adapters.audio.CodecAudioEncoder;
+import io.q3tts.adapters.audio.WsolaAudioEffects;
 import io.q3tts.adapters.storage.fs.FsModelCatalog;
 import io.q3tts.adapters.storage.fs.FsOutputRepository;
 import io.q3tts.adapters.storage.fs.FsVoiceRepository;
 import io.q3tts.app.config.Q3ttsConfig;
 import io.q3tts.ports.out.audio.AudioDecoder;
+import io.q3tts.ports.out.audio.AudioEffects;
 import io.q3tts.ports.out.audio.AudioEncoder;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.output.OutputRepository;
@@ -28,11 +30,12 @@ import java.util.function.Supplier;
  * @param outputs the output history
  * @param encoder encodes responses
  * @param decoder decodes uploads
+ * @param effects changes the tempo of synthesized audio ({@code speed})
  * @param unusableBundles the bundle folders the catalog found but cannot offer, each as
  *     {@code "folder: reason"}; for the start-up summary
  */
 public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDirs, VoiceRepository voices,
-                          OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder,
+                          OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder, AudioEffects effects,
                           Supplier<List<String>> unusableBundles) {
 
     /** @throws NullPointerException naming the first missing port */
@@ -43,13 +46,14 @@ public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDir
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(decoder, "decoder");
+        Objects.requireNonNull(effects, "effects");
         Objects.requireNonNull(unusableBundles, "unusableBundles");
     }
 
     /** Ports over a catalog that reports no unusable bundles. */
     public DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDirs, VoiceRepository voices,
-                       OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder) {
-        this(catalog, bundleDirs, voices, outputs, encoder, decoder, List::of);
+                       OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder, AudioEffects effects) {
+        this(catalog, bundleDirs, voices, outputs, encoder, decoder, effects, List::of);
     }
 
     /**
@@ -65,6 +69,7 @@ public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDir
         FsModelCatalog catalog = new FsModelCatalog(paths.models());
         return new DrivenPorts(catalog, catalog::bundleDir, new FsVoiceRepository(paths.voices()),
                 new FsOutputRepository(paths.outputs(), Clock.system()), new CodecAudioEncoder(), new CodecAudioDecoder(),
+                new WsolaAudioEffects(),
                 () -> catalog.unusable().stream().map(u -> u.folder() + ": " + u.reason()).toList());
     }
 }

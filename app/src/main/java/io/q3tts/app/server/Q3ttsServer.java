@@ -54,6 +54,7 @@ public final class Q3ttsServer implements AutoCloseable {
                 .outputs(ports.outputs())
                 .encoder(ports.encoder())
                 .decoder(ports.decoder())
+                .effects(ports.effects())
                 .executor(jobs)
                 .schedulerPolicy(settings.scheduler())
                 .residencyPolicy(settings.residency())

@@ -212,6 +212,16 @@ class ServerEndToEndTest {
                 "voice", "ryan", "response_format", "wav", "max_new_tokens", 8));
         assertEquals(200, r.statusCode(), () -> text(r));
         assertWav(r.body(), 8);
+        // Same seed and frame count, so only the tempo differs: speed 2 holds half the samples.
+        Map<String, Object> paced = new HashMap<>(Map.of("model", "tts-1", "input", "OpenAI shaped.", "voice", "ryan",
+                "response_format", "pcm", "max_new_tokens", 16, "seed", 7, "speed", 1.0));
+        HttpResponse<byte[]> normal = client.postJson("/v1/audio/speech", paced);
+        paced.put("speed", 2.0);
+        HttpResponse<byte[]> fast = client.postJson("/v1/audio/speech", paced);
+        assertEquals(200, fast.statusCode(), () -> text(fast));
+        int normalSamples = normal.body().length / 2;
+        assertTrue(normalSamples > 0);
+        assertEquals(Math.round(normalSamples / 2.0), fast.body().length / 2);
         HttpResponse<byte[]> models = client.get("/v1/models");
         assertEquals(200, models.statusCode());
         assertTrue(text(models).contains(CUSTOM), text(models));

@@ -27,6 +27,7 @@ import io.q3tts.ports.model.PcmAudio;
 import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.model.VoiceOrigin;
 import io.q3tts.ports.out.audio.AudioDecoder;
+import io.q3tts.ports.out.audio.AudioEffects;
 import io.q3tts.ports.out.audio.AudioEncoder;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
 import io.q3tts.ports.out.inference.AudioChunk;
@@ -47,7 +48,9 @@ import io.q3tts.ports.out.voice.VoiceRecord;
 import io.q3tts.ports.out.voice.VoiceRepository;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -56,7 +59,10 @@ import java.util.function.Function;
  * thread (model serves the task, speaker and language known, saved voice exists, upload decodable
  * and of usable length, format encodable, voice name free); the returned job then, on a worker
  * thread holding the GPU slot, leases the model, synthesizes, stores the audio as a new output,
- * and for design-then-clone creates the voice and caches its clone prompt. Thread-safe.
+ * and for design-then-clone creates the voice and caches its clone prompt. A {@code speed} other than 1
+ * changes the tempo of the finished audio before it is stored; the chunks streamed while generating
+ * are at the model's own tempo, so such a job streams no chunks (its listeners get the stored audio
+ * only). Thread-safe.
  */
 public final class SynthesisJobRunner implements JobRunner {
 
@@ -69,6 +75,7 @@ public final class SynthesisJobRunner implements JobRunner {
     private final OutputRepository outputs;
     private final AudioEncoder encoder;
     private final AudioDecoder decoder;
+    private final AudioEffects effects;
     private final AudioConversion conversion;
     private final UploadLimits limits;
     private final Clock clock;
@@ -81,12 +88,13 @@ public final class SynthesisJobRunner implements JobRunner {
      * @param outputs the output store
      * @param encoder encodes audio
      * @param decoder decodes uploads
+     * @param effects changes the tempo for {@code speed}
      * @param limits upload limits
      * @param clock timestamps
      */
     public SynthesisJobRunner(ModelResolver resolver, ModelResidencyManager residency, VoiceRepository voices,
                               VoiceService voiceService, OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder,
-                              UploadLimits limits, Clock clock) {
+                              AudioEffects effects, UploadLimits limits, Clock clock) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.residency = Objects.requireNonNull(residency, "residency");
         this.voices = Objects.requireNonNull(voices, "voices");
@@ -94,6 +102,7 @@ public final class SynthesisJobRunner implements JobRunner {
         this.outputs = Objects.requireNonNull(outputs, "outputs");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.effects = Objects.requireNonNull(effects, "effects");
         this.conversion = new AudioConversion(encoder, decoder);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -126,7 +135,7 @@ public final class SynthesisJobRunner implements JobRunner {
                 .build();
         return job(model, ctx -> {
             try (OutputRun run = outputs.begin()) {
-                return new JobResult(generateAndStore(model, request, ModelTask.CUSTOM_VOICE, null, ctx, run).id(), null);
+                return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.CUSTOM_VOICE, null, ctx, run).id(), null);
             }
         });
     }
@@ -138,7 +147,7 @@ public final class SynthesisJobRunner implements JobRunner {
         SynthesisRequest request = designRequest(c.text(), c.language(), c.instruct(), c.options());
         return job(model, ctx -> {
             try (OutputRun run = outputs.begin()) {
-                return new JobResult(generateAndStore(model, request, ModelTask.VOICE_DESIGN, null, ctx, run).id(), null);
+                return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_DESIGN, null, ctx, run).id(), null);
             }
         });
     }
@@ -155,7 +164,7 @@ public final class SynthesisJobRunner implements JobRunner {
                 SynthesisRequest request = cloneRequest(c, new VoicePrompt.Saved(saved.voiceId()));
                 return job(model, ctx -> {
                     try (OutputRun run = outputs.begin()) {
-                        return new JobResult(generateAndStore(model, request, ModelTask.VOICE_CLONE, saved.voiceId(), ctx, run).id(), null);
+                        return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_CLONE, saved.voiceId(), ctx, run).id(), null);
                     }
                 });
             }
@@ -168,7 +177,8 @@ public final class SynthesisJobRunner implements JobRunner {
                     try (OutputRun run = outputs.begin()) {
                         VoicePrompt prompt = new VoicePrompt.ReferenceAudio(run.writeInput("reference.wav", wav),
                                 ref.transcript(), ref.xVectorOnly());
-                        return new JobResult(generateAndStore(model, cloneRequest(c, prompt), ModelTask.VOICE_CLONE, null, ctx, run).id(), null);
+                        return new JobResult(generateAndStore(model, cloneRequest(c, prompt), c.options().effectiveSpeed(),
+                                ModelTask.VOICE_CLONE, null, ctx, run).id(), null);
                     }
                 });
             }
@@ -176,6 +186,11 @@ public final class SynthesisJobRunner implements JobRunner {
     }
 
     private PreparedJob prepareDesignThenClone(DesignThenCloneCommand c) {
+        if (c.options().effectiveSpeed() != 1.0) {
+            // The sample becomes the voice's reference clip; a stretched clip would teach the clone a false pace.
+            throw new UnsupportedException("speed", "speed other than 1.0 is not available when designing a voice: "
+                    + "the sample becomes the voice's reference clip.");
+        }
         ModelDescriptor designModel = resolver.resolve(c.designModelId(), ModelTask.VOICE_DESIGN, "model");
         ModelDescriptor cloneModel = resolver.resolve(c.cloneModelId(), ModelTask.VOICE_CLONE, "clone_model");
         checkLanguage(designModel, c.language());
@@ -186,9 +201,9 @@ public final class SynthesisJobRunner implements JobRunner {
             OutputRecord sample;
             EncodedAudio wav;
             try (OutputRun run = outputs.begin()) {
-                SynthesisResult result = synthesize(designModel, request, ctx);
+                SynthesisResult result = synthesize(designModel, request, true, ctx);
                 wav = encoder.encode(new PcmAudio(result.samples(), result.sampleRate()), AudioFormat.WAV);
-                sample = run.complete(record(run.id(), ctx, ModelTask.VOICE_DESIGN, designModel, request, null, result), wav);
+                sample = run.complete(record(run.id(), ctx, ModelTask.VOICE_DESIGN, designModel, request, 1.0, null, result), wav);
             }
             ctx.cancellation().throwIfCancelled();
             Instant now = clock.now();
@@ -226,14 +241,21 @@ public final class SynthesisJobRunner implements JobRunner {
                 .textInputMode(RequestMapping.textInputMode(c.options())).build();
     }
 
-    private OutputRecord generateAndStore(ModelDescriptor model, SynthesisRequest request, ModelTask task, String voiceId,
-                                          JobContext ctx, OutputRun run) {
-        SynthesisResult result = synthesize(model, request, ctx);
+    private OutputRecord generateAndStore(ModelDescriptor model, SynthesisRequest request, double speed, ModelTask task,
+                                          String voiceId, JobContext ctx, OutputRun run) {
+        SynthesisResult result = synthesize(model, request, speed == 1.0, ctx);
+        if (speed != 1.0) {
+            ctx.cancellation().throwIfCancelled();
+            PcmAudio paced = effects.changeTempo(new PcmAudio(result.samples(), result.sampleRate()), speed);
+            result = new SynthesisResult(paced.samples(), paced.sampleRate(), result.frames(), result.finishReason(),
+                    result.elapsed());
+        }
         EncodedAudio wav = encoder.encode(new PcmAudio(result.samples(), result.sampleRate()), AudioFormat.WAV);
-        return run.complete(record(run.id(), ctx, task, model, request, voiceId, result), wav);
+        return run.complete(record(run.id(), ctx, task, model, request, speed, voiceId, result), wav);
     }
 
-    private SynthesisResult synthesize(ModelDescriptor model, SynthesisRequest request, JobContext ctx) {
+    private SynthesisResult synthesize(ModelDescriptor model, SynthesisRequest request, boolean streamChunks,
+                                       JobContext ctx) {
         try (ModelLease lease = residency.acquire(model.id())) {
             SpeechSynthesizer synthesizer = lease.model().synthesizer().orElseThrow(() -> new UnsupportedException(
                     "model", "Model '" + model.id() + "' cannot synthesize speech."));
@@ -245,16 +267,20 @@ public final class SynthesisJobRunner implements JobRunner {
 
                 @Override
                 public void onAudio(AudioChunk chunk) {
-                    ctx.audio(chunk.samples(), chunk.sampleRate(), chunk.startSample(), chunk.last());
+                    if (streamChunks) {
+                        ctx.audio(chunk.samples(), chunk.sampleRate(), chunk.startSample(), chunk.last());
+                    }
                 }
             }, ctx.cancellation());
         }
     }
 
     private OutputRecord record(String outputId, JobContext ctx, ModelTask task, ModelDescriptor model, SynthesisRequest r,
-                                String voiceId, SynthesisResult result) {
+                                double speed, String voiceId, SynthesisResult result) {
+        Map<String, String> parameters = new LinkedHashMap<>(RequestMapping.parameters(r));
+        parameters.put("speed", String.valueOf(speed));
         return new OutputRecord(outputId, ctx.jobId().value(), task, model.id(), model.randomWeights(), r.text(), r.language(),
-                r.speaker(), r.instruct(), voiceId, RequestMapping.parameters(r), result.sampleRate(), result.durationSeconds(),
+                r.speaker(), r.instruct(), voiceId, parameters, result.sampleRate(), result.durationSeconds(),
                 result.frames(), result.finishReason().name(), clock.now(), result.elapsed());
     }
 

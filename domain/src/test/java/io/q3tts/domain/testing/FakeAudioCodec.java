@@ -7,13 +7,17 @@ import io.q3tts.ports.model.PcmAudio;
 import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.model.UnsupportedMediaException;
 import io.q3tts.ports.out.audio.AudioDecoder;
+import io.q3tts.ports.out.audio.AudioEffects;
 import io.q3tts.ports.out.audio.AudioEncoder;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** "Encodes" any format as: magic FAKE, format ordinal, rate, sample count (no samples kept). */
-public final class FakeAudioCodec implements AudioEncoder, AudioDecoder {
+/**
+ * "Encodes" any format as: magic FAKE, format ordinal, rate, sample count (no samples kept); a tempo
+ * change keeps only the length rule (silence of {@code round(n / speed)} samples).
+ */
+public final class FakeAudioCodec implements AudioEncoder, AudioDecoder, AudioEffects {
 
     private static final int MAGIC = 0x46414b45;
 
@@ -46,5 +50,10 @@ public final class FakeAudioCodec implements AudioEncoder, AudioDecoder {
         b.getInt();
         int rate = b.getInt();
         return new PcmAudio(new float[b.getInt()], rate);
+    }
+
+    @Override
+    public PcmAudio changeTempo(PcmAudio audio, double speed) {
+        return new PcmAudio(new float[(int) Math.round(audio.samples().length / speed)], audio.sampleRate());
     }
 }

@@ -21,6 +21,8 @@ import io.q3tts.ports.model.InvalidArgumentException;
  * @param maxNewTokens cap on generated frames plus one, 1..{@link SynthesisLimits#MAX_NEW_TOKENS_LIMIT}
  * @param streamingText lay the text out in streaming mode ({@code non_streaming_mode=False}); null is
  *     the task default (non-streaming for CustomVoice and VoiceDesign, streaming for clone)
+ * @param speed tempo of the finished audio ({@code speed}), {@value #MIN_SPEED}..{@value #MAX_SPEED}; 2 is twice
+ *     as fast, the pitch stays; null or 1 leaves the audio as generated
  */
 public record GenerationOptions(
         Boolean doSample,
@@ -34,10 +36,16 @@ public record GenerationOptions(
         Double subtalkerTopP,
         Long seed,
         Integer maxNewTokens,
-        Boolean streamingText) {
+        Boolean streamingText,
+        Double speed) {
+
+    /** Slowest accepted {@code speed}, as OpenAI's speech API. */
+    public static final double MIN_SPEED = 0.25;
+    /** Fastest accepted {@code speed}, as OpenAI's speech API. */
+    public static final double MAX_SPEED = 4.0;
 
     private static final GenerationOptions DEFAULTS =
-            new GenerationOptions(null, null, null, null, null, null, null, null, null, null, null, null);
+            new GenerationOptions(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Validates every field that is set.
@@ -56,6 +64,15 @@ public record GenerationOptions(
             throw new InvalidArgumentException("max_new_tokens", "max_new_tokens must be between 1 and "
                     + SynthesisLimits.MAX_NEW_TOKENS_LIMIT + ", got " + maxNewTokens + ".");
         }
+        if (speed != null && !(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+            throw new InvalidArgumentException("speed", "speed must be between " + MIN_SPEED + " and " + MAX_SPEED
+                    + ", got " + speed + ".");
+        }
+    }
+
+    /** @return the tempo factor to apply, 1 when {@link #speed()} is unset */
+    public double effectiveSpeed() {
+        return speed != null ? speed : 1.0;
     }
 
     /** @return options that override nothing */
@@ -100,6 +117,7 @@ public record GenerationOptions(
         private Long seed;
         private Integer maxNewTokens;
         private Boolean streamingText;
+        private Double speed;
 
         private Builder() {
         }
@@ -164,6 +182,11 @@ public record GenerationOptions(
          * @return this
          */
         public Builder streamingText(Boolean v) { streamingText = v; return this; }
+        /**
+         * @param v see the record component
+         * @return this
+         */
+        public Builder speed(Double v) { speed = v; return this; }
 
         /**
          * @return the validated options
@@ -171,7 +194,7 @@ public record GenerationOptions(
          */
         public GenerationOptions build() {
             return new GenerationOptions(doSample, temperature, topK, topP, repetitionPenalty, subtalkerDoSample,
-                    subtalkerTemperature, subtalkerTopK, subtalkerTopP, seed, maxNewTokens, streamingText);
+                    subtalkerTemperature, subtalkerTopK, subtalkerTopP, seed, maxNewTokens, streamingText, speed);
         }
     }
 }

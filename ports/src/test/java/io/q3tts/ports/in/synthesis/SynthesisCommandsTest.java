@@ -82,6 +82,11 @@ class SynthesisCommandsTest {
         assertEquals("max_new_tokens", field(() -> GenerationOptions.builder().maxNewTokens(0).build()));
         assertEquals("max_new_tokens", field(() -> GenerationOptions.builder()
                 .maxNewTokens(SynthesisLimits.MAX_NEW_TOKENS_LIMIT + 1).build()));
+        assertEquals("speed", field(() -> GenerationOptions.builder().speed(0.2).build()));
+        assertEquals("speed", field(() -> GenerationOptions.builder().speed(4.5).build()));
+        assertEquals("speed", field(() -> GenerationOptions.builder().speed(Double.NaN).build()));
+        assertEquals(0.25, GenerationOptions.builder().speed(0.25).build().effectiveSpeed());
+        assertEquals(1.0, GenerationOptions.defaults().effectiveSpeed());
         assertEquals(0.5, GenerationOptions.builder().temperature(0.5).seed(3L).build().temperature());
     }
 }
