@@ -113,8 +113,11 @@ public final class HttpServer implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
-            cfg.jetty.multipartConfig.maxFileSize(maxUpload, SizeUnit.BYTES);
-            cfg.jetty.multipartConfig.maxTotalRequestSize(maxUpload + config.maxBodyBytes(), SizeUnit.BYTES);
+            // Jetty's own limits sit above ours: when Jetty trips mid-body it drops the connection
+            // while the client is still sending, and the client sees a reset instead of our 413.
+            // The bridge checks the exact limits once the body is read and answers 413 with the field.
+            cfg.jetty.multipartConfig.maxFileSize(2 * maxUpload, SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(2 * (maxUpload + config.maxBodyBytes()), SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(maxUpload, Integer.MAX_VALUE - 8), SizeUnit.BYTES);
             cfg.http.maxRequestSize = config.maxBodyBytes();
             // Audio does not compress, and a compressing stream would hold back streamed chunks.

@@ -156,8 +156,10 @@ final class JavalinBridge {
     private List<Part> parts(Context ctx) {
         List<Part> out = new ArrayList<>();
         // Jetty reads multipart only with a config on the request; Javalin sets it only in its own helpers.
+        // Its limits sit at twice ours so it never aborts mid-body (the client would see a reset, not a
+        // 413); the exact limits are checked below on every part.
         ctx.req().setAttribute(MULTIPART_CONFIG, new MultipartConfigElement(System.getProperty("java.io.tmpdir"),
-                config.maxUploadBytes(), config.maxUploadBytes() + config.maxBodyBytes(),
+                2 * config.maxUploadBytes(), 2 * (config.maxUploadBytes() + config.maxBodyBytes()),
                 (int) Math.min(config.maxUploadBytes(), Integer.MAX_VALUE - 8)));
         try {
             for (jakarta.servlet.http.Part p : ctx.req().getParts()) {
