@@ -88,8 +88,10 @@ final class ArchitectureRules {
         return noClasses().that().resideInAPackage(root + ".plugins..")
                 .should().dependOnClassesThat(and(resideInAPackage(root + ".."), resideOutsideOfPackages(
                         root + ".plugins..", root + ".ports.plugin..", root + ".ports.web..", root + ".ports.in..",
-                        root + ".ports.model..")))
-                .because("plugins use the plugin API and the use cases only; never the domain, adapters, app or driven ports")
+                        root + ".ports.model..", root + ".lib..")))
+                .because("plugins use the plugin API and the use cases only; never the domain, adapters, app or driven ports"
+                        + " (the JDK-only libraries under lib, e.g. lib.dsp, are pure functions with no ring of their own,"
+                        + " so a plugin may bundle them to post-process audio without reaching into the hexagon)")
                 .allowEmptyShould(true);
     }
 
