@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The subtitles plugin through the real server and engine on the demo CustomVoice bundle. */
-class SubtitlesEndToEndTest {
+/** The pipeline plugins (subtitles, narration) through one real server and engine on the demo CustomVoice bundle. */
+class PipelinesEndToEndTest {
 
     @TempDir
     static Path dir;
@@ -70,10 +70,41 @@ class SubtitlesEndToEndTest {
     }
 
     @Test
-    void thePageRendersWithItsFormAndTheParserLimits() {
+    void theSubtitlesPageRendersWithItsFormAndTheParserLimits() {
         HttpResponse<byte[]> r = client.get("/tasks/subtitles");
         assertEquals(200, r.statusCode(), () -> E2e.text(r));
         String html = E2e.text(r);
         assertTrue(html.contains("id=\"sub-form\"") && html.contains("5000 cues"), html);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenMarkdownWithTwoChapters_whenRendered_thenEveryChunkIsSpokenInOrderAndChaptersAreMarked() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", "# One\n\nFirst sentence here. Second one follows.\n\n# Two\n\nThe end.");
+        body.put("format", "markdown");
+        body.put("voice", "ryan");
+        body.put("model", "demo-custom-voice");
+        body.put("max_new_tokens", 8);
+        body.put("seed", 7);
+        HttpResponse<byte[]> r = client.postJson("/plugins/narration/render", body);
+        assertEquals(200, r.statusCode(), () -> E2e.text(r));
+
+        Map<String, Object> report = E2e.json(r);
+        List<Map<String, Object>> chunks = (List<Map<String, Object>>) report.get("chunks");
+        List<Map<String, Object>> chapters = (List<Map<String, Object>>) report.get("chapters");
+        assertTrue(chunks.size() >= 2, "chunks: " + chunks);
+        assertEquals(2, chapters.size(), "chapters: " + chapters);
+        double previousEnd = -1;
+        for (Map<String, Object> c : chunks) {
+            double start = ((Number) c.get("start")).doubleValue();
+            double end = ((Number) c.get("end")).doubleValue();
+            assertTrue(start >= previousEnd && end > start, "chunks in order without overlap: " + chunks);
+            previousEnd = end;
+        }
+        byte[] wav = Base64.getDecoder().decode((String) report.get("audio_base64"));
+        assertEquals("RIFF", new String(wav, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        double seconds = ((Number) report.get("duration_seconds")).doubleValue();
+        assertEquals(seconds * 24_000, (wav.length - 44) / 2.0, 24.0, "the WAV holds the reported duration");
     }
 }
