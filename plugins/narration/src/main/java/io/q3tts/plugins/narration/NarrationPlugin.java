@@ -1,5 +1,6 @@
 package io.q3tts.plugins.narration;
 
+import io.q3tts.lib.dsp.Pcm16;
 import io.q3tts.ports.in.job.JobListener;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
@@ -170,7 +171,7 @@ public final class NarrationPlugin implements TaskPlugin {
                 .render(document, speaker, seed, policy, request.cancellation());
         Map<String, Object> report = report(result, seed, policy, target);
         report.put("media_type", AudioFormat.WAV.mediaType());
-        report.put("audio_base64", Base64.getEncoder().encodeToString(Wav.encode(result.samples(), Narrator.SAMPLE_RATE)));
+        report.put("audio_base64", Base64.getEncoder().encodeToString(Pcm16.wav(result.samples(), Narrator.SAMPLE_RATE)));
         return WebResponse.json(report);
     }
 
@@ -186,7 +187,7 @@ public final class NarrationPlugin implements TaskPlugin {
                     new SynthesizeCustomVoiceCommand(model, text, language, voice, null, options, AudioFormat.PCM),
                     JobListener.NONE, request.cancellation());
         }
-        return new Narrator.Speech(Wav.decodePcm16(outcome.audio().bytes()), outcome.audio().sampleRate(),
+        return new Narrator.Speech(Pcm16.decode(outcome.audio().bytes()), outcome.audio().sampleRate(),
                 outcome.output().id());
     }
 

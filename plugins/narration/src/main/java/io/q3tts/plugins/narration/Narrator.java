@@ -1,5 +1,6 @@
 package io.q3tts.plugins.narration;
 
+import io.q3tts.lib.dsp.Loudness;
 import io.q3tts.lib.dsp.Resampler;
 import io.q3tts.ports.model.CancellationToken;
 import java.util.ArrayList;

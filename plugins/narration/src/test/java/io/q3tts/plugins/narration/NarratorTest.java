@@ -1,5 +1,6 @@
 package io.q3tts.plugins.narration;
 
+import io.q3tts.lib.dsp.Loudness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

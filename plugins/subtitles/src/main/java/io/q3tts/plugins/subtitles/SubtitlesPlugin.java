@@ -1,5 +1,6 @@
 package io.q3tts.plugins.subtitles;
 
+import io.q3tts.lib.dsp.Pcm16;
 import io.q3tts.ports.in.job.JobListener;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
@@ -116,7 +117,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
                     new SynthesizeCustomVoiceCommand(model, cue.text(), language, voice, null, options, AudioFormat.PCM),
                     JobListener.NONE, request.cancellation());
         }
-        return new SubtitleRenderer.Speech(Audio.decodePcm16(outcome.audio().bytes()), outcome.audio().sampleRate(),
+        return new SubtitleRenderer.Speech(Pcm16.decode(outcome.audio().bytes()), outcome.audio().sampleRate(),
                 outcome.output().id());
     }
 
@@ -210,7 +211,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
         out.put("cues", cues);
         if (withAudio) {
             out.put("audio", Map.of("media_type", "audio/wav", "base64",
-                    Base64.getEncoder().encodeToString(Audio.wav(result.track(), SubtitleRenderer.SAMPLE_RATE))));
+                    Base64.getEncoder().encodeToString(Pcm16.wav(result.track(), SubtitleRenderer.SAMPLE_RATE))));
         }
         return out;
     }

@@ -1,4 +1,4 @@
-package io.q3tts.plugins.narration;
+package io.q3tts.lib.dsp;
 
 /**
  * Integrated loudness of mono audio per ITU-R BS.1770-4 / EBU R128: K-weighting (the two biquads,
