@@ -80,4 +80,24 @@ public final class Ids {
         }
         return s.substring(start, end);
     }
+
+    /**
+     * @param path a relative file path such as {@code lines/0001-alice.wav}
+     * @return whether it is 1 to 4 path-safe segments separated by {@code /}, at most 200 characters
+     */
+    public static boolean isSafeRelativePath(String path) {
+        if (path == null || path.isEmpty() || path.length() > 200) {
+            return false;
+        }
+        String[] segments = path.split("/", -1);
+        if (segments.length > 4) {
+            return false;
+        }
+        for (String segment : segments) {
+            if (!isSafe(segment)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

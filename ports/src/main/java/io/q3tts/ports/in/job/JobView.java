@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param timings milestones, never null
  * @param result the produced output (and voice), non-null exactly when {@code state == DONE}
  * @param error why it failed or was cancelled; non-null when {@code state} is FAILED or CANCELLED, else null
+ * @param pipeline the pipeline id when {@code kind} is {@link JobKind#PIPELINE}, else null
  */
 public record JobView(
         JobId id,
@@ -26,7 +27,8 @@ public record JobView(
         JobProgress progress,
         JobTimings timings,
         JobResult result,
-        JobError error) {
+        JobError error,
+        String pipeline) {
 
     /** @throws IllegalArgumentException if the fields are inconsistent with {@code state} */
     public JobView {
@@ -40,8 +42,17 @@ public record JobView(
         if ((state == JobState.DONE) != (result != null)) {
             throw new IllegalArgumentException("result must be set exactly when the job is DONE");
         }
+        if ((kind == JobKind.PIPELINE) != (pipeline != null)) {
+            throw new IllegalArgumentException("pipeline must be set exactly for PIPELINE jobs");
+        }
         if ((state == JobState.FAILED || state == JobState.CANCELLED) != (error != null)) {
             throw new IllegalArgumentException("error must be set exactly when the job FAILED or was CANCELLED");
         }
+    }
+
+    /** A job that is not a pipeline: {@code pipeline} null, the other fields as in the canonical constructor. */
+    public JobView(JobId id, JobKind kind, String modelId, boolean randomWeights, String summary, JobState state,
+                   JobProgress progress, JobTimings timings, JobResult result, JobError error) {
+        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, null);
     }
 }

@@ -3,6 +3,7 @@ package io.q3tts.ports.in.output;
 import io.q3tts.ports.model.ModelTask;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,6 +27,8 @@ import java.util.Objects;
  * @param finishReason {@code END_OF_SPEECH} or {@code MAX_NEW_TOKENS} (the audio may be cut off)
  * @param createdAt when it was made, never null
  * @param elapsed generation time, never null
+ * @param pipeline the pipeline that produced it (plugin id), or null
+ * @param files extra files of the run (relative paths), never null
  */
 public record OutputView(
         String id,
@@ -44,7 +47,9 @@ public record OutputView(
         int frames,
         String finishReason,
         Instant createdAt,
-        Duration elapsed) {
+        Duration elapsed,
+        String pipeline,
+        List<String> files) {
 
     /** @throws NullPointerException if a required field is null */
     public OutputView {
@@ -58,5 +63,15 @@ public record OutputView(
         Objects.requireNonNull(finishReason, "finishReason");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(elapsed, "elapsed");
+        files = List.copyOf(Objects.requireNonNull(files, "files"));
+    }
+
+    /** A single synthesis's output: no pipeline, no extra files; the other fields as in the canonical constructor. */
+    public OutputView(String id, String jobId, ModelTask task, String modelId, boolean randomWeights, String text,
+                      String language, String speaker, String instruct, String voiceId, Map<String, String> parameters,
+                      int sampleRate, double durationSeconds, int frames, String finishReason, Instant createdAt,
+                      Duration elapsed) {
+        this(id, jobId, task, modelId, randomWeights, text, language, speaker, instruct, voiceId, parameters, sampleRate,
+                durationSeconds, frames, finishReason, createdAt, elapsed, null, List.of());
     }
 }

@@ -4,6 +4,7 @@ import io.q3tts.ports.model.Ids;
 import io.q3tts.ports.model.ModelTask;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -29,6 +30,9 @@ import java.util.Objects;
  * @param finishReason {@code END_OF_SPEECH} or {@code MAX_NEW_TOKENS}, never null
  * @param createdAt when the run finished, never null
  * @param elapsed how long generation took, never null
+ * @param pipeline the pipeline that produced the run (plugin id), or null for a single synthesis
+ * @param files the run's extra files beside the audio (relative paths such as {@code parts/0001.wav}),
+ *     in listing order; empty for a single synthesis, never null
  */
 public record OutputRecord(
         String id,
@@ -47,7 +51,9 @@ public record OutputRecord(
         int frames,
         String finishReason,
         Instant createdAt,
-        Duration elapsed) {
+        Duration elapsed,
+        String pipeline,
+        List<String> files) {
 
     /** @throws IllegalArgumentException on a missing or out-of-range field */
     public OutputRecord {
@@ -69,5 +75,25 @@ public record OutputRecord(
         Objects.requireNonNull(finishReason, "finishReason");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(elapsed, "elapsed");
+        files = List.copyOf(Objects.requireNonNull(files, "files"));
+    }
+
+    /** A single synthesis's record: no pipeline, no extra files; the other fields as in the canonical constructor. */
+    public OutputRecord(String id, String jobId, ModelTask task, String modelId, boolean randomWeights, String text,
+                        String language, String speaker, String instruct, String voiceId, Map<String, String> parameters,
+                        int sampleRate, double durationSeconds, int frames, String finishReason, Instant createdAt,
+                        Duration elapsed) {
+        this(id, jobId, task, modelId, randomWeights, text, language, speaker, instruct, voiceId, parameters, sampleRate,
+                durationSeconds, frames, finishReason, createdAt, elapsed, null, List.of());
+    }
+
+    /**
+     * @param pipelineId the producing pipeline
+     * @param fileNames the extra files
+     * @return this record with those set
+     */
+    public OutputRecord withPipeline(String pipelineId, List<String> fileNames) {
+        return new OutputRecord(id, jobId, task, modelId, randomWeights, text, language, speaker, instruct, voiceId,
+                parameters, sampleRate, durationSeconds, frames, finishReason, createdAt, elapsed, pipelineId, fileNames);
     }
 }

@@ -42,6 +42,14 @@ public interface OutputRepository {
     EncodedAudio readAudio(String outputId);
 
     /**
+     * @param outputId an id
+     * @param relativePath one of the record's {@link OutputRecord#files()}
+     * @return the file's content
+     * @throws NotFoundException (field {@code output_id} or {@code file}) if the output or the file does not exist
+     */
+    byte[] readFile(String outputId, String relativePath);
+
+    /**
      * Deletes an output's folder.
      *
      * @param outputId an id

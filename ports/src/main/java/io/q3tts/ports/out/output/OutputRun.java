@@ -26,6 +26,17 @@ public interface OutputRun extends AutoCloseable {
     Path writeInput(String name, EncodedAudio audio);
 
     /**
+     * Stores an extra file of the run (a pipeline's per-step audio, manifest, zip), published with
+     * the output by {@link #complete}.
+     *
+     * @param relativePath path-safe segments separated by {@code /}, e.g. {@code parts/0001.wav};
+     *     not {@code audio.wav} or {@code metadata.json}
+     * @param content the bytes
+     * @throws IllegalArgumentException if the path is unsafe or reserved
+     */
+    void writeFile(String relativePath, byte[] content);
+
+    /**
      * Writes the audio and the metadata JSON and publishes the output. At most once.
      *
      * @param record the metadata; {@code record.id()} equals {@link #id()}

@@ -1,0 +1,80 @@
+package io.q3tts.ports.plugin;
+
+import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.model.CancellationToken;
+import io.q3tts.ports.model.CancelledException;
+import io.q3tts.ports.model.OverloadedException;
+import io.q3tts.ports.web.WebResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Small pieces every pipeline plugin needs, kept here so the plugins (which may not depend on each
+ * other) answer in one shape and wait for the GPU queue the same way.
+ */
+public final class PipelineSupport {
+
+    /** The longest single wait before asking the GPU queue again. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(5);
+
+    private PipelineSupport() {
+    }
+
+    /**
+     * The answer to a pipeline submission: 202 with the job's id, state and where to follow it
+     * ({@code GET /api/v1/jobs/{id}}, server-sent events at {@code /api/v1/jobs/{id}/events}).
+     *
+     * @param job the admitted job
+     * @return the response
+     */
+    public static WebResponse accepted(JobView job) {
+        String id = job.id().value();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("job_id", id);
+        body.put("kind", "pipeline");
+        body.put("pipeline", job.pipeline());
+        body.put("state", job.state().name().toLowerCase(Locale.ROOT));
+        body.put("summary", job.summary());
+        body.put("job_url", "/api/v1/jobs/" + id);
+        body.put("events_url", "/api/v1/jobs/" + id + "/events");
+        return WebResponse.json(202, body).withHeader("Location", "/api/v1/jobs/" + id);
+    }
+
+    /**
+     * Runs one step, waiting while the GPU queue is full instead of failing the whole pipeline: a
+     * pipeline submits its steps one by one, so a full queue only means other users are busy.
+     *
+     * @param step the synthesis call
+     * @param cancellation stops the waiting
+     * @param <T> the step's result
+     * @return the step's result
+     * @throws CancelledException if cancelled while waiting
+     */
+    public static <T> T whenQueueHasRoom(Supplier<T> step, CancellationToken cancellation) {
+        while (true) {
+            cancellation.throwIfCancelled();
+            try {
+                return step.get();
+            } catch (OverloadedException e) {
+                Duration wait = e.retryAfter().filter(d -> d.compareTo(MAX_WAIT) < 0).orElse(MAX_WAIT);
+                sleep(wait.isZero() || wait.isNegative() ? Duration.ofMillis(200) : wait, cancellation);
+            }
+        }
+    }
+
+    private static void sleep(Duration wait, CancellationToken cancellation) {
+        long end = System.nanoTime() + wait.toNanos();
+        try {
+            while (System.nanoTime() < end) {
+                cancellation.throwIfCancelled();
+                Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("Interrupted while waiting for the GPU queue.");
+        }
+    }
+}
