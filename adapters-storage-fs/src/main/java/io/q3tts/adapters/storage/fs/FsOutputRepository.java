@@ -33,7 +33,8 @@ import java.util.Set;
 
 /**
  * The output history in a folder: one folder per run, {@code <root>/<id>/audio.wav} +
- * {@code metadata.json} (+ inputs such as {@code reference.wav}).
+ * {@code metadata.json} (+ inputs such as {@code reference.wav}, + a pipeline's extra files such as
+ * {@code lines/0001-alice.wav}, listed in the metadata's {@code files}).
  *
  * <p>A run's folder exists from {@link #begin()} on (so that inputs written during the run keep
  * their path after completion), but an output is visible only once its {@code metadata.json}
@@ -147,7 +148,7 @@ public final class FsOutputRepository implements OutputRepository {
                 break;
             }
             Optional<OutputRecord> record = read(id);
-            if (record.isPresent() && (query.task() == null || record.get().task() == query.task())) {
+            if (record.isPresent() && query.matches(record.get())) {
                 page.add(record.get());
             }
         }
@@ -171,6 +172,35 @@ public final class FsOutputRepository implements OutputRepository {
         } catch (IOException e) {
             throw new StorageException("The audio of output '" + id + "' cannot be read.", e);
         }
+    }
+
+    @Override
+    public byte[] readFile(String outputId, String relativePath) {
+        String id = Ids.requireSafe(outputId, "output_id");
+        OutputRecord record = read(id).orElseThrow(() -> new NotFoundException("output_id", "There is no output '" + id + "'."));
+        if (relativePath == null || !record.files().contains(relativePath)) {
+            throw new NotFoundException("file", "Output '" + id + "' has no file '" + relativePath + "'.");
+        }
+        try {
+            return Files.readAllBytes(fileIn(root.resolve(id), relativePath));
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("file", "Output '" + id + "' has no file '" + relativePath + "'.");
+        } catch (IOException e) {
+            throw new StorageException("A file of output '" + id + "' cannot be read.", e);
+        }
+    }
+
+    /** Resolves a checked relative path inside a run folder; never leaves it. */
+    private static Path fileIn(Path dir, String relativePath) {
+        if (!Ids.isSafeRelativePath(relativePath) || RESERVED.contains(relativePath)) {
+            throw new InvalidArgumentException("file", "A file path must be path-safe segments separated by '/', other than "
+                    + AUDIO + " and " + METADATA + "; got '" + relativePath + "'.");
+        }
+        Path file = dir.resolve(relativePath).normalize();
+        if (!file.startsWith(dir)) {
+            throw new InvalidArgumentException("file", "The file path leaves the output folder: '" + relativePath + "'.");
+        }
+        return file;
     }
 
     @Override
@@ -222,6 +252,13 @@ public final class FsOutputRepository implements OutputRepository {
         audio.put("duration_seconds", r.durationSeconds());
         audio.put("frames", r.frames());
         audio.put("finish_reason", r.finishReason());
+        if (r.pipeline() != null) {
+            n.put("pipeline", r.pipeline());
+        }
+        if (!r.files().isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode files = n.putArray("files");
+            r.files().forEach(files::add);
+        }
         ObjectNode timings = n.putObject("timings");
         timings.put("created_at", r.createdAt().toString());
         timings.put("elapsed", r.elapsed().toString());
@@ -254,12 +291,14 @@ public final class FsOutputRepository implements OutputRepository {
         } catch (InvalidArgumentException e) {
             throw new IOException("unknown task " + n.get("task"), e);
         }
+        List<String> files = new ArrayList<>();
+        n.path("files").forEach(f -> files.add(f.asText()));
         return new OutputRecord(id, Json.text(n, "job_id"), task, Json.text(n, "model_id"),
                 n.path("random_weights").asBoolean(false), Json.text(request, "text"), Json.text(request, "language"),
                 Json.optText(request, "speaker"), Json.optText(request, "instruct"), Json.optText(request, "voice_id"),
                 params, (int) Json.number(audio, "sample_rate"), Json.number(audio, "duration_seconds"),
                 (int) Json.number(audio, "frames"), Json.text(audio, "finish_reason"),
-                Json.instant(timings, "created_at"), Json.duration(timings, "elapsed"));
+                Json.instant(timings, "created_at"), Json.duration(timings, "elapsed"), Json.optText(n, "pipeline"), files);
     }
 
     /** One run's folder; see the class comment for how it becomes visible. */
@@ -267,6 +306,7 @@ public final class FsOutputRepository implements OutputRepository {
 
         private final String id;
         private final Path dir;
+        private final java.util.Set<String> written = new java.util.HashSet<>();
         private boolean completed;
         private boolean closed;
 
@@ -298,6 +338,20 @@ public final class FsOutputRepository implements OutputRepository {
         }
 
         @Override
+        public void writeFile(String relativePath, byte[] content) {
+            Objects.requireNonNull(content, "content");
+            requireOpen();
+            Path file = fileIn(dir, relativePath);
+            try {
+                Files.createDirectories(file.getParent());
+                AtomicFiles.write(file, content);
+            } catch (IOException e) {
+                throw new StorageException("A file of output '" + id + "' could not be stored.", e);
+            }
+            written.add(relativePath);
+        }
+
+        @Override
         public OutputRecord complete(OutputRecord record, EncodedAudio audio) {
             Objects.requireNonNull(record, "record");
             Objects.requireNonNull(audio, "audio");
@@ -307,6 +361,11 @@ public final class FsOutputRepository implements OutputRepository {
             }
             if (audio.format() != AudioFormat.WAV) {
                 throw new IllegalArgumentException("outputs are stored as WAV, got " + audio.format());
+            }
+            for (String f : record.files()) {
+                if (!written.contains(f)) {
+                    throw new IllegalArgumentException("the record lists a file that was not written: " + f);
+                }
             }
             try {
                 AtomicFiles.write(dir.resolve(AUDIO), audio.bytes());

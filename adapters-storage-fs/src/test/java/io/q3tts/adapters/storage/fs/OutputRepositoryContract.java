@@ -140,4 +140,41 @@ abstract class OutputRepositoryContract {
     private static List<String> ids(List<OutputRecord> records) {
         return records.stream().map(OutputRecord::id).toList();
     }
+
+    @Test
+    void aPipelineRunKeepsItsFilesAndFiltersFindIt() {
+        String id;
+        try (OutputRun run = repo.begin()) {
+            run.writeFile("lines/0001-alice.wav", TestAudio.wav(24_000, 2_400).bytes());
+            run.writeFile("manifest.json", "{}".getBytes());
+            OutputRecord r = record(run.id(), ModelTask.VOICE_CLONE).withPipeline("script-read",
+                    List.of("lines/0001-alice.wav", "manifest.json"));
+            run.complete(r, TestAudio.wav(24_000, 12_000));
+            id = run.id();
+        }
+        save(ModelTask.CUSTOM_VOICE);
+        OutputRecord found = repo.find(id).orElseThrow();
+        assertEquals("script-read", found.pipeline());
+        assertEquals(List.of("lines/0001-alice.wav", "manifest.json"), found.files());
+        assertArrayEquals("{}".getBytes(), repo.readFile(id, "manifest.json"));
+        assertEquals(List.of(id), repo.list(new OutputQuery(10, null, null, null, null, "script-read", null, null))
+                .stream().map(OutputRecord::id).toList());
+        assertEquals(2, repo.list(new OutputQuery(10, null, null, null, "demo-custom-voice", null, null, null)).size());
+        assertEquals(0, repo.list(new OutputQuery(10, null, null, null, null, null,
+                Instant.parse("2026-01-02T00:00:00Z"), null)).size());
+        assertThrows(NotFoundException.class, () -> repo.readFile(id, "other.json"));
+        assertThrows(InvalidArgumentException.class, () -> repo.readFile("../x", "manifest.json"));
+    }
+
+    @Test
+    void unsafeOrUnwrittenFilesAreRefused() {
+        try (OutputRun run = repo.begin()) {
+            assertThrows(RuntimeException.class, () -> run.writeFile("../escape.wav", new byte[1]));
+            assertThrows(RuntimeException.class, () -> run.writeFile("metadata.json", new byte[1]));
+            assertThrows(IllegalArgumentException.class, () -> run.complete(
+                    record(run.id(), ModelTask.CUSTOM_VOICE).withPipeline("npc-pack", List.of("never.wav")),
+                    TestAudio.wav(24_000, 100)));
+        }
+        assertEquals(0, repo.list(new OutputQuery(10, null, null)).size());
+    }
 }
