@@ -2,6 +2,8 @@ package io.q3tts.domain;
 
 import io.q3tts.domain.job.JobService;
 import io.q3tts.domain.output.AudioConversion;
+import io.q3tts.domain.pipeline.PipelinePolicy;
+import io.q3tts.domain.pipeline.PipelineService;
 import io.q3tts.domain.output.OutputService;
 import io.q3tts.domain.residency.ModelResidencyManager;
 import io.q3tts.domain.residency.ModelResolver;
@@ -14,6 +16,7 @@ import io.q3tts.domain.synthesis.SynthesisService;
 import io.q3tts.domain.tokenizer.TokenizerService;
 import io.q3tts.domain.voice.UploadLimits;
 import io.q3tts.domain.voice.VoiceService;
+import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.out.audio.AudioDecoder;
 import io.q3tts.ports.out.audio.AudioEffects;
@@ -21,11 +24,13 @@ import io.q3tts.ports.out.audio.AudioEncoder;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.catalog.ModelLoader;
 import io.q3tts.ports.out.output.OutputRepository;
+import io.q3tts.ports.out.pipeline.PipelineRunStore;
 import io.q3tts.ports.out.time.Clock;
 import io.q3tts.ports.out.voice.VoiceRepository;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,6 +54,7 @@ public final class Q3ttsCore implements AutoCloseable {
     private final WorkScheduler scheduler;
     private final ModelResidencyManager residency;
     private final JobService jobs;
+    private final PipelineService pipelines;
     private final Map<Class<?>, Object> useCases;
 
     private Q3ttsCore(Builder b) {
@@ -64,8 +70,9 @@ public final class Q3ttsCore implements AutoCloseable {
         SynthesisService synthesis = new SynthesisService(jobs, outputs, voices);
         ModelService models = new ModelService(b.catalog, residency);
         TokenizerService tokenizer = new TokenizerService(scheduler, resolver, residency, b.encoder, b.decoder, b.uploadLimits);
+        pipelines = new PipelineService(jobs, resolver, b.outputs, b.pipelineRuns, b.clock, b.pipelinePolicy);
         Map<Class<?>, Object> map = new LinkedHashMap<>();
-        for (Object service : new Object[] {synthesis, jobs, voices, outputs, models, tokenizer}) {
+        for (Object service : new Object[] {synthesis, jobs, voices, outputs, models, tokenizer, pipelines}) {
             for (Class<?> type : service.getClass().getInterfaces()) {
                 if (type.getPackageName().startsWith("io.q3tts.ports.in")) {
                     map.put(type, service);
@@ -106,12 +113,23 @@ public final class Q3ttsCore implements AutoCloseable {
     }
 
     /**
-     * Refuses new work, cancels queued and running jobs, then unloads every model, waiting for
-     * in-flight work at most the scheduler's cancel grace period (a stuck worker cannot hold up
-     * shutdown longer).
+     * Restarts the pipeline runs a crash or shutdown interrupted. Call once, after the plugins have
+     * registered their pipelines. Never throws.
+     *
+     * @return the restarted jobs' ids
+     */
+    public List<JobId> resumeInterruptedPipelines() {
+        return pipelines.resumeInterrupted();
+    }
+
+    /**
+     * Refuses new work, cancels queued and running jobs (pipelines stay stored and resume at the
+     * next start), then unloads every model, waiting for in-flight work at most the scheduler's
+     * cancel grace period (a stuck worker cannot hold up shutdown longer).
      */
     @Override
     public void close() {
+        pipelines.close();
         scheduler.shutdown();
         residency.close(scheduler.policy().cancelGrace());
     }
@@ -131,6 +149,8 @@ public final class Q3ttsCore implements AutoCloseable {
         private ResidencyPolicy residencyPolicy = ResidencyPolicy.defaults();
         private UploadLimits uploadLimits = UploadLimits.defaults();
         private int retainedJobs = 500;
+        private PipelineRunStore pipelineRuns;
+        private PipelinePolicy pipelinePolicy = PipelinePolicy.defaults();
 
         private Builder() {
         }
@@ -200,6 +220,16 @@ public final class Q3ttsCore implements AutoCloseable {
          * @return this
          */
         public Builder retainedJobs(int v) { retainedJobs = v; return this; }
+        /**
+         * @param v keeps unfinished pipeline runs across restarts
+         * @return this
+         */
+        public Builder pipelineRuns(PipelineRunStore v) { pipelineRuns = v; return this; }
+        /**
+         * @param v pipeline lane size and limits
+         * @return this
+         */
+        public Builder pipelinePolicy(PipelinePolicy v) { pipelinePolicy = v; return this; }
 
         /**
          * @return the core
@@ -218,6 +248,8 @@ public final class Q3ttsCore implements AutoCloseable {
             Objects.requireNonNull(schedulerPolicy, "schedulerPolicy");
             Objects.requireNonNull(residencyPolicy, "residencyPolicy");
             Objects.requireNonNull(uploadLimits, "uploadLimits");
+            Objects.requireNonNull(pipelineRuns, "pipelineRuns");
+            Objects.requireNonNull(pipelinePolicy, "pipelinePolicy");
             return new Q3ttsCore(this);
         }
     }

@@ -111,6 +111,7 @@ class CoreTest {
                 .schedulerPolicy(new SchedulerPolicy(1, queueCapacity, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10),
                         Duration.ZERO))
                 .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
+                .pipelineRuns(new io.q3tts.domain.testing.InMemoryPipelineRunStore())
                 .build();
         return core;
     }

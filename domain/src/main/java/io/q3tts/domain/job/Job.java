@@ -3,6 +3,7 @@ package io.q3tts.domain.job;
 import io.q3tts.domain.scheduling.Ticket;
 import io.q3tts.ports.in.job.JobError;
 import io.q3tts.ports.in.job.JobEvent;
+import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobListener;
@@ -33,6 +34,8 @@ final class Job {
     final String modelId;
     final boolean randomWeights;
     final String summary;
+    /** The pipeline id for {@link JobKind#PIPELINE} jobs, else null. */
+    final String pipeline;
     final CompletableFuture<JobView> finished = new CompletableFuture<>();
 
     private final List<JobListener> listeners = new ArrayList<>();
@@ -46,19 +49,57 @@ final class Job {
     private Q3ttsException failure;
     private long positionVersion = -1;
     private Ticket ticket;
+    /** Cancels a job that runs outside the scheduler (a pipeline); null for scheduled jobs. */
+    private CancellationToken ownToken;
 
     Job(JobId id, JobKind kind, PreparedJob prepared, String summary, Instant submittedAt) {
+        this(id, kind, null, prepared.modelId(), prepared.randomWeights(), summary, submittedAt);
+    }
+
+    Job(JobId id, JobKind kind, String pipeline, String modelId, boolean randomWeights, String summary, Instant submittedAt) {
         this.id = id;
         this.kind = kind;
-        this.modelId = prepared.modelId();
-        this.randomWeights = prepared.randomWeights();
+        this.pipeline = pipeline;
+        this.modelId = modelId;
+        this.randomWeights = randomWeights;
         this.summary = summary;
         this.submittedAt = submittedAt;
     }
 
     synchronized JobView view() {
         return new JobView(id, kind, modelId, randomWeights, summary, state, progress,
-                new JobTimings(submittedAt, startedAt, finishedAt), result, error);
+                new JobTimings(submittedAt, startedAt, finishedAt), result, error, pipeline);
+    }
+
+    synchronized CancellationToken ownToken() {
+        return ownToken;
+    }
+
+    /** Admits a job that runs on its own token (not through the scheduler): QUEUED, no queue position. */
+    synchronized void admittedOwn(CancellationToken token) {
+        ownToken = token;
+        if (state == JobState.QUEUED) {
+            emit(new JobEvent.StateChanged(view()));
+        }
+    }
+
+    /**
+     * A pipeline's progress: finished steps, and the running step's share of the next one.
+     *
+     * @param done finished steps
+     * @param total all steps
+     * @param stage what happens now, or null
+     * @param withinStep how far the running step is, in [0, 1]
+     */
+    synchronized void stepProgress(int done, int total, String stage, double withinStep) {
+        if (state != JobState.RUNNING) {
+            return;
+        }
+        int steps = Math.max(1, total);
+        int finished = Math.max(0, Math.min(done, steps));
+        double fraction = Math.min(1.0, (finished + (finished < steps ? Math.max(0, Math.min(1, withinStep)) : 0)) / steps);
+        progress = new JobProgress(0, progress.frames(), progress.maxFrames(), fraction, steps, finished, stage);
+        emit(new JobEvent.Progress(id, progress));
     }
 
     synchronized JobState state() {
@@ -118,7 +159,8 @@ final class Job {
     synchronized void markDone(JobResult r, Instant now) {
         if (!state.isTerminal()) {
             result = r;
-            progress = new JobProgress(0, progress.frames(), progress.maxFrames(), 1.0);
+            progress = new JobProgress(0, progress.frames(), progress.maxFrames(), 1.0, progress.steps(), progress.steps(),
+                    progress.stage());
             finish(JobState.DONE, now);
         }
     }
@@ -169,7 +211,8 @@ final class Job {
     private void finish(JobState terminal, Instant now) {
         state = terminal;
         finishedAt = now;
-        progress = new JobProgress(0, progress.frames(), progress.maxFrames(), progress.fraction());
+        progress = new JobProgress(0, progress.frames(), progress.maxFrames(), progress.fraction(), progress.steps(),
+                progress.stepsDone(), progress.stage());
         JobView v = view();
         emit(new JobEvent.StateChanged(v));
         listeners.clear();

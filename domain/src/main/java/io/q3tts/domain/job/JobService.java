@@ -11,6 +11,7 @@ import io.q3tts.ports.in.job.GetJobUseCase;
 import io.q3tts.ports.in.job.GetQueueStatusUseCase;
 import io.q3tts.ports.in.job.JobEvent;
 import io.q3tts.ports.in.job.JobId;
+import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobListener;
 import io.q3tts.ports.in.job.JobResult;
 import io.q3tts.ports.in.job.JobState;
@@ -24,8 +25,10 @@ import io.q3tts.ports.in.job.SubmitJobUseCase;
 import io.q3tts.ports.in.job.WatchJobUseCase;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.CancelledException;
+import io.q3tts.ports.model.ConflictException;
 import io.q3tts.ports.model.ModelException;
 import io.q3tts.ports.model.NotFoundException;
+import io.q3tts.ports.model.OverloadedException;
 import io.q3tts.ports.model.Q3ttsException;
 import io.q3tts.ports.out.time.Clock;
 import java.lang.System.Logger.Level;
@@ -38,6 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The job use cases. Every job runs in the {@link Lane#GPU} lane of the {@link WorkScheduler}, so
@@ -102,6 +107,99 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         return job.view();
     }
 
+    /**
+     * The body of a job that runs outside the GPU lane (a pipeline, whose steps are ordinary jobs).
+     */
+    @FunctionalInterface
+    public interface OwnLaneWork {
+        /**
+         * @param id the job
+         * @param token fires when the job is cancelled
+         * @param progress reports step progress to the job's listeners
+         * @return the result
+         */
+        JobResult run(JobId id, CancellationToken token, StepProgress progress);
+    }
+
+    /** Receives a pipeline's step progress. */
+    @FunctionalInterface
+    public interface StepProgress {
+        /**
+         * @param done finished steps
+         * @param total all steps
+         * @param stage what happens now, or null
+         * @param withinStep how far the running step is, in [0, 1]
+         */
+        void report(int done, int total, String stage, double withinStep);
+    }
+
+    /**
+     * Admits a job that runs on {@code lane} instead of the GPU scheduler: it holds no GPU slot, is
+     * cancelled through its own token, and otherwise behaves like any job (listed, watched, cancelled).
+     * A finished job with the same id is replaced (a resumed pipeline keeps its id).
+     *
+     * @param id the id (new, or that of a finished job being resumed)
+     * @param kind the kind
+     * @param pipeline the pipeline id for {@link JobKind#PIPELINE}, else null
+     * @param modelId the model it will use
+     * @param randomWeights whether that model has random weights
+     * @param summary the job-list description
+     * @param lane runs the work; rejecting it means the lane's queue is full
+     * @param work the body
+     * @return the job as admitted
+     * @throws OverloadedException if the lane rejects the job
+     * @throws ConflictException if a job with that id is still queued or running
+     */
+    public JobView submitOwnLane(JobId id, JobKind kind, String pipeline, String modelId, boolean randomWeights,
+                                 String summary, Executor lane, OwnLaneWork work) {
+        Job job = new Job(id, kind, pipeline, modelId, randomWeights, summary, clock.now());
+        CancellationToken token = CancellationToken.create();
+        synchronized (this) {
+            Job previous = jobs.get(id);
+            if (previous != null && !previous.state().isTerminal()) {
+                throw new ConflictException("job_id", "Job '" + id + "' is still " + previous.state().name().toLowerCase(java.util.Locale.ROOT) + ".");
+            }
+            finishedOrder.remove(id);
+            jobs.put(id, job);
+        }
+        job.finished.whenComplete((v, e) -> retire(id));
+        synchronized (job) {
+            job.admittedOwn(token);
+        }
+        try {
+            lane.execute(() -> executeOwn(job, token, work));
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                jobs.remove(id);
+            }
+            throw new OverloadedException("Too many pipeline jobs are waiting; try again when one has finished.",
+                    scheduler.policy().initialRunEstimate());
+        }
+        return job.view();
+    }
+
+    private void executeOwn(Job job, CancellationToken token, OwnLaneWork work) {
+        if (token.isCancelled()) {
+            job.markCancelled(new CancelledException("The job was cancelled before it started."), clock.now());
+            return;
+        }
+        if (!job.markRunning(clock.now())) {
+            return;
+        }
+        try {
+            JobResult result = work.run(job.id, token, job::stepProgress);
+            job.markDone(Objects.requireNonNull(result, "a job must return a result"), clock.now());
+        } catch (CancelledException e) {
+            job.markCancelled(e, clock.now());
+        } catch (Q3ttsException e) {
+            job.markFailed(e, clock.now());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Job " + job.id + " failed unexpectedly", e);
+            job.markFailed(new ModelException("The job failed unexpectedly: " + e.getClass().getSimpleName() + ".", e),
+                    clock.now());
+        }
+    }
+
     @Override
     public JobView getJob(JobId jobId) {
         return find(jobId).view();
@@ -113,6 +211,13 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         Ticket ticket = job.ticket();
         if (ticket != null) {
             scheduler.cancel(ticket, CancelReason.USER);
+        }
+        CancellationToken own = job.ownToken();
+        if (own != null && !job.state().isTerminal()) {
+            own.cancel();
+            if (job.state() == JobState.QUEUED) {
+                job.markCancelled(new CancelledException("The job was cancelled before it started."), clock.now());
+            }
         }
         return job.view();
     }

@@ -2,6 +2,7 @@ package io.q3tts.domain.output;
 
 import io.q3tts.ports.in.output.DeleteOutputUseCase;
 import io.q3tts.ports.in.output.GetOutputAudioUseCase;
+import io.q3tts.ports.in.output.GetOutputFileUseCase;
 import io.q3tts.ports.in.output.GetOutputUseCase;
 import io.q3tts.ports.in.output.ListOutputsQuery;
 import io.q3tts.ports.in.output.ListOutputsUseCase;
@@ -17,7 +18,8 @@ import java.util.List;
 import java.util.Objects;
 
 /** The output-history use cases. Thread-safe. */
-public final class OutputService implements ListOutputsUseCase, GetOutputUseCase, GetOutputAudioUseCase, DeleteOutputUseCase {
+public final class OutputService implements ListOutputsUseCase, GetOutputUseCase, GetOutputAudioUseCase, GetOutputFileUseCase,
+        DeleteOutputUseCase {
 
     private final OutputRepository outputs;
     private final AudioConversion conversion;
@@ -33,7 +35,8 @@ public final class OutputService implements ListOutputsUseCase, GetOutputUseCase
 
     @Override
     public List<OutputView> listOutputs(ListOutputsQuery query) {
-        return outputs.list(new OutputQuery(query.limit(), query.beforeId(), query.task())).stream()
+        return outputs.list(new OutputQuery(query.limit(), query.beforeId(), query.task(), query.voiceId(), query.modelId(),
+                        query.pipeline(), query.since(), query.until())).stream()
                 .map(OutputService::view).toList();
     }
 
@@ -52,6 +55,16 @@ public final class OutputService implements ListOutputsUseCase, GetOutputUseCase
     }
 
     @Override
+    public byte[] getOutputFile(String outputId, String relativePath) {
+        OutputRecord r = find(outputId);
+        if (relativePath == null || !r.files().contains(relativePath)) {
+            throw new NotFoundException("file", "Output '" + r.id() + "' has no file '" + relativePath + "'"
+                    + (r.files().isEmpty() ? "; it has no extra files." : "; its files are listed in the output's 'files'."));
+        }
+        return outputs.readFile(r.id(), relativePath);
+    }
+
+    @Override
     public void deleteOutput(String outputId) {
         Ids.requireSafe(outputId, "output_id");
         if (!outputs.delete(outputId)) {
@@ -66,7 +79,7 @@ public final class OutputService implements ListOutputsUseCase, GetOutputUseCase
     public static OutputView view(OutputRecord r) {
         return new OutputView(r.id(), r.jobId(), r.task(), r.modelId(), r.randomWeights(), r.text(), r.language(), r.speaker(),
                 r.instruct(), r.voiceId(), r.parameters(), r.sampleRate(), r.durationSeconds(), r.frames(), r.finishReason(),
-                r.createdAt(), r.elapsed());
+                r.createdAt(), r.elapsed(), r.pipeline(), r.files());
     }
 
     private OutputRecord find(String outputId) {

@@ -20,6 +20,7 @@ public final class InMemoryOutputRepository implements OutputRepository {
     public final Map<String, OutputRecord> records = new ConcurrentHashMap<>();
     public final Map<String, EncodedAudio> audio = new ConcurrentHashMap<>();
     public final Map<String, EncodedAudio> inputs = new ConcurrentHashMap<>();
+    public final Map<String, byte[]> files = new ConcurrentHashMap<>();
     public final AtomicInteger discarded = new AtomicInteger();
     private final AtomicInteger next = new AtomicInteger();
 
@@ -41,6 +42,11 @@ public final class InMemoryOutputRepository implements OutputRepository {
             }
 
             @Override
+            public void writeFile(String relativePath, byte[] content) {
+                files.put(id + "/" + relativePath, content.clone());
+            }
+
+            @Override
             public OutputRecord complete(OutputRecord record, EncodedAudio a) {
                 if (completed) {
                     throw new IllegalStateException("completed twice");
@@ -55,6 +61,7 @@ public final class InMemoryOutputRepository implements OutputRepository {
             public void close() {
                 if (!completed) {
                     inputs.keySet().removeIf(k -> k.startsWith(id + "/"));
+                    files.keySet().removeIf(k -> k.startsWith(id + "/"));
                     discarded.incrementAndGet();
                 }
             }
@@ -65,7 +72,7 @@ public final class InMemoryOutputRepository implements OutputRepository {
     public List<OutputRecord> list(OutputQuery query) {
         return records.values().stream().sorted(Comparator.comparing(OutputRecord::id).reversed())
                 .filter(r -> query.beforeId() == null || r.id().compareTo(query.beforeId()) < 0)
-                .filter(r -> query.task() == null || r.task() == query.task()).limit(query.limit()).toList();
+                .filter(query::matches).limit(query.limit()).toList();
     }
 
     @Override
@@ -80,6 +87,15 @@ public final class InMemoryOutputRepository implements OutputRepository {
             throw new NotFoundException("output_id", "none");
         }
         return a;
+    }
+
+    @Override
+    public byte[] readFile(String outputId, String relativePath) {
+        byte[] f = files.get(outputId + "/" + relativePath);
+        if (f == null) {
+            throw new NotFoundException("file", "none");
+        }
+        return f.clone();
     }
 
     @Override
