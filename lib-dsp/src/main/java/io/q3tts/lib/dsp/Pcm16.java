@@ -93,8 +93,9 @@ public final class Pcm16 {
         return ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN).getInt(24);
     }
 
+    /** The inverse of {@link #decode}'s division by 32768, so decoded PCM re-encodes to the same bytes. */
     private static short quantize(float s) {
-        float c = Math.max(-1f, Math.min(1f, s));
-        return (short) Math.round(c * 32767f);
+        long v = Math.round((double) s * 32768.0);
+        return (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
     }
 }

@@ -21,6 +21,16 @@ class Pcm16Test {
     }
 
     @Test
+    void decodedPcmReEncodesToTheSameBytes() {
+        byte[] pcm = new byte[65_536 * 2];
+        for (int i = 0; i < 65_536; i++) {
+            pcm[2 * i] = (byte) i;
+            pcm[2 * i + 1] = (byte) (i >> 8);
+        }
+        assertArrayEquals(pcm, Pcm16.encode(Pcm16.decode(pcm)));
+    }
+
+    @Test
     void refusesSomethingThatIsNotAWav() {
         assertThrows(IllegalArgumentException.class, () -> Pcm16.fromWav(new byte[60]));
         assertThrows(IllegalArgumentException.class, () -> Pcm16.fromWav(new byte[3]));

@@ -1,6 +1,8 @@
 package io.q3tts.ports.plugin;
 
 import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.in.output.DeleteOutputUseCase;
+import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.CancelledException;
 import io.q3tts.ports.model.OverloadedException;
@@ -62,6 +64,52 @@ public final class PipelineSupport {
                 Duration wait = e.retryAfter().filter(d -> d.compareTo(MAX_WAIT) < 0).orElse(MAX_WAIT);
                 sleep(wait.isZero() || wait.isNegative() ? Duration.ofMillis(200) : wait, cancellation);
             }
+        }
+    }
+
+    /**
+     * Runs one synthesis step of a pipeline ({@link #whenQueueHasRoom}) and removes the step's own
+     * entry from the output history: the step's audio is in the returned outcome, and the pipeline
+     * stores it in its single output (with its checkpoints), so the history shows one run, not one
+     * per line.
+     *
+     * @param plugin the plugin's context (for {@code DeleteOutputUseCase})
+     * @param step the synthesis call; ask for {@code AudioFormat.PCM} or WAV
+     * @param cancellation stops the waiting
+     * @return the step's outcome (its output id no longer exists)
+     */
+    public static SynthesisOutcome step(PluginContext plugin, Supplier<SynthesisOutcome> step, CancellationToken cancellation) {
+        SynthesisOutcome outcome = whenQueueHasRoom(step, cancellation);
+        plugin.findUseCase(DeleteOutputUseCase.class).ifPresent(d -> {
+            try {
+                d.deleteOutput(outcome.output().id());
+            } catch (RuntimeException e) {
+                // Leaving the step in the history is harmless; failing the pipeline for it would not be.
+            }
+        });
+        return outcome;
+    }
+
+    /**
+     * A checkpoint key that names a step by what it depends on (its text, seed, voice...), so a
+     * resumed run finds a step again even if the plan around it shifted, and never reuses a step
+     * whose inputs changed.
+     *
+     * @param prefix a short path-safe prefix, e.g. {@code "line"}
+     * @param parts the step's inputs
+     * @return {@code prefix-<32 hex digits of SHA-256>}
+     */
+    public static String checkpointKey(String prefix, String... parts) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (String p : parts) {
+                byte[] b = String.valueOf(p).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                sha.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+                sha.update(b);
+            }
+            return prefix + "-" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -1,7 +1,16 @@
 package io.q3tts.plugins.narration;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.q3tts.lib.dsp.Pcm16;
-import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.pipeline.PipelineContext;
+import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
+import io.q3tts.ports.in.pipeline.PipelineOutput;
+import io.q3tts.ports.in.pipeline.PipelineWork;
+import io.q3tts.ports.model.EncodedAudio;
+import io.q3tts.ports.model.ModelTask;
+import io.q3tts.ports.plugin.PipelineSupport;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
@@ -25,7 +34,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,14 +43,17 @@ import java.util.Optional;
 
 /**
  * Long-form narration: a plain-text or Markdown document, any length up to {@code max_chars}, spoken
- * chunk by chunk in one voice and returned as one WAV with a report (chunk timings, retries, chapter
- * marks). Configuration keys: {@code max_chars} (200000), {@code max_chunk_chars} (300),
+ * chunk by chunk in one voice as a pipeline job (progress per chunk, cancellation, resume from the
+ * chunks already spoken) and stored as one output: the track, each chunk's audio and a report (chunk
+ * timings, retries, chapter marks, loudness). Configuration keys: {@code max_chars} (200000), {@code max_chunk_chars} (300),
  * {@code chars_per_second} (15), {@code runaway_ratio} (3), {@code target_lufs} (-16).
  */
 public final class NarrationPlugin implements TaskPlugin {
 
     /** Prefix of a saved voice in the {@code voice} field; anything else is a preset speaker key. */
     static final String SAVED_PREFIX = "saved:";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private volatile PluginContext context;
     private volatile Chunker chunker = new Chunker(Chunker.DEFAULT_MAX_CHUNK_CHARS);
@@ -71,6 +82,7 @@ public final class NarrationPlugin implements TaskPlugin {
     @Override
     public void start(PluginContext pluginContext) {
         this.context = Objects.requireNonNull(pluginContext, "pluginContext");
+        pluginContext.useCase(PipelineJobsUseCase.class).registerPipeline(id(), this::prepare);
         Map<String, String> config = pluginContext.config();
         maxChars = (int) number(config, "max_chars", 200_000);
         chunker = new Chunker((int) number(config, "max_chunk_chars", Chunker.DEFAULT_MAX_CHUNK_CHARS));
@@ -95,11 +107,12 @@ public final class NarrationPlugin implements TaskPlugin {
     @Override
     public List<RouteSpec> routes() {
         return List.of(
-                RouteSpec.post("/render", this::render)
-                        .withSummary("Narrate a document (JSON or multipart fields: text (or a .txt/.md file part), "
-                                + "format markdown|text, voice (preset speaker or saved:<id>), language?, model?, seed?, "
-                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?); returns the report with the WAV as base64"),
-                RouteSpec.post("/chunks", request -> WebResponse.json(chunkReport(document(request))))
+                RouteSpec.post("/jobs", this::submit)
+                        .withSummary("Narrate a document as a pipeline job (JSON or multipart fields: text (or a .txt/.md file "
+                                + "part), format markdown|text, voice (preset speaker or saved:<id>), language?, model?, seed?, "
+                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?); answers 202 with the job; the "
+                                + "output has the track, chunks/NNNN.wav and report.json"),
+                RouteSpec.post("/chunks", request -> WebResponse.json(chunkReport(document(text(request), markdown(request)))))
                         .withSummary("Preview the chunking only (fields: text, format); no synthesis"));
     }
 
@@ -109,17 +122,20 @@ public final class NarrationPlugin implements TaskPlugin {
                 request -> Map.of("maxChars", maxChars, "maxChunkChars", chunker.maxChunkChars())));
     }
 
-    private NarrationDocument document(WebRequest request) {
-        String text = text(request);
+    private NarrationDocument document(String text, boolean markdown) {
         if (text.length() > maxChars) {
             throw new InvalidArgumentException(Chunker.FIELD, "text is " + text.length() + " characters; at most "
                     + maxChars + " are narrated in one request. Split the document.");
         }
-        return chunker.chunk(text, markdown(request));
+        return chunker.chunk(text, markdown);
     }
 
     private static boolean markdown(WebRequest request) {
-        String format = request.optionalString("format").orElse("text").strip().toLowerCase(Locale.ROOT);
+        return markdown(request.optionalString("format").orElse("text"));
+    }
+
+    private static boolean markdown(String value) {
+        String format = value.strip().toLowerCase(Locale.ROOT);
         return switch (format) {
             case "markdown", "md" -> true;
             case "text", "txt", "plain", "" -> false;
@@ -141,18 +157,49 @@ public final class NarrationPlugin implements TaskPlugin {
         }
     }
 
-    private WebResponse render(WebRequest request) {
-        NarrationDocument document = document(request);
-        String voice = request.requireString("voice").strip();
-        String language = request.optionalString("language").orElse(null);
-        String model = request.optionalString("model").orElse(null);
-        long seed = request.optionalDouble("seed").map(Double::longValue).orElseGet(() -> new SecureRandom().nextLong() >>> 33);
-        Narrator.SeedPolicy policy = switch (request.optionalString("seed_policy").orElse("fixed").strip().toLowerCase(Locale.ROOT)) {
+    /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */
+    private WebResponse submit(WebRequest request) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("text", text(request));
+        p.put("markdown", markdown(request));
+        p.put("voice", request.optionalString("voice").orElse(""));
+        request.optionalString("language").ifPresent(v -> p.put("language", v));
+        request.optionalString("model").filter(v -> !v.isBlank()).ifPresent(v -> p.put("model", v));
+        p.put("seed", request.optionalDouble("seed").map(Double::longValue).orElseGet(() -> new SecureRandom().nextLong() >>> 33));
+        p.put("seed_policy", request.optionalString("seed_policy").orElse("fixed"));
+        p.put("target_lufs", request.optionalDouble("target_lufs").orElse(settings.targetLufs()));
+        request.optionalInt("max_new_tokens").ifPresent(v -> p.put("max_new_tokens", v));
+        byte[] payload;
+        try {
+            payload = JSON.writeValueAsBytes(p);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+        return PipelineSupport.accepted(context.useCase(PipelineJobsUseCase.class).submitPipeline(id(), payload));
+    }
+
+    /** Validates a payload (at submission and again on resume) and plans the run. */
+    private PipelineWork prepare(byte[] payload) {
+        JsonNode p;
+        try {
+            p = JSON.readTree(payload);
+        } catch (java.io.IOException e) {
+            throw new InvalidArgumentException("body", "The narration request is not valid JSON.");
+        }
+        NarrationDocument document = document(p.path("text").asText(""), p.path("markdown").asBoolean(false));
+        String voice = p.path("voice").asText("").strip();
+        if (voice.isEmpty()) {
+            throw new InvalidArgumentException("voice", "voice is required: a preset speaker (e.g. ryan) or saved:<voice id>.");
+        }
+        String language = p.hasNonNull("language") ? p.get("language").asText() : null;
+        String model = p.hasNonNull("model") ? p.get("model").asText() : null;
+        long seed = p.path("seed").asLong(0);
+        Narrator.SeedPolicy policy = switch (p.path("seed_policy").asText("fixed").strip().toLowerCase(Locale.ROOT)) {
             case "fixed", "" -> Narrator.SeedPolicy.FIXED;
             case "per_chunk" -> Narrator.SeedPolicy.PER_CHUNK;
             default -> throw new InvalidArgumentException("seed_policy", "seed_policy must be fixed or per_chunk.");
         };
-        double target = request.optionalDouble("target_lufs").orElse(settings.targetLufs());
+        double target = p.path("target_lufs").asDouble(settings.targetLufs());
         if (!(target >= -70 && target <= -5)) {
             throw new InvalidArgumentException("target_lufs", "target_lufs must be between -70 and -5; got " + target + ".");
         }
@@ -162,33 +209,126 @@ public final class NarrationPlugin implements TaskPlugin {
             // Validates the id before any synthesis, so a malformed one fails as a 400 naming "voice".
             new CloneVoice.SavedVoice(saved);
         }
-        Integer maxNewTokens = request.optionalInt("max_new_tokens").orElse(null);
+        Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
         // Built once up front so a bad value fails as a 400 naming the field before any chunk is spoken.
         GenerationOptions.builder().maxNewTokens(maxNewTokens).build();
-        Narrator.Voice speaker = (text, chunkSeed) -> speak(request, text,
-                GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens).build(), voice, saved, language, model);
-        Narrator.Result result = new Narrator(settings.withTarget(target))
-                .render(document, speaker, seed, policy, request.cancellation());
-        Map<String, Object> report = report(result, seed, policy, target);
-        report.put("media_type", AudioFormat.WAV.mediaType());
-        report.put("audio_base64", Base64.getEncoder().encodeToString(Pcm16.wav(result.samples(), Narrator.SAMPLE_RATE)));
-        return WebResponse.json(report);
+        return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens);
     }
 
-    private Narrator.Speech speak(WebRequest request, String text, GenerationOptions options, String voice, String saved,
-                                  String language, String model) {
-        SynthesisOutcome outcome;
-        if (saved != null) {
-            outcome = context.useCase(SynthesizeVoiceCloneUseCase.class).synthesizeVoiceClone(
-                    new SynthesizeVoiceCloneCommand(model, text, language, new CloneVoice.SavedVoice(saved), options,
-                            AudioFormat.PCM), JobListener.NONE, request.cancellation());
-        } else {
-            outcome = context.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
-                    new SynthesizeCustomVoiceCommand(model, text, language, voice, null, options, AudioFormat.PCM),
-                    JobListener.NONE, request.cancellation());
+    /** One narration: the chunked document and its settings. */
+    private final class Run implements PipelineWork {
+        private final NarrationDocument document;
+        private final String voice;
+        private final String saved;
+        private final String language;
+        private final String model;
+        private final long seed;
+        private final Narrator.SeedPolicy policy;
+        private final double target;
+        private final Integer maxNewTokens;
+
+        Run(NarrationDocument document, String voice, String saved, String language, String model, long seed,
+            Narrator.SeedPolicy policy, double target, Integer maxNewTokens) {
+            this.document = document;
+            this.voice = voice;
+            this.saved = saved;
+            this.language = language;
+            this.model = model;
+            this.seed = seed;
+            this.policy = policy;
+            this.target = target;
+            this.maxNewTokens = maxNewTokens;
         }
-        return new Narrator.Speech(Pcm16.decode(outcome.audio().bytes()), outcome.audio().sampleRate(),
-                outcome.output().id());
+
+        @Override
+        public String summary() {
+            String first = document.chunks().isEmpty() ? "" : document.chunks().get(0).text();
+            return "Narration, " + document.chunks().size() + " chunks: " + first;
+        }
+
+        @Override
+        public ModelTask task() {
+            return saved != null ? ModelTask.VOICE_CLONE : ModelTask.CUSTOM_VOICE;
+        }
+
+        @Override
+        public String modelId() {
+            return model;
+        }
+
+        @Override
+        public PipelineOutput run(PipelineContext ctx) {
+            int total = document.chunks().size();
+            String[] usedModel = {model};
+            boolean[] randomWeights = {false};
+            int[] frames = {0};
+            Narrator.Voice speaker = (text, chunkSeed) -> {
+                String key = PipelineSupport.checkpointKey("take", text, Long.toString(chunkSeed), voice);
+                Optional<byte[]> done = ctx.checkpoint(key);
+                if (done.isPresent()) {
+                    return new Narrator.Speech(Pcm16.fromWav(done.get()), Pcm16.sampleRate(done.get()), null);
+                }
+                GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens).build();
+                SynthesisOutcome outcome = PipelineSupport.step(context, () -> speak(text, options, ctx), ctx.cancellation());
+                usedModel[0] = outcome.output().modelId();
+                randomWeights[0] = outcome.output().randomWeights();
+                frames[0] += outcome.output().frames();
+                float[] samples = Pcm16.decode(outcome.audio().bytes());
+                ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
+                return new Narrator.Speech(samples, outcome.audio().sampleRate(), null);
+            };
+            Narrator.Result result = new Narrator(settings.withTarget(target)).render(document, speaker, seed, policy,
+                    ctx.cancellation(), (done, chunk) -> ctx.progress(done, total, "chunk " + (chunk.index() + 1) + " of " + total
+                            + (chunk.heading() ? " (heading)" : "")));
+            ctx.progress(total, total, "stitching");
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            List<String> chunkFiles = new ArrayList<>();
+            for (Narrator.ChunkResult r : result.chunks()) {
+                String name = String.format(Locale.ROOT, "chunks/%04d.wav", r.chunk().index() + 1);
+                int from = (int) Math.round(r.start() * Narrator.SAMPLE_RATE);
+                int to = Math.min(result.samples().length, (int) Math.round(r.end() * Narrator.SAMPLE_RATE));
+                files.put(name, Pcm16.wav(java.util.Arrays.copyOfRange(result.samples(), Math.min(from, to), to),
+                        Narrator.SAMPLE_RATE));
+                chunkFiles.add(name);
+            }
+            Map<String, Object> report = report(result, seed, policy, target);
+            report.put("resumed_takes", ctx.resumedCheckpoints());
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> chunks = (List<Map<String, Object>>) report.get("chunks");
+            for (int i = 0; i < chunks.size(); i++) {
+                chunks.get(i).put("file", chunkFiles.get(i));
+            }
+            try {
+                files.put("report.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a report always serializes", e);
+            }
+            byte[] wav = Pcm16.wav(result.samples(), Narrator.SAMPLE_RATE);
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("seed", Long.toString(seed));
+            parameters.put("seed_policy", policy.name().toLowerCase(Locale.ROOT));
+            parameters.put("target_lufs", Double.toString(target));
+            parameters.put("chunks", Integer.toString(total));
+            parameters.put("chapters", Integer.toString(result.chapters().size()));
+            if (maxNewTokens != null) {
+                parameters.put("max_new_tokens", maxNewTokens.toString());
+            }
+            String text = document.chunks().stream().map(Chunk::text).collect(java.util.stream.Collectors.joining(" "));
+            return new PipelineOutput(new EncodedAudio(AudioFormat.WAV, wav, Narrator.SAMPLE_RATE, result.durationSeconds()),
+                    task(), usedModel[0] != null ? usedModel[0] : "auto", randomWeights[0], text,
+                    language == null ? "auto" : language, saved == null ? voice : null, null, saved, parameters, frames[0], files);
+        }
+
+        private SynthesisOutcome speak(String text, GenerationOptions options, PipelineContext ctx) {
+            if (saved != null) {
+                return context.useCase(SynthesizeVoiceCloneUseCase.class).synthesizeVoiceClone(
+                        new SynthesizeVoiceCloneCommand(model, text, language, new CloneVoice.SavedVoice(saved), options,
+                                AudioFormat.PCM), ctx.stepListener(), ctx.cancellation());
+            }
+            return context.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                    new SynthesizeCustomVoiceCommand(model, text, language, voice, null, options, AudioFormat.PCM),
+                    ctx.stepListener(), ctx.cancellation());
+        }
     }
 
     private static Map<String, Object> chunkReport(NarrationDocument document) {
@@ -245,7 +385,6 @@ public final class NarrationPlugin implements TaskPlugin {
             m.put("seed", r.seed());
             m.put("retries", r.retries());
             m.put("runaway", r.runaway());
-            m.put("output_id", r.outputId());
             chunks.add(m);
         }
         out.put("chunks", chunks);

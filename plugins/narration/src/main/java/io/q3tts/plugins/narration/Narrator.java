@@ -165,10 +165,37 @@ public final class Narrator {
      */
     public Result render(NarrationDocument document, Voice voice, long documentSeed, SeedPolicy policy,
                          CancellationToken cancellation) {
+        return render(document, voice, documentSeed, policy, cancellation, (done, chunk) -> { });
+    }
+
+    /** Hears which chunk is about to be spoken. */
+    @FunctionalInterface
+    public interface ChunkListener {
+        /**
+         * @param done chunks finished so far
+         * @param chunk the chunk about to be spoken
+         */
+        void starting(int done, Chunk chunk);
+    }
+
+    /**
+     * As {@link #render(NarrationDocument, Voice, long, SeedPolicy, CancellationToken)}, reporting each chunk.
+     *
+     * @param document the chunked document
+     * @param voice speaks one chunk
+     * @param documentSeed the document's seed
+     * @param policy how chunk seeds follow from it
+     * @param cancellation checked between chunks
+     * @param listener hears each chunk before it is spoken
+     * @return the track and its report
+     */
+    public Result render(NarrationDocument document, Voice voice, long documentSeed, SeedPolicy policy,
+                         CancellationToken cancellation, ChunkListener listener) {
         List<float[]> takes = new ArrayList<>();
         List<ChunkResult> partial = new ArrayList<>();
         for (Chunk c : document.chunks()) {
             cancellation.throwIfCancelled();
+            listener.starting(takes.size(), c);
             long seed = policy.seedFor(documentSeed, c.index());
             Speech take = voice.speak(c.text(), seed);
             float[] audio = at24k(take);

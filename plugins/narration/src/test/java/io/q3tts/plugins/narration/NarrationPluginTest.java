@@ -1,15 +1,19 @@
 package io.q3tts.plugins.narration;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.q3tts.plugins.testkit.FakePluginContext;
+import io.q3tts.plugins.testkit.InlinePipelineJobs;
 import io.q3tts.plugins.testkit.PluginContract;
 import io.q3tts.plugins.testkit.Requests;
 import io.q3tts.plugins.testkit.Views;
 import io.q3tts.ports.in.job.JobKind;
+import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
+import io.q3tts.ports.in.pipeline.PipelineOutput;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
@@ -19,6 +23,7 @@ import io.q3tts.ports.in.synthesis.SynthesizeVoiceCloneUseCase;
 import io.q3tts.ports.model.AudioFormat;
 import io.q3tts.ports.model.EncodedAudio;
 import io.q3tts.ports.model.InvalidArgumentException;
+import io.q3tts.ports.model.ModelException;
 import io.q3tts.ports.model.ModelTask;
 import io.q3tts.ports.web.Part;
 import io.q3tts.ports.web.WebResponse;
@@ -26,7 +31,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,8 @@ class NarrationPluginTest {
 
     private final List<SynthesizeCustomVoiceCommand> custom = new ArrayList<>();
     private final List<SynthesizeVoiceCloneCommand> clone = new ArrayList<>();
+    private final InlinePipelineJobs pipelines = new InlinePipelineJobs();
+    private int failAtCall = -1;
     private NarrationPlugin plugin;
 
     private static SynthesisOutcome pcm(ModelTask task, String text) {
@@ -54,7 +60,12 @@ class NarrationPluginTest {
     void start() {
         plugin = PluginContract.discover(NarrationPlugin.class);
         plugin.start(new FakePluginContext("narration").config("max_chars", "200000")
+                .with(PipelineJobsUseCase.class, pipelines)
                 .with(SynthesizeCustomVoiceUseCase.class, (command, listener, cancellation) -> {
+                    if (custom.size() == failAtCall) {
+                        failAtCall = -1;
+                        throw new ModelException("the engine broke");
+                    }
                     custom.add(command);
                     return pcm(ModelTask.CUSTOM_VOICE, command.text());
                 })
@@ -72,6 +83,18 @@ class NarrationPluginTest {
         return (Map<String, Object>) ((WebResponse.Body.Json) response.body()).value();
     }
 
+    /** Submits a job (run inline) and returns its output's report.json. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> render(Map<String, Object> json) {
+        Map<String, Object> accepted = post("/jobs", json);
+        PipelineOutput out = pipelines.outputs().get((String) accepted.get("job_id"));
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(out.files().get("report.json"), Map.class);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void givenMarkdown_whenRendering_thenOneWavWithChunkTimingsChaptersAndTheDocumentSeed() {
@@ -81,7 +104,8 @@ class NarrationPluginTest {
         body.put("voice", "Ryan");
         body.put("language", "english");
         body.put("seed", 42);
-        Map<String, Object> report = post("/render", body);
+        Map<String, Object> report = render(body);
+        PipelineOutput out = pipelines.outputs().values().iterator().next();
 
         assertEquals(List.of("One", "First sentence here. Second one.", "Two", "Last words."),
                 custom.stream().map(SynthesizeCustomVoiceCommand::text).toList());
@@ -93,16 +117,38 @@ class NarrationPluginTest {
         assertEquals(chunks.get(2).get("start"), chapters.get(1).get("start"));
         assertEquals(0, chunks.get(0).get("retries"));
         assertEquals("heading", chunks.get(0).get("pause_after"));
-        assertEquals(42L, report.get("seed"));
-        assertEquals(-16.0, (double) ((Map<String, Object>) report.get("loudness")).get("final_lufs"), 1.0);
-        byte[] wav = Base64.getDecoder().decode((String) report.get("audio_base64"));
+        assertEquals(42, ((Number) report.get("seed")).intValue());
+        assertEquals(-16.0, ((Number) ((Map<String, Object>) report.get("loudness")).get("final_lufs")).doubleValue(), 1.0);
+        byte[] wav = out.audio().bytes();
         assertEquals("RIFF", new String(wav, 0, 4, StandardCharsets.US_ASCII));
-        assertEquals((double) report.get("duration_seconds"), (wav.length - 44) / 2 / 24_000.0, 1e-3);
+        assertEquals(((Number) report.get("duration_seconds")).doubleValue(), (wav.length - 44) / 2 / 24_000.0, 1e-3);
+        assertEquals(List.of("chunks/0001.wav", "chunks/0002.wav", "chunks/0003.wav", "chunks/0004.wav", "report.json"),
+                List.copyOf(out.files().keySet()));
+        assertEquals("chunks/0002.wav", chunks.get(1).get("file"));
+        assertEquals(List.of("0/4 chunk 1 of 4 (heading)", "1/4 chunk 2 of 4", "2/4 chunk 3 of 4 (heading)",
+                "3/4 chunk 4 of 4", "4/4 stitching"), pipelines.progress());
+    }
+
+    @Test
+    void givenAFailedChunk_whenResumed_thenSpokenChunksAreNotSpokenAgainAndTheTrackIsTheSame() {
+        Map<String, Object> body = Map.of("text", "One. Two.\n\nThree. Four.\n\nFive.", "voice", "ryan", "seed", 5);
+        render(body);
+        byte[] expected = pipelines.outputs().values().iterator().next().audio().bytes();
+        custom.clear();
+        failAtCall = 2;
+        String job = (String) post("/jobs", body).get("job_id");
+        assertTrue(pipelines.outputs().size() == 1, "the failed run stored nothing");
+        assertEquals(2, custom.size());
+        custom.clear();
+        pipelines.resumePipeline(io.q3tts.ports.in.job.JobId.of(job));
+        assertEquals(List.of("Five."), custom.stream().map(SynthesizeCustomVoiceCommand::text).toList(),
+                "only the chunk that had not been spoken is spoken on resume");
+        assertArrayEquals(expected, pipelines.outputs().get(job).audio().bytes());
     }
 
     @Test
     void givenASavedVoice_whenRendering_thenTheCloneUseCaseSpeaksEveryChunk() {
-        post("/render", Map.of("text", "Hello there. General Kenobi.", "voice", "saved:my-voice", "seed_policy", "per_chunk",
+        render(Map.of("text", "Hello there. General Kenobi.", "voice", "saved:my-voice", "seed_policy", "per_chunk",
                 "seed", 9));
         assertTrue(custom.isEmpty());
         assertEquals(new CloneVoice.SavedVoice("my-voice"), clone.getFirst().voice());
@@ -119,12 +165,12 @@ class NarrationPluginTest {
     @Test
     void givenAFilePart_whenRendering_thenTheFileIsNarratedAndNonUtf8IsRefused() {
         Part ok = new Part("text", "book.txt", "text/plain", "Once upon a time.".getBytes(StandardCharsets.UTF_8));
-        PluginContract.route(plugin, "POST", "/render").handler().handle(Requests.postMultipart("/p",
+        PluginContract.route(plugin, "POST", "/jobs").handler().handle(Requests.postMultipart("/p",
                 List.of(ok, new Part("voice", null, null, "ryan".getBytes(StandardCharsets.UTF_8)))));
         assertEquals("Once upon a time.", custom.getFirst().text());
         Part junk = new Part("text", "x.bin", "application/octet-stream", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> PluginContract
-                .route(plugin, "POST", "/render").handler().handle(Requests.postMultipart("/p", List.of(junk))));
+                .route(plugin, "POST", "/jobs").handler().handle(Requests.postMultipart("/p", List.of(junk))));
         assertEquals("text", e.field());
     }
 
@@ -143,7 +189,7 @@ class NarrationPluginTest {
     }
 
     private String fieldOf(Map<String, Object> json) {
-        return assertThrows(InvalidArgumentException.class, () -> post("/render", json)).field();
+        return assertThrows(InvalidArgumentException.class, () -> post("/jobs", json)).field();
     }
 
     @Test

@@ -72,8 +72,9 @@ public final class SubtitleRenderer {
     /**
      * @param track the mixed track at {@value #SAMPLE_RATE} Hz (values may exceed [-1, 1] where cues overlap)
      * @param placements one per cue, in cue order
+     * @param cueAudio each cue's speech as placed (after any stretch), in cue order
      */
-    public record Result(float[] track, List<Placement> placements) {
+    public record Result(float[] track, List<Placement> placements, List<float[]> cueAudio) {
     }
 
     private final double maxSpeedup;
@@ -126,11 +127,38 @@ public final class SubtitleRenderer {
      * @throws CancelledException if cancelled
      */
     public Result render(List<Cue> cues, VoiceMapping voices, Speaker speaker, CancellationToken cancellation) {
+        return render(cues, voices, speaker, cancellation, (done, total, cue) -> { });
+    }
+
+    /** Hears which cue is about to be spoken. */
+    @FunctionalInterface
+    public interface CueListener {
+        /**
+         * @param done cues finished
+         * @param total all cues
+         * @param cue the next one
+         */
+        void starting(int done, int total, Cue cue);
+    }
+
+    /**
+     * As {@link #render(List, VoiceMapping, Speaker, CancellationToken)}, reporting each cue before it is spoken.
+     *
+     * @param cues the cues, in order
+     * @param voices the speaker mapping
+     * @param speaker speaks one cue
+     * @param cancellation checked between cues
+     * @param listener hears each cue
+     * @return the track and the placements
+     */
+    public Result render(List<Cue> cues, VoiceMapping voices, Speaker speaker, CancellationToken cancellation,
+                         CueListener listener) {
         checkLength(cues);
         List<Placement> placements = new ArrayList<>();
         List<float[]> audio = new ArrayList<>();
         long trackLength = 0;
         for (Cue cue : cues) {
+            listener.starting(placements.size(), cues.size(), cue);
             if (cancellation.isCancelled()) {
                 throw new CancelledException("subtitle rendering cancelled at cue " + cue.index() + ".");
             }
@@ -161,6 +189,6 @@ public final class SubtitleRenderer {
                 track[offset + k] += a[k];
             }
         }
-        return new Result(track, placements);
+        return new Result(track, placements, List.copyOf(audio));
     }
 }

@@ -1,7 +1,16 @@
 package io.q3tts.plugins.subtitles;
 
 import io.q3tts.lib.dsp.Pcm16;
-import io.q3tts.ports.in.job.JobListener;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.q3tts.ports.in.pipeline.PipelineContext;
+import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
+import io.q3tts.ports.in.pipeline.PipelineOutput;
+import io.q3tts.ports.in.pipeline.PipelineWork;
+import io.q3tts.ports.model.EncodedAudio;
+import io.q3tts.ports.model.ModelTask;
+import io.q3tts.ports.plugin.PipelineSupport;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
@@ -20,22 +29,28 @@ import io.q3tts.ports.web.RouteSpec;
 import io.q3tts.ports.web.WebRequest;
 import io.q3tts.ports.web.WebResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Subtitle-to-speech: speaks an SRT or WebVTT file cue by cue with the voice mapped to each cue's
- * speaker, fits every cue into its window and returns one 24 kHz track with a per-cue report.
+ * speaker, fits every cue into its window, as a pipeline job (progress per cue, cancellation,
+ * resume from the cues already spoken), stored as one output: the 24 kHz track, each cue's audio
+ * and a per-cue report.
  *
  * <p>Configuration ({@code plugins.subtitles.*}): {@code max_bytes} (default 2 MiB), {@code max_cues}
  * (default 5000), {@code max_track_seconds} (default 1800).
  */
 public final class SubtitlesPlugin implements TaskPlugin {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private volatile PluginContext context;
     private volatile SubtitleParser parser = new SubtitleParser();
@@ -63,6 +78,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
     @Override
     public void start(PluginContext pluginContext) {
         this.context = Objects.requireNonNull(pluginContext, "pluginContext");
+        pluginContext.useCase(PipelineJobsUseCase.class).registerPipeline(id(), this::prepare);
         Map<String, String> config = pluginContext.config();
         parser = new SubtitleParser(intConfig(config, "max_bytes", SubtitleParser.DEFAULT_MAX_BYTES),
                 intConfig(config, "max_cues", SubtitleParser.DEFAULT_MAX_CUES));
@@ -72,9 +88,10 @@ public final class SubtitlesPlugin implements TaskPlugin {
     @Override
     public List<RouteSpec> routes() {
         return List.of(
-                RouteSpec.post("/render", this::render)
-                        .withSummary("Speak a subtitle file in time (multipart or JSON fields: subtitles, voices?, voice?, "
-                                + "language?, model?, clone_model?, max_speedup?, seed?, max_new_tokens?); returns the report and the WAV as base64"),
+                RouteSpec.post("/jobs", this::submit)
+                        .withSummary("Speak a subtitle file in time as a pipeline job (multipart or JSON fields: subtitles, "
+                                + "voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, max_new_tokens?); "
+                                + "answers 202 with the job; the output has the track, cues/NNNN.wav and report.json"),
                 RouteSpec.post("/parse", request -> WebResponse.json(parseReport(parser.parse(subtitles(request)))))
                         .withSummary("Parse a subtitle file only (field: subtitles); returns cues, speakers and warnings"));
     }
@@ -85,40 +102,146 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 request -> Map.of("limits", parser.limits())));
     }
 
-    private WebResponse render(WebRequest request) {
-        SubtitleDocument document = parser.parse(subtitles(request));
-        VoiceMapping voices = new VoiceMapping(voices(request), request.optionalString("voice").orElse(null));
-        SubtitleRenderer renderer = new SubtitleRenderer(
-                request.optionalDouble("max_speedup").orElse(SubtitleRenderer.DEFAULT_MAX_SPEEDUP), maxTrackSeconds);
-        String language = request.optionalString("language").orElse(null);
-        String model = request.optionalString("model").orElse(null);
-        String cloneModel = request.optionalString("clone_model").orElse(null);
-        GenerationOptions options = GenerationOptions.builder()
-                .seed(request.optionalDouble("seed").map(Double::longValue).orElse(null))
-                .maxNewTokens(request.optionalInt("max_new_tokens").orElse(null)).build();
+    /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */
+    private WebResponse submit(WebRequest request) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("subtitles", Base64.getEncoder().encodeToString(subtitles(request)));
+        ObjectNode v = p.putObject("voices");
+        voices(request).forEach(v::put);
+        request.optionalString("voice").filter(s -> !s.isBlank()).ifPresent(s -> p.put("voice", s));
+        request.optionalString("language").ifPresent(s -> p.put("language", s));
+        request.optionalString("model").filter(s -> !s.isBlank()).ifPresent(s -> p.put("model", s));
+        request.optionalString("clone_model").filter(s -> !s.isBlank()).ifPresent(s -> p.put("clone_model", s));
+        p.put("max_speedup", request.optionalDouble("max_speedup").orElse(SubtitleRenderer.DEFAULT_MAX_SPEEDUP));
+        // A concrete seed, so a resumed run speaks the remaining cues exactly as the first attempt would have.
+        p.put("seed", request.optionalDouble("seed").map(Double::longValue).orElseGet(() -> new SecureRandom().nextLong() >>> 33));
+        request.optionalInt("max_new_tokens").ifPresent(n -> p.put("max_new_tokens", n));
+        try {
+            return PipelineSupport.accepted(context.useCase(PipelineJobsUseCase.class)
+                    .submitPipeline(id(), JSON.writeValueAsBytes(p)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** Validates a payload (at submission and again on resume) and plans the run. */
+    private PipelineWork prepare(byte[] payload) {
+        JsonNode p;
+        try {
+            p = JSON.readTree(payload);
+        } catch (java.io.IOException e) {
+            throw new InvalidArgumentException("body", "The subtitles request is not valid JSON.");
+        }
+        byte[] file;
+        try {
+            file = Base64.getDecoder().decode(p.path("subtitles").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(SubtitleParser.FIELD, "subtitles could not be read.");
+        }
+        SubtitleDocument document = parser.parse(file);
+        Map<String, String> mapping = new LinkedHashMap<>();
+        p.path("voices").properties().forEach(e -> mapping.put(e.getKey(), e.getValue().asText()));
+        VoiceMapping voices = new VoiceMapping(mapping, p.hasNonNull("voice") ? p.get("voice").asText() : null);
+        SubtitleRenderer renderer = new SubtitleRenderer(p.path("max_speedup").asDouble(SubtitleRenderer.DEFAULT_MAX_SPEEDUP),
+                maxTrackSeconds);
+        String language = p.hasNonNull("language") ? p.get("language").asText() : null;
+        String model = p.hasNonNull("model") ? p.get("model").asText() : null;
+        String cloneModel = p.hasNonNull("clone_model") ? p.get("clone_model").asText() : null;
+        long seed = p.path("seed").asLong(0);
+        Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
+        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens).build();
         // Resolve every cue's voice before speaking any, so a missing mapping fails before GPU time is spent.
         document.cues().forEach(c -> voices.voiceFor(c.speaker()));
         renderer.checkLength(document.cues());
-        SubtitleRenderer.Result result = renderer.render(document.cues(), voices,
-                (cue, voice) -> speak(cue, voice, language, model, cloneModel, options, request), request.cancellation());
-        return WebResponse.json(report(document, result, true));
+        boolean allSaved = !document.cues().isEmpty() && document.cues().stream()
+                .allMatch(c -> VoiceMapping.savedVoiceId(voices.voiceFor(c.speaker())) != null);
+        return new PipelineWork() {
+            @Override
+            public String summary() {
+                return "Subtitles, " + document.cues().size() + " cues: "
+                        + (document.cues().isEmpty() ? "" : document.cues().get(0).text());
+            }
+
+            @Override
+            public ModelTask task() {
+                return allSaved ? ModelTask.VOICE_CLONE : ModelTask.CUSTOM_VOICE;
+            }
+
+            @Override
+            public String modelId() {
+                return allSaved ? cloneModel : model;
+            }
+
+            @Override
+            public PipelineOutput run(PipelineContext ctx) {
+                String[] usedModel = {allSaved ? cloneModel : model};
+                boolean[] randomWeights = {false};
+                int[] frames = {0};
+                SubtitleRenderer.Result result = renderer.render(document.cues(), voices, (cue, voice) -> {
+                    String key = PipelineSupport.checkpointKey("cue", cue.text(), voice, Long.toString(seed),
+                            String.valueOf(maxNewTokens), language);
+                    Optional<byte[]> done = ctx.checkpoint(key);
+                    if (done.isPresent()) {
+                        return new SubtitleRenderer.Speech(Pcm16.fromWav(done.get()), Pcm16.sampleRate(done.get()), null);
+                    }
+                    SynthesisOutcome outcome = PipelineSupport.step(context,
+                            () -> speak(cue, voice, language, model, cloneModel, options, ctx), ctx.cancellation());
+                    usedModel[0] = outcome.output().modelId();
+                    randomWeights[0] = outcome.output().randomWeights();
+                    frames[0] += outcome.output().frames();
+                    float[] samples = Pcm16.decode(outcome.audio().bytes());
+                    ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
+                    return new SubtitleRenderer.Speech(samples, outcome.audio().sampleRate(), null);
+                }, ctx.cancellation(), (done, total, cue) -> ctx.progress(done, total, "cue " + (done + 1) + " of " + total
+                        + (cue.speaker() == null ? "" : ": " + cue.speaker())));
+                ctx.progress(result.placements().size(), Math.max(1, result.placements().size()), "mixing");
+                Map<String, byte[]> files = new LinkedHashMap<>();
+                Map<String, Object> report = report(document, result);
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> cues = (List<Map<String, Object>>) report.get("cues");
+                for (int i = 0; i < result.placements().size(); i++) {
+                    String name = String.format(Locale.ROOT, "cues/%04d.wav", i + 1);
+                    files.put(name, Pcm16.wav(result.cueAudio().get(i), SubtitleRenderer.SAMPLE_RATE));
+                    cues.get(i).put("file", name);
+                }
+                report.put("seed", seed);
+                report.put("resumed_cues", ctx.resumedCheckpoints());
+                try {
+                    files.put("report.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException("a report always serializes", e);
+                }
+                Map<String, String> parameters = new LinkedHashMap<>();
+                parameters.put("seed", Long.toString(seed));
+                parameters.put("cues", Integer.toString(result.placements().size()));
+                parameters.put("max_speedup", Double.toString(p.path("max_speedup").asDouble(SubtitleRenderer.DEFAULT_MAX_SPEEDUP)));
+                if (maxNewTokens != null) {
+                    parameters.put("max_new_tokens", maxNewTokens.toString());
+                }
+                String text = document.cues().stream().map(Cue::text).collect(java.util.stream.Collectors.joining("\n"));
+                byte[] wav = Pcm16.wav(result.track(), SubtitleRenderer.SAMPLE_RATE);
+                return new PipelineOutput(new EncodedAudio(AudioFormat.WAV, wav, SubtitleRenderer.SAMPLE_RATE,
+                        result.track().length / (double) SubtitleRenderer.SAMPLE_RATE), task(),
+                        usedModel[0] != null ? usedModel[0] : "auto", randomWeights[0], text,
+                        language == null ? "auto" : language, null, null, null, parameters, frames[0], files);
+            }
+        };
     }
 
-    private SubtitleRenderer.Speech speak(Cue cue, String voice, String language, String model, String cloneModel,
-                                          GenerationOptions options, WebRequest request) {
+    private SynthesisOutcome speak(Cue cue, String voice, String language, String model, String cloneModel,
+                                   GenerationOptions options, PipelineContext ctx) {
         String saved = VoiceMapping.savedVoiceId(voice);
         SynthesisOutcome outcome;
         if (saved != null) {
             outcome = context.useCase(SynthesizeVoiceCloneUseCase.class).synthesizeVoiceClone(
                     new SynthesizeVoiceCloneCommand(cloneModel, cue.text(), language, new CloneVoice.SavedVoice(saved),
-                            options, AudioFormat.PCM), JobListener.NONE, request.cancellation());
+                            options, AudioFormat.PCM), ctx.stepListener(), ctx.cancellation());
         } else {
             outcome = context.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
                     new SynthesizeCustomVoiceCommand(model, cue.text(), language, voice, null, options, AudioFormat.PCM),
-                    JobListener.NONE, request.cancellation());
+                    ctx.stepListener(), ctx.cancellation());
         }
-        return new SubtitleRenderer.Speech(Pcm16.decode(outcome.audio().bytes()), outcome.audio().sampleRate(),
-                outcome.output().id());
+        return outcome;
     }
 
     /** @return the file from a multipart file part or text field, or a JSON body's string */
@@ -177,10 +300,9 @@ public final class SubtitlesPlugin implements TaskPlugin {
     /**
      * @param document the parsed file
      * @param result the rendering
-     * @param withAudio whether to embed the WAV as base64
-     * @return the JSON report the route returns
+     * @return the report stored as the output's report.json
      */
-    static Map<String, Object> report(SubtitleDocument document, SubtitleRenderer.Result result, boolean withAudio) {
+    static Map<String, Object> report(SubtitleDocument document, SubtitleRenderer.Result result) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", document.format());
         out.put("sample_rate", SubtitleRenderer.SAMPLE_RATE);
@@ -204,15 +326,10 @@ public final class SubtitlesPlugin implements TaskPlugin {
             m.put("overrun_ms", round(p.overrunMs()));
             m.put("speaker", p.cue().speaker());
             m.put("voice", p.voice());
-            m.put("output_id", p.outputId());
             m.put("text", p.cue().text());
             cues.add(m);
         }
         out.put("cues", cues);
-        if (withAudio) {
-            out.put("audio", Map.of("media_type", "audio/wav", "base64",
-                    Base64.getEncoder().encodeToString(Pcm16.wav(result.track(), SubtitleRenderer.SAMPLE_RATE))));
-        }
         return out;
     }
 

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.q3tts.plugins.testkit.FakePluginContext;
+import io.q3tts.plugins.testkit.InlinePipelineJobs;
 import io.q3tts.plugins.testkit.PluginContract;
 import io.q3tts.plugins.testkit.Requests;
 import io.q3tts.plugins.testkit.Views;
 import io.q3tts.ports.in.job.JobKind;
+import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
+import io.q3tts.ports.in.pipeline.PipelineOutput;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
@@ -23,7 +26,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,12 +41,15 @@ class SubtitlesPluginTest {
     private static final float LEVEL = 0.25f;
 
     private final List<String> calls = new ArrayList<>();
+    private final InlinePipelineJobs pipelines = new InlinePipelineJobs();
+    private PipelineOutput last;
     private SubtitlesPlugin plugin;
 
     @BeforeEach
     void start() {
         plugin = PluginContract.discover(SubtitlesPlugin.class);
         plugin.start(new FakePluginContext("subtitles")
+                .with(PipelineJobsUseCase.class, pipelines)
                 .with(SynthesizeCustomVoiceUseCase.class, (command, listener, cancellation) -> {
                     assertEquals(AudioFormat.PCM, command.format());
                     calls.add("preset " + command.speaker() + ": " + command.text());
@@ -78,14 +83,25 @@ class SubtitlesPluginTest {
         if (defaultVoice != null) {
             parts.add(new Part("voice", null, null, defaultVoice.getBytes(StandardCharsets.UTF_8)));
         }
-        WebResponse response = PluginContract.route(plugin, "POST", "/render").handler()
-                .handle(Requests.postMultipart("/plugins/subtitles/render", parts));
-        return (Map<String, Object>) ((WebResponse.Body.Json) response.body()).value();
+        WebResponse response = PluginContract.route(plugin, "POST", "/jobs").handler()
+                .handle(Requests.postMultipart("/plugins/subtitles/jobs", parts));
+        return report(response);
     }
 
-    private static float[] track(Map<String, Object> report) {
-        @SuppressWarnings("unchecked")
-        byte[] wav = Base64.getDecoder().decode((String) ((Map<String, Object>) report.get("audio")).get("base64"));
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> report(WebResponse response) {
+        assertEquals(202, response.status());
+        String job = (String) ((Map<String, Object>) ((WebResponse.Body.Json) response.body()).value()).get("job_id");
+        last = pipelines.outputs().get(job);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(last.files().get("report.json"), Map.class);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private float[] track(Map<String, Object> report) {
+        byte[] wav = last.audio().bytes();
         assertEquals("RIFF", new String(wav, 0, 4, StandardCharsets.US_ASCII));
         ByteBuffer b = ByteBuffer.wrap(wav, 44, wav.length - 44).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[(wav.length - 44) / 2];
@@ -114,7 +130,7 @@ class SubtitlesPluginTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> cues = (List<Map<String, Object>>) report.get("cues");
 
-        assertEquals(List.of(12_000L, 55_992L, 96_024L), cues.stream().map(c -> c.get("start_sample")).toList());
+        assertEquals(List.of(12_000L, 55_992L, 96_024L), cues.stream().map(c -> ((Number) c.get("start_sample")).longValue()).toList());
         assertEquals(1.0, cues.get(0).get("stretch"));
         assertEquals(0.0, cues.get(0).get("overrun_ms"));
         assertEquals(1.2, cues.get(1).get("stretch"));
@@ -124,10 +140,13 @@ class SubtitlesPluginTest {
         assertEquals(2000.0, cues.get(2).get("synthesized_ms"));
         // round(48000 / 1.35) = 35556 samples against a 24000-sample window: 11556 samples over.
         assertEquals(11_556 / 24.0, cues.get(2).get("overrun_ms"));
-        assertEquals(1L, report.get("overrun_count"));
-        assertEquals(2L, report.get("stretched_count"));
+        assertEquals(1, ((Number) report.get("overrun_count")).intValue());
+        assertEquals(2, ((Number) report.get("stretched_count")).intValue());
         assertEquals("ryan", cues.get(0).get("voice"));
-        assertEquals("out-1", cues.get(0).get("output_id"));
+        assertEquals("cues/0001.wav", cues.get(0).get("file"));
+        assertEquals(List.of("cues/0001.wav", "cues/0002.wav", "cues/0003.wav", "report.json"), List.copyOf(last.files().keySet()));
+        assertEquals(35_556, (last.files().get("cues/0003.wav").length - 44) / 2, "a cue file holds the cue as placed");
+        assertEquals(List.of("0/3 cue 1 of 3", "1/3 cue 2 of 3", "2/3 cue 3 of 3", "3/3 mixing"), pipelines.progress());
 
         float[] track = track(report);
         assertEquals(96_024 + 35_556, track.length);
@@ -180,15 +199,15 @@ class SubtitlesPluginTest {
         assertEquals("subtitles", assertThrows(InvalidArgumentException.class,
                 () -> render("1\n00:00:xx,000 --> 00:00:01,000\nhi\n", null, "ryan")).field());
         assertEquals("subtitles", assertThrows(InvalidArgumentException.class, () -> PluginContract
-                .route(plugin, "POST", "/render").handler().handle(Requests.postJson("/r", Map.of("voice", "ryan")))).field());
+                .route(plugin, "POST", "/jobs").handler().handle(Requests.postJson("/r", Map.of("voice", "ryan")))).field());
         assertTrue(calls.isEmpty());
     }
 
     @Test
     void givenAJsonBody_whenRendering_thenTheMappingObjectIsUsed() {
-        WebResponse response = PluginContract.route(plugin, "POST", "/render").handler().handle(Requests.postJson("/r",
+        WebResponse response = PluginContract.route(plugin, "POST", "/jobs").handler().handle(Requests.postJson("/r",
                 Map.of("subtitles", "WEBVTT\n\n00:00.000 --> 00:01.000\n<v Al>ms 100\n", "voices", Map.of("Al", "vivian"))));
-        assertTrue(response.body() instanceof WebResponse.Body.Json);
+        report(response);
         assertEquals(List.of("preset vivian: ms 100"), calls);
     }
 
