@@ -156,6 +156,15 @@ class NarrationPluginTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theDocumentedExampleChunksIntoTwoChapters() throws Exception {
+        String example = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/examples/chapter.md"));
+        Map<String, Object> report = post("/chunks", Map.of("text", example, "format", "markdown"));
+        assertEquals(2, ((List<?>) report.get("chapters")).size());
+        assertTrue(custom.isEmpty());
+    }
+
+    @Test
     void givenTheChunksRoute_thenNothingIsSynthesized() {
         Map<String, Object> report = post("/chunks", Map.of("text", "# T\n\nBody.", "format", "md"));
         assertEquals(2, ((List<?>) report.get("chunks")).size());

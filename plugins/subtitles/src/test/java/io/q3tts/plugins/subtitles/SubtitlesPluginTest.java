@@ -223,6 +223,17 @@ class SubtitlesPluginTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theDocumentedExampleFileParses() throws Exception {
+        byte[] example = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("../../docs/examples/dialogue.vtt"));
+        WebResponse response = PluginContract.route(plugin, "POST", "/parse").handler().handle(Requests.postMultipart("/p",
+                List.of(new Part("subtitles", "dialogue.vtt", "text/vtt", example))));
+        Map<String, Object> body = (Map<String, Object>) ((WebResponse.Body.Json) response.body()).value();
+        assertEquals(List.of("Ann", "Bob"), body.get("speakers"));
+        assertEquals(3, ((List<?>) body.get("cues")).size());
+    }
+
+    @Test
     void theNavigationEntryPointsAtThePluginRoot() {
         assertEquals("/", plugin.page().orElseThrow().nav().path());
     }
