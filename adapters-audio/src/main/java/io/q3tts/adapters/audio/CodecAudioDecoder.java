@@ -8,18 +8,19 @@ import java.util.Objects;
 
 /**
  * Decodes uploads to mono float PCM at the file's own rate: WAV (8/16/24/32-bit integer, 32/64-bit
- * float, extensible headers, any channel count), FLAC, MP3 and Opus in Ogg. Channels are averaged.
+ * float, extensible headers, any channel count), FLAC, MP3, Opus and Vorbis in Ogg. Channels are averaged.
  *
  * <p>The container is recognised from the content (magic bytes), never from the file name or the
- * declared media type, which clients often get wrong. Ogg Vorbis is recognised and rejected with a
- * message that says so: no pure-Java Vorbis decoder is part of this build. Anything unreadable
+ * declared media type, which clients often get wrong. Ogg Vorbis is decoded through an installed
+ * ffmpeg (no pure-Java Vorbis decoder is part of this build) and rejected with a message that says
+ * so where there is none. Anything unreadable
  * fails with {@link UnsupportedMediaException} naming the upload's field.
  *
  * <p>Stateless and thread-safe.
  */
 public final class CodecAudioDecoder implements AudioDecoder {
 
-    private static final String ACCEPTED = "WAV, FLAC, MP3 or Ogg Opus";
+    private static final String ACCEPTED = "WAV, FLAC, MP3, Ogg Opus or Ogg Vorbis";
 
     /** Creates the decoder; it holds no resources. */
     public CodecAudioDecoder() {

@@ -17,8 +17,9 @@ import org.gagravarr.opus.OpusTags;
 
 /**
  * Opus in Ogg through Concentus (codec) and vorbis-java-core (container). Opus always runs at
- * 48 kHz; callers resample first. Ogg Vorbis is recognised but not decoded (no maintained
- * pure-Java Vorbis decoder on Maven Central fits this build), so it is rejected with its own message.
+ * 48 kHz; callers resample first. Ogg Vorbis is recognised and decoded by an installed ffmpeg
+ * ({@link FfmpegDecoder}; no maintained pure-Java Vorbis decoder on Maven Central fits this build),
+ * or rejected with a message saying what is missing.
  */
 final class OggOpusCodec {
 
@@ -53,6 +54,15 @@ final class OggOpusCodec {
             return Kind.VORBIS;
         }
         return Kind.OTHER;
+    }
+
+    /** The identification header: packet type, "vorbis", version (4), channels (1), then the rate (4, LE). */
+    private static int vorbisRate(byte[] b) throws MediaFormatException {
+        int at = 27 + (b[26] & 0xFF) + 1 + 6 + 4 + 1;
+        if (at + 4 > b.length) {
+            throw new MediaFormatException("the Vorbis header is cut off");
+        }
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24;
     }
 
     private static boolean startsWith(byte[] b, int off, String magic) {
@@ -98,8 +108,12 @@ final class OggOpusCodec {
         switch (kind(data)) {
             case OPUS -> {
             }
-            case VORBIS -> throw new MediaFormatException(
-                    "Ogg Vorbis is not supported");
+            case VORBIS -> {
+                // No Vorbis decoder on Maven Central fits this build; an installed ffmpeg does the work.
+                FfmpegDecoder ffmpeg = FfmpegDecoder.find().orElseThrow(() -> new MediaFormatException(
+                        "Ogg Vorbis needs ffmpeg, which is not installed on the server (apt-get install ffmpeg)"));
+                return ffmpeg.decode(data, vorbisRate(data));
+            }
             default -> throw new MediaFormatException("the Ogg stream carries neither Opus nor Vorbis");
         }
         // Built on a packet reader, OpusFile owns no stream (and its close() would fail): not closed.

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests (and some features) use:
+#   chromium, chromium-driver  the headless browser the UI tests drive (/usr/bin/chromium, /usr/bin/chromedriver)
+#   ffmpeg                     decodes Ogg Vorbis uploads (no pure-Java Vorbis decoder fits the build)
+# Idempotent: installs only what is missing. Needs root (apt-get) when something is missing.
+set -euo pipefail
+
+missing=()
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-system-deps: chromium, chromedriver and ffmpeg already installed"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-system-deps: missing ${missing[*]} and not root; run as root: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-system-deps: apt-get update"
+apt-get update -qq
+echo "install-system-deps: apt-get install ${missing[*]}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "install-system-deps: installed ${missing[*]}"
