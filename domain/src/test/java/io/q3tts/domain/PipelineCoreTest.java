@@ -258,6 +258,25 @@ class PipelineCoreTest {
     }
 
     @Test
+    void givenAQueuedPipeline_whenCancelledBeforeItStarts_thenItIsNotKeptForResuming() {
+        Q3ttsCore core = core();
+        stepGate = new CountDownLatch(1);
+        PipelineJobsUseCase pipelines = core.useCase(PipelineJobsUseCase.class);
+        JobId first = pipelines.submitPipeline("lines", "A.".getBytes()).id();
+        JobId second = pipelines.submitPipeline("lines", "B.".getBytes()).id();
+        JobId third = pipelines.submitPipeline("lines", "C.".getBytes()).id();
+        Await.until(() -> core.useCase(GetJobUseCase.class).getJob(third).state() == JobState.QUEUED
+                && core.useCase(GetJobUseCase.class).getJob(first).state() == JobState.RUNNING);
+        core.useCase(CancelJobUseCase.class).cancelJob(third);
+        stepGate.countDown();
+        awaitEnd(core, first);
+        awaitEnd(core, second);
+        assertEquals(JobState.CANCELLED, awaitEnd(core, third).state());
+        Await.until(() -> runs.runs.isEmpty());
+        assertEquals(List.of("A.", "B."), synthesized.stream().sorted().toList());
+    }
+
+    @Test
     void givenBadInput_whenSubmitted_thenTheHandlersErrorComesBackAndNothingIsStoredOrQueued() {
         Q3ttsCore core = core();
         PipelineJobsUseCase pipelines = core.useCase(PipelineJobsUseCase.class);

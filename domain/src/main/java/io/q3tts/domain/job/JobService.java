@@ -119,6 +119,14 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
          * @return the result
          */
         JobResult run(JobId id, CancellationToken token, StepProgress progress);
+
+        /**
+         * Called instead of {@link #run} when the job was cancelled before it started.
+         *
+         * @param id the job
+         */
+        default void cancelledBeforeStart(JobId id) {
+        }
     }
 
     /** Receives a pipeline's step progress. */
@@ -179,11 +187,9 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
     }
 
     private void executeOwn(Job job, CancellationToken token, OwnLaneWork work) {
-        if (token.isCancelled()) {
+        if (token.isCancelled() || !job.markRunning(clock.now())) {
             job.markCancelled(new CancelledException("The job was cancelled before it started."), clock.now());
-            return;
-        }
-        if (!job.markRunning(clock.now())) {
+            work.cancelledBeforeStart(job.id);
             return;
         }
         try {

@@ -191,7 +191,19 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
             throw new io.q3tts.ports.model.UnavailableException("The service is shutting down.");
         }
         return jobs.submitOwnLane(id, JobKind.PIPELINE, pipelineId, model.id(), model.randomWeights(),
-                truncate(work.summary()), lane, (jobId, token, progress) -> run(jobId, pipelineId, work, token, progress));
+                truncate(work.summary()), lane, new JobService.OwnLaneWork() {
+                    @Override
+                    public JobResult run(JobId jobId, CancellationToken token, JobService.StepProgress progress) {
+                        return PipelineService.this.run(jobId, pipelineId, work, token, progress);
+                    }
+
+                    @Override
+                    public void cancelledBeforeStart(JobId jobId) {
+                        if (!shuttingDown) {
+                            store.delete(jobId.value());
+                        }
+                    }
+                });
     }
 
     private JobResult run(JobId jobId, String pipelineId, PipelineWork work, CancellationToken token,
