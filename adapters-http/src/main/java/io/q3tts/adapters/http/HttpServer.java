@@ -63,13 +63,15 @@ public final class HttpServer implements AutoCloseable {
         SynthesisRoutes tts = new SynthesisRoutes(useCases, synthesis, maxUpload);
         List<Route> all = new ArrayList<>();
         all.addAll(tts.routes());
-        all.addAll(new JobRoutes(useCases, maxUpload).routes());
+        JobRoutes jobRoutes = new JobRoutes(useCases, maxUpload);
+        all.addAll(jobRoutes.routes());
         all.addAll(new LibraryRoutes(useCases, maxUpload).routes());
         all.addAll(new OpenAiRoutes(useCases, synthesis, tts, maxUpload).routes());
         List<Route> pluginRoutes = new ArrayList<>();
         List<Route.Socket> socketList = new ArrayList<>();
         socketList.add(new Route.Socket(STREAM_PATH, new StreamSocket(synthesis, maxUpload),
                 "Stream synthesized audio as binary frames"));
+        socketList.add(jobRoutes.socket());
         for (PluginRoutes p : Objects.requireNonNull(plugins, "plugins")) {
             for (RouteSpec spec : p.routes()) {
                 String path = spec.path().equals("/") ? p.mount() : p.mount() + spec.path();
@@ -81,7 +83,7 @@ public final class HttpServer implements AutoCloseable {
             }
         }
         all.addAll(pluginRoutes);
-        all.add(OpenApiRoute.route(pluginRoutes, socketList.subList(1, socketList.size())));
+        all.add(OpenApiRoute.route(pluginRoutes, socketList.subList(2, socketList.size())));
         this.apiRouteCount = all.size();
         java.util.Set<String> taken = new java.util.HashSet<>();
         all.forEach(r -> taken.add(r.key()));
@@ -120,8 +122,20 @@ public final class HttpServer implements AutoCloseable {
             cfg.jetty.multipartConfig.maxTotalRequestSize(2 * (maxUpload + config.maxBodyBytes()), SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(maxUpload, Integer.MAX_VALUE - 8), SizeUnit.BYTES);
             cfg.http.maxRequestSize = config.maxBodyBytes();
+            // Jetty closes a socket whose text message exceeds 64 KiB (its default) with 1009; a voice-clone
+            // request on the stream socket carries its reference clip base64 in one text frame, so text
+            // messages get the JSON body's limit (the request code checks the exact upload limit).
+            cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setMaxTextMessageSize(config.maxBodyBytes()));
             // Audio does not compress, and a compressing stream would hold back streamed chunks.
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            Cors cors = bridge.cors();
+            if (cors.enabled()) {
+                cfg.routes.before(ctx -> {
+                    if (cors.apply(ctx)) {
+                        ctx.skipRemainingHandlers();
+                    }
+                });
+            }
             for (Route r : routes) {
                 cfg.routes.addHttpHandler(new HandlerType(r.method().name()), r.path(), ctx -> bridge.serve(ctx, r));
             }

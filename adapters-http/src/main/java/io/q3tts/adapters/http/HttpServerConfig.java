@@ -1,5 +1,7 @@
 package io.q3tts.adapters.http;
 
+import java.util.List;
+
 /**
  * How the HTTP server listens and what it accepts.
  *
@@ -8,8 +10,10 @@ package io.q3tts.adapters.http;
  * @param maxUploadBytes the largest uploaded file (multipart part or base64 audio field), &gt; 0;
  *     larger ones are answered 413
  * @param maxBodyBytes the largest JSON or form body, &gt; 0; larger ones are answered 413
+ * @param corsOrigins browser origins ({@code http(s)://host[:port]}, or {@code *} for any) whose pages may
+ *     call the API cross-origin; empty: same-origin only
  */
-public record HttpServerConfig(String host, int port, long maxUploadBytes, long maxBodyBytes) {
+public record HttpServerConfig(String host, int port, long maxUploadBytes, long maxBodyBytes, List<String> corsOrigins) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -23,6 +27,19 @@ public record HttpServerConfig(String host, int port, long maxUploadBytes, long 
         if (maxUploadBytes <= 0 || maxBodyBytes <= 0) {
             throw new IllegalArgumentException("size limits must be positive");
         }
+        corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    /**
+     * Same-origin only.
+     *
+     * @param host the interface to bind
+     * @param port the TCP port
+     * @param maxUploadBytes the largest uploaded file
+     * @param maxBodyBytes the largest JSON or form body
+     */
+    public HttpServerConfig(String host, int port, long maxUploadBytes, long maxBodyBytes) {
+        this(host, port, maxUploadBytes, maxBodyBytes, List.of());
     }
 
     /** @return 127.0.0.1:8080, 10 MiB uploads (as vLLM-Omni), 1 MiB JSON bodies */
@@ -35,7 +52,7 @@ public record HttpServerConfig(String host, int port, long maxUploadBytes, long 
      * @return a copy listening there
      */
     public HttpServerConfig withPort(int newPort) {
-        return new HttpServerConfig(host, newPort, maxUploadBytes, maxBodyBytes);
+        return new HttpServerConfig(host, newPort, maxUploadBytes, maxBodyBytes, corsOrigins);
     }
 
     /**
@@ -43,6 +60,14 @@ public record HttpServerConfig(String host, int port, long maxUploadBytes, long 
      * @return a copy with that limit
      */
     public HttpServerConfig withMaxUploadBytes(long bytes) {
-        return new HttpServerConfig(host, port, bytes, maxBodyBytes);
+        return new HttpServerConfig(host, port, bytes, maxBodyBytes, corsOrigins);
+    }
+
+    /**
+     * @param origins browser origins allowed to call the API cross-origin
+     * @return a copy allowing them
+     */
+    public HttpServerConfig withCorsOrigins(List<String> origins) {
+        return new HttpServerConfig(host, port, maxUploadBytes, maxBodyBytes, origins);
     }
 }

@@ -47,10 +47,12 @@ final class JavalinBridge {
     private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
 
     private final HttpServerConfig config;
+    private final Cors cors;
     private final Map<String, SocketSession> sessions = new ConcurrentHashMap<>();
 
     JavalinBridge(HttpServerConfig config) {
         this.config = config;
+        this.cors = new Cors(config.corsOrigins());
     }
 
     /** Runs one route: builds the request, calls the handler, writes the response or the error. */
@@ -72,6 +74,8 @@ final class JavalinBridge {
             return;
         }
         ctx.res().reset();
+        // The reset dropped the CORS headers; without them a cross-origin page could not read the error.
+        cors.apply(ctx);
         ctx.status(f.status());
         if (f.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Long.toString(f.retryAfterSeconds()));
@@ -91,6 +95,11 @@ final class JavalinBridge {
         }
         LOG.error("internal error", e);
         return ErrorMapping.internal();
+    }
+
+    /** @return the cross-origin policy, for the server's before-handler */
+    Cors cors() {
+        return cors;
     }
 
     // ---- requests

@@ -613,6 +613,10 @@ public final class Cli {
                 Q3TTS_SERVER_PORT=9000, Q3TTS_SERVER_HOST=0.0.0.0, Q3TTS_ENGINE_DEVICE=cpu,
                 Q3TTS_SCHEDULER_GPU_SLOTS=2. Q3TTS_CONFIG_DIR moves the configs folder. An invalid value stops
                 the start with a message naming the key and where its value came from (exit status 2).
+
+                remote web UI: Q3TTS_UI_API_URL=http://gpu-box:8420 serves the pages here but sends all their
+                API traffic to that q3tts server, which must allow this origin, e.g.
+                Q3TTS_HTTP_CORS_ORIGINS=http://127.0.0.1:8420 (docs/api.md, "Remote mode").
                 """;
     }
 

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +31,8 @@ import java.util.regex.Pattern;
  *   <li>{@code configs/<env>.yaml} when {@code Q3TTS_ENV=<env>} is set (the file must then exist);</li>
  *   <li>environment variables: {@code MODELS_DIR}, {@code VOICES_DIR}, {@code OUTPUTS_DIR},
  *       {@code PLUGINS_DIR} for the paths, {@code Q3TTS_<SECTION>_<KEY>} for every other key
- *       (e.g. {@code Q3TTS_SERVER_PORT}, {@code Q3TTS_SCHEDULER_GPU_SLOTS}). Empty variables count as unset.</li>
+ *       (e.g. {@code Q3TTS_SERVER_PORT}, {@code Q3TTS_SCHEDULER_GPU_SLOTS}). Empty variables count as unset.
+ *       List keys ({@code http.cors_origins}) are YAML lists in files and comma-separated in variables.</li>
  * </ol>
  * The configuration folder is {@code <base>/configs}, or {@code Q3TTS_CONFIG_DIR}. Relative paths
  * resolve against the base folder (the working directory when started normally). Unknown keys in a
@@ -49,7 +53,12 @@ public final class ConfigLoader {
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
 
     /** One configuration key: its default, its environment variable and how its text is checked. */
-    private record Key(String name, String defaultValue, String envVar, Function<String, String> check) {
+    private record Key(String name, String defaultValue, String envVar, Function<String, String> check, boolean list) {
+
+        Key(String name, String defaultValue, String envVar, Function<String, String> check) {
+            this(name, defaultValue, envVar, check, false);
+        }
+
         String section() {
             return name.substring(0, name.indexOf('.'));
         }
@@ -76,7 +85,9 @@ public final class ConfigLoader {
             key("limits.upload_limit_mb", "10", range(1, 2048)),
             key("generation.runaway_guard", "true", ConfigLoader::bool),
             key("generation.streaming_first_chunk_frames", "4", range(1, 64)),
-            key("log.level", "info", oneOf("trace", "debug", "info", "warn", "error")));
+            key("log.level", "info", oneOf("trace", "debug", "info", "warn", "error")),
+            key("ui.api_url", "", ConfigLoader::apiUrl),
+            listKey("http.cors_origins", ConfigLoader::origins));
 
     private final Path baseDir;
     private final Map<String, String> env;
@@ -226,6 +237,15 @@ public final class ConfigLoader {
                     problems.add(source + ": unknown key '" + name + "' (known in " + section.getKey() + ": "
                             + String.join(", ", KEYS.stream().filter(k -> k.section().equals(section.getKey())).map(Key::leaf).toList())
                             + ")");
+                } else if (isList(name) && (e.getValue().isArray() || e.getValue().isNull())) {
+                    String joined = listText(e.getValue());
+                    if (joined == null) {
+                        problems.add(name + " (from " + source + "): must be a list of single values, got '"
+                                + e.getValue().toString() + "'");
+                    } else {
+                        values.put(name, joined);
+                        sources.put(name, source);
+                    }
                 } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                     problems.add(name + " (from " + source + "): must be a single value, got '"
                             + (e.getValue().isNull() ? "" : e.getValue().toString()) + "'");
@@ -235,6 +255,22 @@ public final class ConfigLoader {
                 }
             }
         }
+    }
+
+    private static boolean isList(String name) {
+        return KEYS.stream().anyMatch(k -> k.list() && k.name().equals(name));
+    }
+
+    /** A YAML list as the comma-separated text its environment variable would hold; null if an item is not a value. */
+    private static String listText(JsonNode list) {
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : list) {
+            if (!item.isValueNode() || item.isNull()) {
+                return null;
+            }
+            items.add(item.asText().strip());
+        }
+        return String.join(",", items);
     }
 
     /** A misspelt override would otherwise be ignored without a trace. */
@@ -264,7 +300,9 @@ public final class ConfigLoader {
                 new Q3ttsConfig.Limits(integer(v, "limits.upload_limit_mb")),
                 new Q3ttsConfig.Generation(parseBool(v.get("generation.runaway_guard")),
                         integer(v, "generation.streaming_first_chunk_frames")),
-                new Q3ttsConfig.Log(Q3ttsConfig.Level.valueOf(v.get("log.level").toUpperCase(Locale.ROOT))));
+                new Q3ttsConfig.Log(Q3ttsConfig.Level.valueOf(v.get("log.level").toUpperCase(Locale.ROOT))),
+                new Q3ttsConfig.Ui(stripSlash(v.get("ui.api_url").strip())),
+                new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList()));
     }
 
     private Path resolve(String path) {
@@ -283,6 +321,57 @@ public final class ConfigLoader {
     private static Key key(String name, String defaultValue, Function<String, String> check) {
         String env = "Q3TTS_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
         return new Key(name, defaultValue, env, check);
+    }
+
+    private static Key listKey(String name, Function<String, String> check) {
+        String env = "Q3TTS_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
+        return new Key(name, "", env, check, true);
+    }
+
+    private static List<String> splitList(String s) {
+        return Arrays.stream(s.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /**
+     * The UI's API server: empty (this server) or a bare origin. A path would be silently dropped or
+     * doubled when the pages join it with {@code /api/v1/...}, so it is refused rather than guessed at.
+     */
+    private static String apiUrl(String s) {
+        String t = s.strip();
+        return t.isEmpty() ? null : originProblem(t, "must be empty (the UI uses this server) or");
+    }
+
+    private static String origins(String s) {
+        for (String origin : splitList(s)) {
+            if (origin.equals("*")) {
+                continue;
+            }
+            String problem = originProblem(origin, "must be a comma-separated list of '*' or origins, each");
+            if (problem != null) {
+                return problem + " ('" + origin + "' is not)";
+            }
+        }
+        return null;
+    }
+
+    /** @return null if {@code text} is {@code http(s)://host[:port]} (a trailing slash allowed), else the problem */
+    private static String originProblem(String text, String lead) {
+        String shape = lead + " an http(s)://host[:port] URL without path, query or fragment";
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            return shape;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+        return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getPort() <= 65_535 && bare
+                ? null : shape;
     }
 
     private static String blankToNull(String s) {

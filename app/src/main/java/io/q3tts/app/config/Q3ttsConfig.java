@@ -2,6 +2,7 @@ package io.q3tts.app.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The validated configuration, one record per YAML section. Built by {@link ConfigLoader}; the
@@ -15,9 +16,11 @@ import java.time.Duration;
  * @param limits request limits
  * @param generation generation safeguards and streaming
  * @param log logging
+ * @param ui the web UI
+ * @param http cross-origin access to the HTTP API
  */
 public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler scheduler, Residency residency,
-        Limits limits, Generation generation, Log log) {
+        Limits limits, Generation generation, Log log, Ui ui, Http http) {
 
     /**
      * @param host the interface to bind ({@code 127.0.0.1} by default: local only)
@@ -93,5 +96,29 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
 
     /** @param level the root log level */
     public record Log(Level level) {
+    }
+
+    /**
+     * @param apiUrl the q3tts server the web UI's pages call, as {@code http(s)://host[:port]} without a
+     *     trailing slash; empty: this server (the default)
+     */
+    public record Ui(String apiUrl) {
+
+        /** @return whether the pages call another server */
+        public boolean remote() {
+            return !apiUrl.isEmpty();
+        }
+    }
+
+    /**
+     * @param corsOrigins origins ({@code http(s)://host[:port]}, or {@code *} for any) whose browser
+     *     pages may call this server's API; empty: same-origin only (the default)
+     */
+    public record Http(List<String> corsOrigins) {
+
+        /** Copies the list. */
+        public Http {
+            corsOrigins = List.copyOf(corsOrigins);
+        }
     }
 }

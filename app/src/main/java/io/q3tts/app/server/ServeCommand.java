@@ -124,6 +124,10 @@ public final class ServeCommand {
         String url = server.url();
         out.println("q3tts: serving on " + url + " (REST " + url + "api/v1, OpenAI-compatible base_url " + url
                 + "v1, WebSocket ws" + url.substring(4) + "api/v1/stream); Ctrl-C stops");
+        if (config.ui().remote()) {
+            out.println("q3tts: web UI pages use the remote API at " + config.ui().apiUrl() + " (ui.api_url); it must list "
+                    + url.substring(0, url.length() - 1) + " in its http.cors_origins");
+        }
         out.println("q3tts: " + summary(server, config));
         out.flush();
         return server;

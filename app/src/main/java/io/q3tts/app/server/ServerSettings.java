@@ -26,10 +26,13 @@ import java.util.Objects;
  * @param synthesizer how the engine generates (runaway guard, streaming chunk sizes); its saved-voice
  *     locator is replaced by the server's voice repository
  * @param pluginConfigs configuration section per plugin id
+ * @param uiApiUrl the server the web UI's pages call ({@code http(s)://host[:port]}), or empty for this one
+ * @param corsOrigins browser origins allowed to call this server's API cross-origin; empty: none
  */
 public record ServerSettings(String host, int port, List<Path> pluginDirs, ExecutionProvider device,
                              SchedulerPolicy scheduler, ResidencyPolicy residency, long maxUploadBytes,
-                             SynthesizerOptions synthesizer, Map<String, Map<String, String>> pluginConfigs) {
+                             SynthesizerOptions synthesizer, Map<String, Map<String, String>> pluginConfigs,
+                             String uiApiUrl, List<String> corsOrigins) {
 
     /** Tokenizer calls waiting at most; not a configuration key, the domain's default. */
     private static final int TOKENIZER_QUEUE = SchedulerPolicy.defaults().tokenizerQueueCapacity();
@@ -49,6 +52,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         Objects.requireNonNull(residency, "residency");
         Objects.requireNonNull(synthesizer, "synthesizer");
         pluginConfigs = Map.copyOf(pluginConfigs);
+        uiApiUrl = uiApiUrl == null ? "" : uiApiUrl.strip();
+        corsOrigins = List.copyOf(corsOrigins);
     }
 
     /**
@@ -75,7 +80,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
             case CUDA -> ExecutionProvider.CUDA;
         };
         return new ServerSettings(config.server().host(), config.server().port(), List.of(config.paths().plugins()),
-                device, scheduler, residency, config.limits().uploadLimitBytes(), engine, Map.of());
+                device, scheduler, residency, config.limits().uploadLimitBytes(), engine, Map.of(), config.ui().apiUrl(),
+                config.http().corsOrigins());
     }
 
     /**
@@ -94,7 +100,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(host, newPort, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
-                pluginConfigs);
+                pluginConfigs, uiApiUrl, corsOrigins);
     }
 
     /**
@@ -103,7 +109,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withScheduler(SchedulerPolicy policy) {
         return new ServerSettings(host, port, pluginDirs, device, policy, residency, maxUploadBytes, synthesizer,
-                pluginConfigs);
+                pluginConfigs, uiApiUrl, corsOrigins);
     }
 
     /**
@@ -111,7 +117,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      * @return a copy with that limit
      */
     public ServerSettings withMaxUploadBytes(long bytes) {
-        return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, bytes, synthesizer, pluginConfigs);
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, bytes, synthesizer, pluginConfigs,
+                uiApiUrl, corsOrigins);
     }
 
     /**
@@ -120,6 +127,24 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withSynthesizer(SynthesizerOptions options) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, options,
-                pluginConfigs);
+                pluginConfigs, uiApiUrl, corsOrigins);
+    }
+
+    /**
+     * @param url the API server the web UI's pages call, {@code http(s)://host[:port]}; empty for this one
+     * @return a copy whose pages call it
+     */
+    public ServerSettings withUiApiUrl(String url) {
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
+                pluginConfigs, url, corsOrigins);
+    }
+
+    /**
+     * @param origins browser origins allowed to call the API cross-origin
+     * @return a copy allowing them
+     */
+    public ServerSettings withCorsOrigins(List<String> origins) {
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
+                pluginConfigs, uiApiUrl, origins);
     }
 }

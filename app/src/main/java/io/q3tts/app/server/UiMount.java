@@ -19,9 +19,10 @@ final class UiMount {
 
     /**
      * @param host the plugin host, after {@link PluginHost#start()}
+     * @param apiUrl the server the pages call ({@code http(s)://host[:port]}), or empty for this one
      * @return the UI's page and asset routes, for {@code HttpServer}'s root routes
      */
-    static List<RouteSpec> routes(PluginHost host) {
+    static List<RouteSpec> routes(PluginHost host, String apiUrl) {
         List<UiPlugin> pages = new ArrayList<>();
         for (TaskPlugin plugin : host.plugins()) {
             plugin.page().ifPresent(page -> {
@@ -30,6 +31,6 @@ final class UiMount {
                         UiPlugin.templatePackageOf(type)));
             });
         }
-        return new WebUi(pages).routes();
+        return new WebUi(pages, apiUrl).routes();
     }
 }

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * precompiled engine loads them through the thread context class loader current when the engine is
  * built; so there is one engine per plugin, built with that plugin's loader as the context loader.
  *
+ * <p>The pages call the API from the browser, by default on the server that served them. In remote
+ * mode ({@link #WebUi(List, String)} with an API URL) the shell names that server in a
+ * {@code <meta name="q3tts-api">} tag, {@code q3.js} sends every request, audio URL and WebSocket
+ * there, and the layout shows which server it is talking to.
+ *
  * <p>Thread-safe after construction.
  */
 public final class WebUi {
@@ -50,16 +55,31 @@ public final class WebUi {
     private final List<PluginPage> plugins;
     private final List<NavLink> nav;
     private final Map<String, byte[]> assets;
+    private final String apiUrl;
 
     private record PluginPage(UiPlugin plugin, TemplateEngine engine) {
     }
 
     /**
+     * Pages that call the server that serves them.
+     *
      * @param pluginPages the started plugins that have a page
      * @throws UncheckedIOException if an asset of this jar cannot be read
      */
     public WebUi(List<UiPlugin> pluginPages) {
+        this(pluginPages, "");
+    }
+
+    /**
+     * @param pluginPages the started plugins that have a page
+     * @param apiUrl the q3tts server the pages call, {@code http(s)://host[:port]} (validated by the
+     *     caller's configuration), or empty for the server that serves them
+     * @throws UncheckedIOException if an asset of this jar cannot be read
+     */
+    public WebUi(List<UiPlugin> pluginPages, String apiUrl) {
         Objects.requireNonNull(pluginPages, "pluginPages");
+        String url = Objects.requireNonNull(apiUrl, "apiUrl").strip();
+        this.apiUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.shell = engine(WebUi.class.getClassLoader(), SHELL_PACKAGE);
         List<UiPlugin> sorted = new ArrayList<>(pluginPages);
         sorted.sort(Comparator.comparingInt((UiPlugin p) -> p.page().order()).thenComparing(p -> p.page().nav().label()));
@@ -107,11 +127,11 @@ public final class WebUi {
     }
 
     private WebResponse core(String title, String href, String kind, Supplier<Map<String, Object>> model) {
-        return page(new Shell(title, nav, href, kind), shell, "shell/" + kind + ".jte", model);
+        return page(new Shell(title, nav, href, kind, apiUrl), shell, "shell/" + kind + ".jte", model);
     }
 
     private WebResponse plugin(PluginPage p, WebRequest request) {
-        Shell s = new Shell(p.plugin().page().nav().label(), nav, p.plugin().pagePath(), "task");
+        Shell s = new Shell(p.plugin().page().nav().label(), nav, p.plugin().pagePath(), "task", apiUrl);
         return page(s, p.engine(), p.plugin().page().templateName(), () -> p.plugin().page().model().apply(request));
     }
 

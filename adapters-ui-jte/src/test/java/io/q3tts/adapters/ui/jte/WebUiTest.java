@@ -64,6 +64,37 @@ class WebUiTest {
     }
 
     @Test
+    void localPagesCallTheirOwnServer() {
+        String html = body(get(new WebUi(List.of()), "/models"));
+        assertTrue(html.contains("<meta name=\"q3tts-api\" content=\"\">"), html);
+        assertTrue(html.contains(">Local server</div>"), html);
+        assertTrue(html.contains("id=\"q3-offline\""), "the unreachable-server banner is in the layout");
+    }
+
+    @Test
+    void remotePagesNameTheirApiServer() {
+        WebUi ui = new WebUi(List.of(missingTemplates("first", 100)), "http://gpu-box:8420/");
+        for (String path : List.of("/", "/models", "/tasks/first")) {
+            String html = body(get(ui, path));
+            assertTrue(html.contains("<meta name=\"q3tts-api\" content=\"http://gpu-box:8420\">"), path + ": " + html);
+            assertTrue(html.contains(">Remote: http://gpu-box:8420</div>"), path + ": " + html);
+            assertTrue(html.contains("<link rel=\"stylesheet\" href=\"/ui/app.css\">"), "assets stay local");
+        }
+    }
+
+    @Test
+    void everyScriptUrlGoesThroughTheApiHelper() {
+        // Remote mode only works if no script builds a same-origin API, audio or socket URL of its own.
+        for (String file : List.of("q3.js", "pages.js")) {
+            String js = body(asset(new WebUi(List.of()), file));
+            assertTrue(!js.contains("location.host"), file + " builds a URL from location.host");
+            assertTrue(!js.contains("fetch('/"), file + " fetches a same-origin path");
+            assertTrue(!js.contains("new EventSource('/"), file + " opens a same-origin event stream");
+            assertTrue(!js.contains("src: o.audio_url") && !js.contains("src: v.clip_url"), file + " uses an API path as a URL");
+        }
+    }
+
+    @Test
     void aBrokenPluginPageFailsInsideTheShell() {
         WebResponse page = get(new WebUi(List.of(missingTemplates("first", 100))), "/tasks/first");
         assertEquals(500, page.status());

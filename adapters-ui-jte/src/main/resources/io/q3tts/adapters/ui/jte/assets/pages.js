@@ -1,6 +1,7 @@
 /*
  * The core pages (home, outputs, voices, models): everything is read and changed through the REST
- * API. Dispatches on <body data-page>.
+ * API (Q3.api; audio and download URLs through Q3.url, so remote mode works). Dispatches on
+ * <body data-page>.
  */
 (function () {
   'use strict';
@@ -15,6 +16,13 @@
 
   const when = iso => (iso ? new Date(iso).toLocaleString() : '');
   const seconds = s => (s === null || s === undefined ? '' : Number(s).toFixed(2) + ' s');
+  /** Bytes as people read them (binary units, as memory is sized). */
+  const bytes = n => {
+    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = Number(n) || 0, i = 0;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return (i === 0 ? String(v) : v.toFixed(v < 10 ? 2 : 1)) + ' ' + units[i];
+  };
 
   function failure(list, e) {
     list.replaceChildren(el('div', { class: 'banner error', role: 'alert', text: e.message }));
@@ -80,11 +88,11 @@
           el('span', { class: 'muted', text: when(o.created_at) + ' · ' + o.model + (who ? ' · ' + who : '') }),
         ]),
         el('p', { class: 'item-text', text: o.text || '' }),
-        el('audio', { controls: true, preload: 'none', src: o.audio_url + '?format=wav' }),
+        el('audio', { controls: true, preload: 'none', src: Q3.url(o.audio_url) + '?format=wav' }),
         el('div', { class: 'item-actions' }, [
           el('span', { class: 'muted', text: seconds(o.duration_seconds) + ' · seed ' + o.seed + (o.rtf ? ' · RTF ' + Number(o.rtf).toFixed(2) : '') }),
           rerun ? el('a', { class: 'button secondary', href: rerun + '?rerun=' + encodeURIComponent(o.id), text: 'Re-run' }) : null,
-          el('a', { class: 'button secondary', href: o.audio_url + '?format=wav', download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
+          el('a', { class: 'button secondary', href: Q3.url(o.audio_url) + '?format=wav', download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
           el('button', { type: 'button', class: 'secondary danger', text: 'Delete', onclick: async ev => {
             if (!confirm('Delete this output?')) return;
             ev.target.disabled = true;
@@ -130,7 +138,7 @@
           el('span', { class: 'muted', text: (v.language || 'auto') + ' · ' + seconds(v.clip_seconds) + ' · ' + v.id })]),
         v.description ? el('p', { class: 'item-text', text: v.description }) : null,
         v.ref_text ? el('p', { class: 'muted', text: '“' + v.ref_text + '”' }) : null,
-        el('audio', { controls: true, preload: 'none', src: v.clip_url + '?format=wav' }),
+        el('audio', { controls: true, preload: 'none', src: Q3.url(v.clip_url) + '?format=wav' }),
         el('div', { class: 'item-actions' }, [
           el('a', { class: 'button secondary', href: '/tasks/voice-clone?voice=' + encodeURIComponent(v.id), text: 'Use' }),
           el('button', { type: 'button', class: 'secondary', text: 'Rename', onclick: async () => {
@@ -203,6 +211,13 @@
       if (!items.length) list.append(el('p', { class: 'muted', text: 'No model bundles installed.' }));
     }
 
+    /** Estimates from file sizes: a resident model opens its parts on first use, so its share grows towards the full size. */
+    function memory(m) {
+      const size = m.size_bytes ? 'approx. ' + bytes(m.size_bytes) : 'unknown';
+      if (m.residency === 'available') return 'not loaded; needs ' + size + ' when loaded';
+      return 'approx. ' + bytes(m.memory_bytes || 0) + ' in use' + (m.size_bytes ? ' (of ' + bytes(m.size_bytes) + ' fully loaded)' : '');
+    }
+
     function modelItem(m) {
       const loaded = m.residency === 'loaded';
       const action = el('button', { type: 'button', class: 'secondary', text: loaded ? 'Unload' : 'Load', onclick: async () => {
@@ -227,6 +242,7 @@
           m.speakers && m.speakers.length ? el('dd', { text: m.speakers.join(', ') }) : null,
           m.languages && m.languages.length ? el('dt', { text: 'Languages' }) : null,
           m.languages && m.languages.length ? el('dd', { text: m.languages.join(', ') }) : null,
+          el('dt', { text: 'Memory' }), el('dd', { class: 'memory', text: memory(m) }),
           el('dt', { text: 'In flight' }), el('dd', { text: String(m.in_flight || 0) }),
           el('dt', { text: 'Last used' }), el('dd', { text: when(m.last_used_at) || 'never' }),
         ]),

@@ -1,6 +1,9 @@
 /*
  * q3tts UI library (plain JS, no build step). Loaded in <head> by the shell, so plugin pages can
- * call it from inline scripts. Everything goes through the public REST and WebSocket API.
+ * call it from inline scripts. Everything goes through the public REST and WebSocket API, on the
+ * server named by <meta name="q3tts-api"> (remote mode) or else the one that served the page: build
+ * every API, audio and download URL with Q3.url(path) and every socket with Q3.wsUrl(path)
+ * (Q3.api does it itself).
  */
 (function () {
   'use strict';
@@ -9,6 +12,45 @@
   const MAX_INSTRUCT = 2000;
   const MAX_NEW_TOKENS = 8192;
   const FORMATS = ['wav', 'flac', 'mp3', 'opus'];
+
+  // ---- which server ------------------------------------------------------------------------------
+
+  /** The API server's origin in remote mode ('http(s)://host[:port]'), '' when it is the page's own. */
+  const API_BASE = (() => {
+    const meta = document.querySelector('meta[name="q3tts-api"]');
+    return meta && meta.content ? meta.content.trim().replace(/\/+$/, '') : '';
+  })();
+
+  /** An API path ('/api/v1/...', '/plugins/...') as a URL on the API server; absolute, data: and blob: URLs pass through. */
+  function url(path) {
+    if (path === null || path === undefined || path === '') return path;
+    const p = String(path);
+    if (/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('//')) return p;
+    return API_BASE + (p.startsWith('/') ? p : '/' + p);
+  }
+
+  /** A WebSocket URL on the API server: ws:// for http, wss:// for https. */
+  function wsUrl(path) {
+    return (API_BASE || location.origin).replace(/^http/, 'ws') + (path.startsWith('/') ? path : '/' + path);
+  }
+
+  /** The API server as people read it. */
+  function serverName() {
+    return API_BASE || location.origin;
+  }
+
+  /** Shows or hides the banner that says the API server does not answer. */
+  function offline(down, detail) {
+    const banner = document.getElementById('q3-offline');
+    const badge = document.getElementById('q3-server');
+    if (badge) badge.classList.toggle('down', !!down);
+    if (!banner) return;
+    if (!down) { banner.hidden = true; return; }
+    banner.textContent = 'Cannot reach the q3tts server at ' + serverName() + (detail ? ' (' + detail + ')' : '') + '. '
+      + (API_BASE ? 'Check that it is running and that its http.cors_origins lists ' + location.origin + '.'
+        : 'Check that it is still running.');
+    banner.hidden = false;
+  }
 
   /** An API error: the JSON body's error, errorType and field. */
   class ApiError extends Error {
@@ -21,7 +63,7 @@
   }
 
   /** Fetches JSON (or nothing for 204); a non-2xx answer throws an ApiError. body: object (JSON) or FormData. */
-  async function api(method, url, body) {
+  async function api(method, path, body) {
     const init = { method: method, headers: { Accept: 'application/json' } };
     if (body instanceof FormData) {
       init.body = body;
@@ -29,7 +71,15 @@
       init.body = JSON.stringify(body);
       init.headers['Content-Type'] = 'application/json';
     }
-    const res = await fetch(url, init);
+    let res;
+    try {
+      res = await fetch(url(path), init);
+    } catch (e) {
+      // A network failure, or a cross-origin answer the browser refused to show (missing CORS headers).
+      offline(true, e.message);
+      throw new ApiError(0, { error: 'Cannot reach the q3tts server at ' + serverName() + '.', errorType: 'UNAVAILABLE' });
+    }
+    offline(false);
     if (res.status === 204) {
       return null;
     }
@@ -401,8 +451,8 @@
       this.progressBar.value = 1;
       this.status.textContent = 'Done: ' + Number(o.duration_seconds).toFixed(2) + ' s of audio'
         + (o.rtf ? ', RTF ' + Number(o.rtf).toFixed(2) : '') + (o.finish_reason ? ' (' + o.finish_reason + ')' : '');
-      const url = o.audio_url || ('/api/v1/outputs/' + o.output_id + '/audio');
-      this.audio.src = url + '?format=wav';
+      const audioUrl = url(o.audio_url || ('/api/v1/outputs/' + o.output_id + '/audio'));
+      this.audio.src = audioUrl + '?format=wav';
       this.audio.dataset.outputId = o.output_id;
       const seedInput = this.form.querySelector('[name="seed"]');
       this.meta.replaceChildren(
@@ -414,7 +464,7 @@
         el('span', { text: ' · model ' + o.model + ' · ' }),
         el('a', { href: '/outputs#' + o.output_id, text: 'in outputs' }));
       this.downloads.replaceChildren(el('span', { text: 'Download: ' }),
-        ...FORMATS.map(f => el('a', { href: url + '?format=' + f, download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
+        ...FORMATS.map(f => el('a', { href: audioUrl + '?format=' + f, download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
     }
     failed(message) {
       this.root.dataset.state = 'failed';
@@ -470,8 +520,7 @@
         return;
       }
       let rate = 24000;
-      const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
-      socket = new WebSocket(proto + location.host + '/api/v1/stream');
+      socket = new WebSocket(wsUrl('/api/v1/stream'));
       socket.binaryType = 'arraybuffer';
       const ws = socket;
       let finished = false;
@@ -503,7 +552,7 @@
           end();
         }
       };
-      ws.onerror = () => { if (!finished) { result.failed('The connection to the server failed.'); player.stop(); end(); } };
+      ws.onerror = () => { if (!finished) { result.failed('The connection to the q3tts server at ' + serverName() + ' failed.'); player.stop(); end(); } };
       ws.onclose = () => { if (!finished) { result.failed('The server closed the connection.'); player.stop(); end(); } };
     });
 
@@ -559,6 +608,7 @@
   /**
    * A clip source: a file upload or a recording made in the browser (MediaRecorder, converted to WAV
    * because the server decodes wav/flac/mp3/ogg but not the browser's webm). Call clip() for the Blob.
+   * The container fires a bubbling 'q3:clip' event whenever a new clip is chosen or recorded.
    */
   function clipSource(container) {
     const name = container.dataset.recorder || 'audio';
@@ -571,19 +621,29 @@
     container.replaceChildren(el('div', { class: 'clip-row' }, [file, el('span', { class: 'muted', text: 'or' }), rec, info]), preview);
     file.addEventListener('change', () => {
       recorded = null;
-      if (file.files[0]) { preview.src = URL.createObjectURL(file.files[0]); preview.hidden = false; info.textContent = ''; }
+      if (file.files[0]) {
+        preview.src = URL.createObjectURL(file.files[0]); preview.hidden = false; info.textContent = '';
+        container.dispatchEvent(new CustomEvent('q3:clip', { bubbles: true }));
+      }
     });
     rec.addEventListener('click', async () => {
       if (recorder) { recorder.stop(); return; }
+      // A second click while the browser still asks for the microphone must not start a second recorder.
+      if (rec.dataset.starting) return;
+      rec.dataset.starting = 'true';
       let stream;
       try {
+        if (!navigator.mediaDevices || !window.MediaRecorder) throw new Error('this browser cannot record here (it needs https or localhost)');
         stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+        recorder = new MediaRecorder(stream);
       } catch (e) {
+        if (stream) stream.getTracks().forEach(t => t.stop());
         info.textContent = 'No microphone: ' + e.message;
         return;
+      } finally {
+        delete rec.dataset.starting;
       }
       const parts = [];
-      recorder = new MediaRecorder(stream);
       recorder.ondataavailable = e => parts.push(e.data);
       recorder.onstop = async () => {
         stream.getTracks().forEach(t => t.stop());
@@ -598,6 +658,7 @@
           preview.src = URL.createObjectURL(recorded);
           preview.hidden = false;
           info.textContent = 'Recorded ' + decoded.duration.toFixed(1) + ' s';
+          container.dispatchEvent(new CustomEvent('q3:clip', { bubbles: true }));
         } catch (e) {
           info.textContent = 'Cannot decode the recording: ' + e.message;
         }
@@ -654,13 +715,133 @@
       return h;
     } catch (e) {
       if (foot) foot.textContent = 'server unreachable';
+      offline(true);
       return null;
     }
   }
 
+  // ---- pipeline jobs ----------------------------------------------------------------------------
+
+  /** Decodes a WAV file's 16-bit PCM for the waveform (other encodings draw nothing). */
+  async function wavSamples(resp) {
+    const buf = await resp.arrayBuffer();
+    const dv = new DataView(buf);
+    if (buf.byteLength < 44 || dv.getUint32(0, false) !== 0x52494646) return new Float32Array(0);
+    let off = 12, data = -1, len = 0;
+    while (off + 8 <= buf.byteLength) {
+      const id = dv.getUint32(off, false), size = dv.getUint32(off + 4, true);
+      if (id === 0x64617461) { data = off + 8; len = Math.min(size, buf.byteLength - data); break; }
+      off += 8 + size + (size & 1);
+    }
+    if (data < 0) return new Float32Array(0);
+    const out = new Float32Array(len >> 1);
+    for (let i = 0; i < out.length; i++) out[i] = dv.getInt16(data + 2 * i, true) / 32768;
+    return out;
+  }
+
+  /**
+   * A pipeline job on a page: submits it, follows its events (progress with stage text, cancel),
+   * and shows the stored output: the main track with waveform and downloads, then every file of the
+   * run (audio files get their own player). A failed run offers "Resume", which goes on from the
+   * steps already finished.
+   * opts: onDone(output) after the output is shown.
+   */
+  class PipelinePanel {
+    constructor(container, opts) {
+      this.opts = opts || {};
+      this.result = new ResultPanel(el('div'), el('form'));
+      this.resumeButton = el('button', { type: 'button', class: 'secondary', hidden: true, text: 'Resume' });
+      this.files = el('div', { class: 'pipeline-files' });
+      this.extra = el('div', { class: 'pipeline-extra' });
+      this.result.root.querySelector('.progress').appendChild(this.resumeButton);
+      this.root = el('div', { class: 'pipeline' }, [this.result.root, this.extra, this.files]);
+      container.replaceChildren(this.root);
+      this.result.cancelButton.addEventListener('click', () => this.cancel());
+      this.resumeButton.addEventListener('click', () => this.resume());
+    }
+    /** Submits to a plugin's job route (body: JSON object or FormData); resolves when the job ends. */
+    async submit(path, body) {
+      this.result.begin();
+      this.files.replaceChildren();
+      this.extra.replaceChildren();
+      this.resumeButton.hidden = true;
+      const job = await api('POST', path, body);
+      return this.follow(job.job_id);
+    }
+    follow(jobId) {
+      this.jobId = jobId;
+      this.result.root.dataset.jobId = jobId;
+      this.result.cancelButton.hidden = false;
+      return new Promise(resolve => {
+        const source = new EventSource(url('/api/v1/jobs/' + encodeURIComponent(jobId) + '/events'));
+        this.source = source;
+        const onProgress = p => {
+          if (p.state === 'queued') { this.result.progress(p); return; }
+          if (p.fraction !== undefined) this.result.progressBar.value = Math.min(1, p.fraction);
+          const steps = p.steps ? (p.steps_done + ' of ' + p.steps + ' done') : '';
+          this.result.status.textContent = [p.stage, steps].filter(Boolean).join(' · ') || 'Working…';
+        };
+        source.addEventListener('progress', ev => onProgress(JSON.parse(ev.data)));
+        source.addEventListener('state', async ev => {
+          const job = JSON.parse(ev.data);
+          if (job.random_weights) this.result.randomWeights(job.model);
+          if (job.state === 'queued') { onProgress({ state: 'queued', queue_position: job.progress.queue_position }); return; }
+          if (job.state === 'running') { onProgress(job.progress); return; }
+          source.close();
+          if (job.state === 'done') {
+            const o = await api('GET', '/api/v1/outputs/' + encodeURIComponent(job.result.output_id));
+            await this.show(o);
+          } else {
+            this.result.failed((job.state === 'cancelled' ? 'Cancelled: ' : 'Failed: ') + (job.error ? job.error.error : ''));
+            this.resumeButton.hidden = job.state !== 'failed';
+          }
+          resolve(job);
+        });
+        source.onerror = () => {
+          if (source.readyState === EventSource.CLOSED) resolve(null);
+        };
+      });
+    }
+    async cancel() {
+      if (!this.jobId) return;
+      this.result.cancelButton.disabled = true;
+      try { await api('DELETE', '/api/v1/jobs/' + encodeURIComponent(this.jobId)); } catch (e) { this.result.status.textContent = e.message; }
+    }
+    async resume() {
+      this.resumeButton.hidden = true;
+      try {
+        const job = await api('POST', '/api/v1/jobs/' + encodeURIComponent(this.jobId) + '/resume');
+        this.result.begin();
+        return this.follow(job.id);
+      } catch (e) { this.result.failed(e.message); return null; }
+    }
+    /** Shows a stored pipeline output: main track, then its files. */
+    async show(o) {
+      this.result.done(Object.assign({ output_id: o.id }, o));
+      this.result.root.dataset.outputId = o.id;
+      fetch(url(o.audio_url) + '?format=wav').then(wavSamples).then(s => { this.result.wave.reset(); this.result.wave.add(s); })
+        .catch(() => {});
+      const rows = (o.files || []).map(f => {
+        const isAudio = /\.(wav|flac|mp3|ogg|opus)$/i.test(f.path);
+        return el('li', { class: 'pipeline-file', 'data-path': f.path }, [
+          el('a', { href: url(f.url), download: f.path.replace(/\//g, '_'), text: f.path }),
+          isAudio ? el('audio', { controls: true, preload: 'none', src: url(f.url), class: 'player small' }) : null]);
+      });
+      this.files.replaceChildren(rows.length ? el('h3', { text: 'Files (' + rows.length + ')' }) : '', el('ul', {}, rows));
+      if (this.opts.onDone) await this.opts.onDone(o, this);
+    }
+    /** Fetches a JSON file of the shown output (e.g. the manifest or report). */
+    async json(o, path) {
+      const f = (o.files || []).find(x => x.path === path);
+      if (!f) return null;
+      const r = await fetch(url(f.url));
+      return r.ok ? r.json() : null;
+    }
+  }
+
   window.Q3 = {
-    api, ApiError, el, clearErrors, showError, models, bindModel, sampling, validateSampling, validateText,
+    api, url, wsUrl, apiBase: API_BASE, remote: API_BASE !== '', serverName, ApiError, el, clearErrors, showError, models, bindModel, sampling, validateSampling, validateText,
     formRequest, taskPage, ResultPanel, StreamPlayer, Waveform, clipSource, base64, saveVoice, wavBlob,
-    shellHealth, MAX_TEXT, MAX_INSTRUCT,
+    shellHealth, MAX_TEXT, MAX_INSTRUCT, PipelinePanel,
   };
 })();

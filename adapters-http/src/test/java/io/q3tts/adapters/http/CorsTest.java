@@ -1,0 +1,102 @@
+package io.q3tts.adapters.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code http.cors_origins}: listed origins may call the API from a browser, others keep the same-origin rule. */
+class CorsTest {
+
+    private static final String UI = "http://127.0.0.1:8421";
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private HttpResponse<String> send(HttpServer server, String method, String path, String origin, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpServer server(List<String> origins) {
+        return new HttpServer(new FakeCore(), List.of(), HttpServerConfig.defaults().withPort(0).withCorsOrigins(origins)).start();
+    }
+
+    @Test
+    void aListedOriginMayReadAnswersErrorsIncluded() throws Exception {
+        try (HttpServer server = server(List.of(UI + "/"))) {
+            HttpResponse<String> ok = send(server, "GET", "/api/v1/models", UI);
+            assertEquals(200, ok.statusCode());
+            assertEquals(UI, ok.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+            assertTrue(ok.headers().allValues("Vary").contains("Origin"), ok.headers().map().toString());
+            assertTrue(ok.headers().firstValue("Access-Control-Expose-Headers").orElse("").contains("X-Q3tts-Output-Id"));
+
+            HttpResponse<String> missing = send(server, "GET", "/api/v1/outputs/nothing-here", UI);
+            assertEquals(404, missing.statusCode());
+            assertTrue(missing.body().contains("\"errorType\":\"NOT_FOUND\""), missing.body());
+            assertEquals(UI, missing.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+                    "an error body stays readable for the page");
+        }
+    }
+
+    @Test
+    void aPreflightIsAnsweredForAListedOriginOnly() throws Exception {
+        try (HttpServer server = server(List.of(UI))) {
+            HttpResponse<String> pre = send(server, "OPTIONS", "/api/v1/tts/custom-voice", UI,
+                    "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type");
+            assertEquals(204, pre.statusCode());
+            assertEquals(UI, pre.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+            assertTrue(pre.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+            assertEquals("content-type", pre.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+
+            HttpResponse<String> other = send(server, "OPTIONS", "/api/v1/tts/custom-voice", "http://evil.example",
+                    "Access-Control-Request-Method", "POST");
+            assertFalse(other.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+            HttpResponse<String> otherGet = send(server, "GET", "/api/v1/models", "http://evil.example");
+            assertEquals(200, otherGet.statusCode(), "served as before; only the browser withholds it");
+            assertFalse(otherGet.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+            assertFalse(send(server, "GET", "/api/v1/models", "null").headers()
+                    .firstValue("Access-Control-Allow-Origin").isPresent(), "the opaque origin is never allowed");
+        }
+    }
+
+    @Test
+    void byDefaultNoOriginIsAllowed() throws Exception {
+        try (HttpServer server = server(List.of())) {
+            HttpResponse<String> r = send(server, "GET", "/api/v1/models", UI);
+            assertEquals(200, r.statusCode());
+            assertFalse(r.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+            HttpResponse<String> pre = send(server, "OPTIONS", "/api/v1/models", UI, "Access-Control-Request-Method", "GET");
+            assertFalse(pre.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+        }
+    }
+
+    @Test
+    void aWildcardAllowsAnyOrigin() throws Exception {
+        try (HttpServer server = server(List.of("*"))) {
+            HttpResponse<String> r = send(server, "GET", "/api/v1/models", "https://anywhere.example");
+            assertEquals("https://anywhere.example", r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        }
+    }
+
+    @Test
+    void originsMatchIgnoringCaseAndDefaultPorts() {
+        Cors cors = new Cors(List.of("HTTP://UI.example:80", "https://secure.example:443"));
+        assertTrue(cors.allowed("http://ui.example"));
+        assertTrue(cors.allowed("https://secure.example"));
+        assertFalse(cors.allowed("http://ui.example:8080"));
+        assertFalse(cors.allowed("https://ui.example"));
+    }
+}
