@@ -243,7 +243,8 @@ public final class ModelResidencyManager implements AutoCloseable {
         lock.lock();
         try {
             Entry e = entries.get(modelId);
-            return e == null ? ResidencySnapshot.AVAILABLE : new ResidencySnapshot(e.state, e.users, e.lastUsed);
+            return e == null ? ResidencySnapshot.AVAILABLE
+                    : new ResidencySnapshot(e.state, e.users, e.lastUsed, e.model == null ? 0 : memoryOf(e));
         } finally {
             lock.unlock();
         }
@@ -404,6 +405,16 @@ public final class ModelResidencyManager implements AutoCloseable {
             }
         } catch (RuntimeException ex) {
             LOG.log(Level.WARNING, "Closing model '" + e.descriptor.id() + "' failed", ex);
+        }
+    }
+
+    /** A model's own estimate; a failing adapter must not break the models listing. */
+    private static long memoryOf(Entry e) {
+        try {
+            return Math.max(0, e.model.memoryBytes());
+        } catch (RuntimeException ex) {
+            LOG.log(Level.DEBUG, "Model '" + e.descriptor.id() + "' cannot tell its memory use", ex);
+            return 0;
         }
     }
 

@@ -60,6 +60,7 @@ public final class ModelService implements ListModelsUseCase, GetModelUseCase, L
     private ModelView view(ModelDescriptor d) {
         ResidencySnapshot r = residency.snapshot(d.id());
         return new ModelView(d.id(), d.displayName(), d.tasks(), d.size(), d.precision(), d.randomWeights(), d.speakers(),
-                d.languages(), d.supportsInstruct(), d.sampleRate(), r.state(), r.inFlight(), r.lastUsedAt());
+                d.languages(), d.supportsInstruct(), d.sampleRate(), r.state(), r.inFlight(), r.lastUsedAt(),
+                d.approxMemoryBytes(), r.memoryBytes());
     }
 }

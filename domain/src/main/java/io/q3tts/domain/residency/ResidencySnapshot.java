@@ -9,9 +9,10 @@ import java.time.Instant;
  * @param state in memory or not, never null
  * @param inFlight open leases
  * @param lastUsedAt last lease release or acquisition, or null if not resident
+ * @param memoryBytes what the loaded model reports it holds ({@code LoadedModel.memoryBytes()}), 0 when none is loaded
  */
-public record ResidencySnapshot(ModelResidency state, int inFlight, Instant lastUsedAt) {
+public record ResidencySnapshot(ModelResidency state, int inFlight, Instant lastUsedAt, long memoryBytes) {
 
     /** Not in memory. */
-    public static final ResidencySnapshot AVAILABLE = new ResidencySnapshot(ModelResidency.AVAILABLE, 0, null);
+    public static final ResidencySnapshot AVAILABLE = new ResidencySnapshot(ModelResidency.AVAILABLE, 0, null, 0);
 }

@@ -30,6 +30,17 @@ public interface LoadedModel extends AutoCloseable {
     Optional<SpeechTokenizer> speechTokenizer();
 
     /**
+     * What the model holds in memory now, approximately: for an ONNX bundle, the weight files of the
+     * graphs opened so far plus the mapped tables. Informational (the models page shows it); the
+     * residency policy counts models, not bytes.
+     *
+     * @return bytes, &ge; 0; the default is the descriptor's {@link ModelDescriptor#approxMemoryBytes()}
+     */
+    default long memoryBytes() {
+        return descriptor().approxMemoryBytes();
+    }
+
+    /**
      * Frees the model's memory. Called once, when no work uses the model any more. Must not throw;
      * failures are logged by the implementation.
      */

@@ -217,6 +217,43 @@ public final class Bundle implements AutoCloseable {
         return p;
     }
 
+    /**
+     * What this bundle holds in memory now, approximately: the weight files (with their
+     * {@code .onnx.data} side file) of the graphs whose sessions are open, plus the mapped tables.
+     * ONNX Runtime's Java API reports no per-session memory, and a session's footprint is dominated
+     * by its initializers, i.e. the file; arena growth and CUDA workspaces come on top.
+     *
+     * @return bytes, 0 once closed
+     */
+    public long residentBytes() {
+        List<String> files = new ArrayList<>();
+        synchronized (sessions) {
+            if (closed) {
+                return 0;
+            }
+            sessions.keySet().forEach(k -> {
+                String file = manifest.graphs().get(k);
+                files.add(file);
+                files.add(file + ".data");
+            });
+        }
+        synchronized (tables) {
+            tables.keySet().forEach(k -> files.add(manifest.tables().get(k)));
+        }
+        long total = 0;
+        for (String f : files) {
+            try {
+                Path p = dir.resolve(f);
+                if (Files.isRegularFile(p)) {
+                    total += Files.size(p);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "cannot size " + f + " of " + dir, e);
+            }
+        }
+        return total;
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new ModelException("Model '" + manifest.name() + "' has been unloaded");

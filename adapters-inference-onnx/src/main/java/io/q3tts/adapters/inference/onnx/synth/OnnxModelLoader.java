@@ -80,6 +80,11 @@ public final class OnnxModelLoader implements ModelLoader {
         }
 
         @Override
+        public long memoryBytes() {
+            return (synth == null ? 0 : synth.memoryBytes()) + (tokenizer == null ? 0 : tokenizer.memoryBytes());
+        }
+
+        @Override
         public void close() {
             for (AutoCloseable part : new AutoCloseable[] {synth, tokenizer}) {
                 if (part != null) {

@@ -37,6 +37,7 @@ import io.q3tts.ports.out.inference.SynthesizerInfo;
 import io.q3tts.ports.out.inference.TaskType;
 import io.q3tts.ports.out.inference.VoicePrompt;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,6 +163,20 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
     /** @return the engine, for callers inside the adapter (tests, benchmarks) that need codes or prompts */
     public Qwen3TtsEngine engine() {
         return engine;
+    }
+
+    /**
+     * @return approximately what this synthesizer holds in memory now: the opened graphs and tables
+     *     ({@link Bundle#residentBytes()}) plus the text tokenizer's vocabulary file
+     */
+    public long memoryBytes() {
+        long vocabulary;
+        try {
+            vocabulary = Files.size(bundle.tokenizerFile());
+        } catch (IOException e) {
+            vocabulary = 0;
+        }
+        return bundle.residentBytes() + vocabulary;
     }
 
     /** @return the options this synthesizer runs with */

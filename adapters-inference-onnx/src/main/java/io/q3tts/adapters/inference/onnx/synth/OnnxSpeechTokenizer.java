@@ -26,6 +26,7 @@ import java.util.Objects;
 public final class OnnxSpeechTokenizer implements SpeechTokenizer, AutoCloseable {
 
     private final ModelHandle handle;
+    private final Bundle bundle;
     private final Manifest manifest;
     private final CodecEncoder encoder;
     private final CodecDecoder decoder;
@@ -34,6 +35,7 @@ public final class OnnxSpeechTokenizer implements SpeechTokenizer, AutoCloseable
     private final int codebooks;
 
     private OnnxSpeechTokenizer(Bundle bundle) {
+        this.bundle = bundle;
         this.manifest = bundle.manifest();
         this.encoder = new CodecEncoder(bundle);
         this.decoder = new CodecDecoder(bundle);
@@ -58,6 +60,11 @@ public final class OnnxSpeechTokenizer implements SpeechTokenizer, AutoCloseable
             bundle.close();
             throw e;
         }
+    }
+
+    /** @return approximately what this tokenizer holds in memory now: its opened codec graphs ({@link Bundle#residentBytes()}) */
+    public long memoryBytes() {
+        return bundle.residentBytes();
     }
 
     /** @return the bundle's manifest (model name, random-weights flag) */

@@ -14,6 +14,9 @@ import io.q3tts.ports.model.NotFoundException;
 import io.q3tts.ports.model.PcmAudio;
 import io.q3tts.ports.out.catalog.LoadedModel;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,39 @@ class OnnxModelLoaderTest {
             PcmAudio silence = new PcmAudio(new float[24_000], 24_000);
             var codes = model.speechTokenizer().orElseThrow().encode(silence, CancellationToken.none());
             assertEquals(16, codes.codebooks());
+        }
+    }
+
+    @Test
+    void givenTheCodecBundle_thenItsMemoryGrowsWithTheGraphsItOpensAndEndsAtClose() throws IOException {
+        Path dir = TestPaths.requireBundle("codec");
+        LoadedModel model = loader().load(descriptor("demo-codec", Set.of(ModelTask.TOKENIZER)));
+        try {
+            long before = model.memoryBytes();
+            PcmAudio silence = new PcmAudio(new float[24_000], 24_000);
+            var codes = model.speechTokenizer().orElseThrow().encode(silence, CancellationToken.none());
+            long encoderOpen = model.memoryBytes();
+            assertEquals(before + Files.size(dir.resolve("codec_encoder.onnx")), encoderOpen,
+                    "the encoder graph's weights count once it is open");
+            model.speechTokenizer().orElseThrow().decode(codes, CancellationToken.none());
+            assertEquals(encoderOpen + Files.size(dir.resolve("codec_decoder.onnx")), model.memoryBytes());
+        } finally {
+            model.close();
+        }
+        assertEquals(0, model.memoryBytes(), "nothing is held after close");
+    }
+
+    @Test
+    void givenACustomVoiceBundle_thenItsTablesAndVocabularyCountFromTheStart() throws IOException {
+        Path dir = TestPaths.requireBundle("custom-voice");
+        try (LoadedModel model = loader().load(descriptor("demo-custom-voice", Set.of(ModelTask.CUSTOM_VOICE)))) {
+            long memory = model.memoryBytes();
+            assertTrue(memory >= Files.size(dir.resolve("codec_embedding.npy")) + Files.size(dir.resolve("tokenizer.json")),
+                    "the codec embedding is mapped at load: " + memory);
+            try (var files = Files.list(dir)) {
+                long all = files.mapToLong(f -> f.toFile().length()).sum();
+                assertTrue(memory < all, "not every graph is open yet: " + memory + " of " + all);
+            }
         }
     }
 
