@@ -12,6 +12,7 @@ import io.q3tts.ports.in.job.ListJobsUseCase;
 import io.q3tts.ports.in.job.SubmitJobCommand;
 import io.q3tts.ports.in.job.SubmitJobUseCase;
 import io.q3tts.ports.in.job.WatchJobUseCase;
+import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
 import io.q3tts.ports.in.synthesis.SynthesisCommand;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.web.HttpMethod;
@@ -34,6 +35,9 @@ final class JobRoutes {
     /** A comment-free keep-alive event so proxies keep the SSE connection and a gone client is noticed. */
     private static final long PING_SECONDS = 15;
 
+    /** Where {@link #socket()} is served. */
+    static final String SOCKET_PATH = "/api/v1/jobs/{id}/socket";
+
     private final UseCaseLookup useCases;
     private final long maxUpload;
 
@@ -50,7 +54,72 @@ final class JobRoutes {
                         r -> WebResponse.json(Views.job(useCases.useCase(GetJobUseCase.class).getJob(id(r))))),
                 Route.core(HttpMethod.DELETE, "/api/v1/jobs/{id}", "Cancel a job",
                         r -> WebResponse.json(Views.job(useCases.useCase(CancelJobUseCase.class).cancelJob(id(r))))),
-                Route.core(HttpMethod.GET, "/api/v1/jobs/{id}/events", "Follow a job as server-sent events", this::events));
+                Route.core(HttpMethod.GET, "/api/v1/jobs/{id}/events", "Follow a job as server-sent events", this::events),
+                Route.core(HttpMethod.POST, "/api/v1/jobs/{id}/resume",
+                        "Resume a failed or interrupted pipeline job from its checkpoints; answers 202",
+                        r -> {
+                            JobView job = useCases.useCase(PipelineJobsUseCase.class).resumePipeline(id(r));
+                            return WebResponse.json(202, Views.job(job)).withHeader("Location", "/api/v1/jobs/" + job.id().value());
+                        }));
+    }
+
+    /**
+     * {@code /api/v1/jobs/{id}/socket}: the job's events as JSON text frames (the SSE stream's
+     * {@code state} and {@code progress} shapes, each with a {@code type}); the client may send
+     * {@code {"type":"cancel"}}. Closing the socket only stops watching: a job outlives its watchers.
+     *
+     * @return the socket route
+     */
+    Route.Socket socket() {
+        return new Route.Socket(SOCKET_PATH, (connection, upgrade) -> {
+            JobId id;
+            JobSubscription subscription;
+            try {
+                id = JobId.of(upgrade.pathParam("id"));
+                subscription = useCases.useCase(WatchJobUseCase.class).watchJob(id, event -> {
+                    switch (event) {
+                        case JobEvent.StateChanged s -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("type", "state");
+                            m.putAll(Views.job(s.job()));
+                            connection.sendJson(m);
+                            if (s.isTerminal()) {
+                                connection.close(1000, "job ended");
+                            }
+                        }
+                        case JobEvent.Progress p -> connection.sendJson(progressFrame(p));
+                        case JobEvent.Audio a -> { }
+                    }
+                });
+            } catch (RuntimeException e) {
+                connection.sendJson(JavalinBridge.failure(e).frame());
+                connection.close(1008, "no such job");
+                return new io.q3tts.ports.web.SocketSession() { };
+            }
+            return new io.q3tts.ports.web.SocketSession() {
+                @Override
+                public void onText(String text) {
+                    Object type;
+                    try {
+                        type = Json.parseObject(text, "message").get("type");
+                    } catch (InvalidArgumentException e) {
+                        connection.sendJson(ErrorMapping.of(e).frame());
+                        return;
+                    }
+                    if ("cancel".equals(type)) {
+                        useCases.useCase(CancelJobUseCase.class).cancelJob(id);
+                    } else {
+                        connection.sendJson(ErrorMapping.of(new InvalidArgumentException("type",
+                                "type must be cancel, got '" + type + "'.")).frame());
+                    }
+                }
+
+                @Override
+                public void onClose(int code, String reason) {
+                    subscription.close();
+                }
+            };
+        }, "Follow a job's state and progress (JSON frames); send {\"type\":\"cancel\"} to cancel it");
     }
 
     private static JobId id(WebRequest r) {

@@ -64,12 +64,16 @@ final class LibraryRoutes {
                 }),
                 Route.core(HttpMethod.GET, "/api/v1/voices/{id}/clip", "A voice's reference clip (?format=)", r -> audio(
                         useCases.useCase(GetVoiceClipUseCase.class).getVoiceClip(id(r, "voice_id"), Requests.downloadFormat(r)), r)),
-                Route.core(HttpMethod.GET, "/api/v1/outputs", "Page through the output history (?limit=&before=&task=)",
+                Route.core(HttpMethod.GET, "/api/v1/outputs",
+                        "Page through the output history (?limit=&before=&task=&voice=&model=&pipeline=&since=&until=)",
                         this::listOutputs),
                 Route.core(HttpMethod.GET, "/api/v1/outputs/{id}", "One output's metadata",
                         r -> WebResponse.json(Views.output(useCases.useCase(GetOutputUseCase.class).getOutput(id(r, "output_id"))))),
                 Route.core(HttpMethod.GET, "/api/v1/outputs/{id}/audio", "Download an output (?format=&sample_rate=)", r -> audio(
                         useCases.useCase(GetOutputAudioUseCase.class).getOutputAudio(id(r, "output_id"), Requests.downloadFormat(r)), r)),
+                Route.core(HttpMethod.GET, "/api/v1/outputs/{id}/files/<path>",
+                        "One extra file of an output (a pipeline's per-line audio, manifest, zip); names in the output's files",
+                        this::outputFile),
                 Route.core(HttpMethod.DELETE, "/api/v1/outputs/{id}", "Delete an output", r -> {
                     useCases.useCase(DeleteOutputUseCase.class).deleteOutput(id(r, "output_id"));
                     return WebResponse.noContent();
@@ -122,9 +126,38 @@ final class LibraryRoutes {
     private WebResponse listOutputs(WebRequest r) {
         ListOutputsQuery q = new ListOutputsQuery(r.optionalInt("limit").orElse(ListOutputsQuery.DEFAULT_LIMIT),
                 r.queryParam("before").orElse(null),
-                r.queryParam("task").map(t -> ModelTask.parse(t, "task")).orElse(null));
+                r.queryParam("task").filter(t -> !t.isBlank()).map(t -> ModelTask.parse(t, "task")).orElse(null),
+                nonBlank(r, "voice"), nonBlank(r, "model"), nonBlank(r, "pipeline"), instant(r, "since"), instant(r, "until"));
         return WebResponse.json(Views.list("outputs",
                 useCases.useCase(ListOutputsUseCase.class).listOutputs(q).stream().map(Views::output).toList()));
+    }
+
+    private static String nonBlank(WebRequest r, String name) {
+        return r.queryParam(name).map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
+    }
+
+    /** An ISO-8601 instant, or a date ({@code 2026-11-24}, midnight UTC). */
+    private static java.time.Instant instant(WebRequest r, String name) {
+        String v = nonBlank(r, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v.length() == 10 ? java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new io.q3tts.ports.model.InvalidArgumentException(name, name
+                    + " must be a date (2026-11-24) or an ISO-8601 instant (2026-11-24T10:00:00Z); got '" + v + "'.");
+        }
+    }
+
+    private WebResponse outputFile(WebRequest r) {
+        String id = id(r, "output_id");
+        String path = r.pathParam("path");
+        byte[] bytes = useCases.useCase(io.q3tts.ports.in.output.GetOutputFileUseCase.class).getOutputFile(id, path);
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return WebResponse.bytes(Views.mediaType(name), bytes)
+                .withHeader("Content-Disposition", "inline; filename=\"" + name + "\"");
     }
 
     private WebResponse health(WebRequest r) {

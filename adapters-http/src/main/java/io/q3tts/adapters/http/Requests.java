@@ -39,7 +39,7 @@ final class Requests {
         if (value != null) {
             String key = value.strip().replace('-', '_').toUpperCase(Locale.ROOT);
             for (JobKind k : JobKind.values()) {
-                if (k.name().equals(key)) {
+                if (k != JobKind.PIPELINE && k.name().equals(key)) {
                     return k;
                 }
             }
@@ -70,6 +70,8 @@ final class Requests {
                     r.optionalString("name").orElse(null),
                     r.optionalString("instructions").or(() -> r.optionalString("instruct")).orElse(null),
                     text(r), r.optionalString("language").orElse(null), options);
+            case PIPELINE -> throw new InvalidArgumentException("task",
+                    "Pipelines are submitted through their plugin's route (POST /plugins/<id>/jobs), not as a task.");
         };
     }
 

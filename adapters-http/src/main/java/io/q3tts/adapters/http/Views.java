@@ -10,6 +10,7 @@ import io.q3tts.ports.in.voice.VoiceView;
 import io.q3tts.ports.model.ModelTask;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,9 @@ final class Views {
         m.put("model", j.modelId());
         m.put("random_weights", j.randomWeights());
         m.put("summary", j.summary());
+        if (j.pipeline() != null) {
+            m.put("pipeline", j.pipeline());
+        }
         m.put("state", lower(j.state().name()));
         m.put("progress", progress(j.progress()));
         Map<String, Object> t = new LinkedHashMap<>();
@@ -59,7 +63,30 @@ final class Views {
         m.put("frames", p.frames());
         m.put("max_frames", p.maxFrames());
         m.put("fraction", p.fraction());
+        if (p.steps() > 0) {
+            m.put("steps", p.steps());
+            m.put("steps_done", p.stepsDone());
+            m.put("stage", p.stage());
+        }
         return m;
+    }
+
+    /** @return the media type served for an output file, by its extension */
+    static String mediaType(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        int dot = lower.lastIndexOf('.');
+        return switch (dot < 0 ? "" : lower.substring(dot + 1)) {
+            case "wav" -> "audio/wav";
+            case "flac" -> "audio/flac";
+            case "mp3" -> "audio/mpeg";
+            case "ogg", "opus" -> "audio/ogg";
+            case "json" -> "application/json";
+            case "csv" -> "text/csv; charset=utf-8";
+            case "txt", "srt" -> "text/plain; charset=utf-8";
+            case "vtt" -> "text/vtt; charset=utf-8";
+            case "zip" -> "application/zip";
+            default -> "application/octet-stream";
+        };
     }
 
     static Map<String, Object> error(JobError e) {
@@ -92,6 +119,17 @@ final class Views {
         m.put("elapsed_ms", o.elapsed().toMillis());
         m.put("rtf", rtf(o));
         m.put("audio_url", "/api/v1/outputs/" + o.id() + "/audio");
+        if (o.pipeline() != null) {
+            m.put("pipeline", o.pipeline());
+        }
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (String f : o.files()) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("path", f);
+            file.put("url", "/api/v1/outputs/" + o.id() + "/files/" + f);
+            files.add(file);
+        }
+        m.put("files", files);
         return m;
     }
 
@@ -144,6 +182,8 @@ final class Views {
         m.put("residency", lower(v.residency().name()));
         m.put("in_flight", v.inFlight());
         m.put("last_used_at", time(v.lastUsedAt()));
+        m.put("size_bytes", v.sizeBytes());
+        m.put("memory_bytes", v.memoryBytes());
         return m;
     }
 

@@ -291,6 +291,7 @@ final class FakeCore implements UseCaseLookup, SynthesizeCustomVoiceUseCase, Syn
             case CUSTOM_VOICE -> ModelTask.CUSTOM_VOICE;
             case VOICE_DESIGN, DESIGN_THEN_CLONE -> ModelTask.VOICE_DESIGN;
             case VOICE_CLONE -> ModelTask.VOICE_CLONE;
+            case PIPELINE -> throw new IllegalStateException("pipelines are not synthesis commands");
         };
         String model = resolve(c.modelId(), task);
         JobId id = JobId.of("job-" + ids.incrementAndGet());

@@ -5,6 +5,7 @@ import io.q3tts.adapters.audio.CodecAudioEncoder;
 import io.q3tts.adapters.audio.WsolaAudioEffects;
 import io.q3tts.adapters.storage.fs.FsModelCatalog;
 import io.q3tts.adapters.storage.fs.FsOutputRepository;
+import io.q3tts.adapters.storage.fs.FsPipelineRunStore;
 import io.q3tts.adapters.storage.fs.FsVoiceRepository;
 import io.q3tts.app.config.Q3ttsConfig;
 import io.q3tts.ports.out.audio.AudioDecoder;
@@ -12,6 +13,7 @@ import io.q3tts.ports.out.audio.AudioEffects;
 import io.q3tts.ports.out.audio.AudioEncoder;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.output.OutputRepository;
+import io.q3tts.ports.out.pipeline.PipelineRunStore;
 import io.q3tts.ports.out.time.Clock;
 import io.q3tts.ports.out.voice.VoiceRepository;
 import java.nio.file.Path;
@@ -33,10 +35,14 @@ import java.util.function.Supplier;
  * @param effects changes the tempo of synthesized audio ({@code speed})
  * @param unusableBundles the bundle folders the catalog found but cannot offer, each as
  *     {@code "folder: reason"}; for the start-up summary
+ * @param pipelineRuns unfinished pipeline runs, kept across restarts
  */
 public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDirs, VoiceRepository voices,
                           OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder, AudioEffects effects,
-                          Supplier<List<String>> unusableBundles) {
+                          Supplier<List<String>> unusableBundles, PipelineRunStore pipelineRuns) {
+
+    /** The folder, inside the outputs folder, that keeps unfinished pipeline runs (hidden: not an output). */
+    public static final String PIPELINE_RUNS = ".pipelines";
 
     /** @throws NullPointerException naming the first missing port */
     public DrivenPorts {
@@ -48,17 +54,13 @@ public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDir
         Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(effects, "effects");
         Objects.requireNonNull(unusableBundles, "unusableBundles");
-    }
-
-    /** Ports over a catalog that reports no unusable bundles. */
-    public DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDirs, VoiceRepository voices,
-                       OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder, AudioEffects effects) {
-        this(catalog, bundleDirs, voices, outputs, encoder, decoder, effects, List::of);
+        Objects.requireNonNull(pipelineRuns, "pipelineRuns");
     }
 
     /**
      * The production adapters: bundles, voices and outputs in the configured folders (the voices and
-     * outputs folders are created if missing; a missing models folder is an empty catalog), audio
+     * outputs folders are created if missing; a missing models folder is an empty catalog), unfinished
+     * pipeline runs in {@value #PIPELINE_RUNS} inside the outputs folder, audio
      * through the codec adapter, output ids from the system clock.
      *
      * @param paths the data folders
@@ -70,6 +72,7 @@ public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDir
         return new DrivenPorts(catalog, catalog::bundleDir, new FsVoiceRepository(paths.voices()),
                 new FsOutputRepository(paths.outputs(), Clock.system()), new CodecAudioEncoder(), new CodecAudioDecoder(),
                 new WsolaAudioEffects(),
-                () -> catalog.unusable().stream().map(u -> u.folder() + ": " + u.reason()).toList());
+                () -> catalog.unusable().stream().map(u -> u.folder() + ": " + u.reason()).toList(),
+                new FsPipelineRunStore(paths.outputs().resolve(PIPELINE_RUNS)));
     }
 }

@@ -59,6 +59,7 @@ public final class Q3ttsServer implements AutoCloseable {
                 .schedulerPolicy(settings.scheduler())
                 .residencyPolicy(settings.residency())
                 .uploadLimits(uploadLimits(settings.maxUploadBytes()))
+                .pipelineRuns(ports.pipelineRuns())
                 .build();
         maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("q3tts-maintenance").factory());
         long every = Q3ttsCore.MAINTENANCE_INTERVAL.toMillis();
@@ -66,10 +67,13 @@ public final class Q3ttsServer implements AutoCloseable {
         plugins = new PluginHost(settings.pluginDirs(), true,
                 id -> settings.pluginConfigs().getOrDefault(id, Map.of()), core::useCase);
         List<TaskPlugin> started = plugins.start();
+        // After the plugins, whose start registers their pipelines: runs a crash or shutdown interrupted go on.
+        core.resumeInterruptedPipelines();
         host = settings.host();
         this.ports = ports;
-        http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(), UiMount.routes(plugins),
-                new HttpServerConfig(settings.host(), settings.port(), settings.maxUploadBytes(), settings.maxBodyBytes()));
+        http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(), UiMount.routes(plugins, settings.uiApiUrl()),
+                new HttpServerConfig(settings.host(), settings.port(), settings.maxUploadBytes(), settings.maxBodyBytes(),
+                        settings.corsOrigins()));
     }
 
     /** The configured size limit with the domain's reference and tokenizer duration limits. */

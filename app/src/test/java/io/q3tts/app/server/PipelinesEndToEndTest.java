@@ -1,12 +1,14 @@
 package io.q3tts.app.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.q3tts.app.config.Q3ttsConfig;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pipeline plugins (subtitles, narration) through one real server and engine on the demo CustomVoice bundle. */
+/**
+ * The pipeline plugins (subtitles, narration) as jobs through one real server and engine on the demo
+ * CustomVoice bundle: submit, follow to the end, read the one output with its files; and a run cut
+ * off by a shutdown that a new server resumes without speaking the finished chunks again.
+ */
 class PipelinesEndToEndTest {
 
     @TempDir
@@ -26,9 +32,13 @@ class PipelinesEndToEndTest {
 
     @BeforeAll
     static void start() {
-        Q3ttsConfig config = ServerEndToEndTest.config(dir);
-        server = Q3ttsServer.start(ServerEndToEndTest.settings(config), DrivenPorts.onDisk(config.paths()));
+        server = start(dir);
         client = new E2e(server.port());
+    }
+
+    static Q3ttsServer start(Path base) {
+        Q3ttsConfig config = ServerEndToEndTest.config(base);
+        return Q3ttsServer.start(ServerEndToEndTest.settings(config), DrivenPorts.onDisk(config.paths()));
     }
 
     @AfterAll
@@ -38,9 +48,57 @@ class PipelinesEndToEndTest {
         }
     }
 
+    /** Polls a job until it ends; returns its last snapshot. */
+    static Map<String, Object> awaitEnd(E2e c, String jobId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> job = E2e.json(c.get("/api/v1/jobs/" + jobId));
+            if (List.of("done", "failed", "cancelled").contains(job.get("state"))) {
+                return job;
+            }
+            sleep(20);
+        }
+        throw new AssertionError("job " + jobId + " did not end");
+    }
+
+    static String submit(E2e c, HttpResponse<byte[]> r) {
+        assertEquals(202, r.statusCode(), () -> E2e.text(r));
+        Map<String, Object> accepted = E2e.json(r);
+        assertEquals("pipeline", accepted.get("kind"));
+        return (String) accepted.get("job_id");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> output(E2e c, Map<String, Object> job) {
+        assertEquals("done", job.get("state"), () -> "job: " + job);
+        String id = (String) ((Map<String, Object>) job.get("result")).get("output_id");
+        return E2e.json(c.get("/api/v1/outputs/" + id));
+    }
+
+    @SuppressWarnings("unchecked")
+    static byte[] file(E2e c, Map<String, Object> output, String path) {
+        for (Map<String, Object> f : (List<Map<String, Object>>) output.get("files")) {
+            if (f.get("path").equals(path)) {
+                HttpResponse<byte[]> r = c.get((String) f.get("url"));
+                assertEquals(200, r.statusCode(), () -> E2e.text(r));
+                return r.body();
+            }
+        }
+        throw new AssertionError("no file " + path + " in " + output.get("files"));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
-    void givenAVttWithTwoSpeakers_whenRendered_thenEachCueIsSpokenAndPlacedAtItsStartSample() {
+    void givenAVttWithTwoSpeakers_whenRendered_thenEachCueIsSpokenPlacedAtItsStartSampleAndStoredAsOneOutput() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("subtitles", "WEBVTT\n\n00:00.250 --> 00:01.250\n<v Ann>Hello there.\n\n"
                 + "00:01.500 --> 00:02.000\n<v Bob>Good bye.\n");
@@ -49,10 +107,15 @@ class PipelinesEndToEndTest {
         fields.put("model", "demo-custom-voice");
         fields.put("max_new_tokens", "12");
         fields.put("seed", "7");
-        HttpResponse<byte[]> r = client.postMultipart("/plugins/subtitles/render", fields);
-        assertEquals(200, r.statusCode(), () -> E2e.text(r));
+        String job = submit(client, client.postMultipart("/plugins/subtitles/jobs", fields));
+        Map<String, Object> end = awaitEnd(client, job);
+        assertEquals("subtitles", end.get("pipeline"));
+        Map<String, Object> progress = (Map<String, Object>) end.get("progress");
+        assertEquals(2, ((Number) progress.get("steps")).intValue());
+        Map<String, Object> out = output(client, end);
+        assertEquals("subtitles", out.get("pipeline"));
 
-        Map<String, Object> report = E2e.json(r);
+        Map<String, Object> report = E2e.json(file(client, out, "report.json"));
         List<Map<String, Object>> cues = (List<Map<String, Object>>) report.get("cues");
         assertEquals(2, cues.size());
         assertEquals(6_000, ((Number) cues.get(0).get("start_sample")).intValue());
@@ -60,13 +123,17 @@ class PipelinesEndToEndTest {
         assertEquals("vivian", cues.get(0).get("voice"));
         assertEquals("ryan", cues.get(1).get("voice"));
         for (Map<String, Object> c : cues) {
-            assertTrue(c.get("output_id") instanceof String, "each cue is a stored output");
             double stretch = ((Number) c.get("stretch")).doubleValue();
             assertTrue(stretch >= 1.0 && stretch <= 1.35, "stretch " + stretch);
+            byte[] cueWav = file(client, out, (String) c.get("file"));
+            assertEquals(((Number) c.get("achieved_ms")).doubleValue() * 24, (cueWav.length - 44) / 2.0, 1.0);
         }
-        byte[] wav = Base64.getDecoder().decode((String) ((Map<String, Object>) report.get("audio")).get("base64"));
-        int samples = (wav.length - 44) / 2;
-        assertTrue(samples >= 48_000, "the track reaches the last cue's end: " + samples);
+        byte[] wav = client.get((String) out.get("audio_url")).body();
+        assertTrue((wav.length - 44) / 2 >= 48_000, "the track reaches the last cue's end");
+        List<Map<String, Object>> all = (List<Map<String, Object>>) E2e.json(client.get("/api/v1/outputs?pipeline=subtitles"))
+                .get("outputs");
+        assertEquals(List.of(out.get("id")), all.stream().map(o -> o.get("id")).toList(),
+                "the cues are not separate outputs: the run is one output");
     }
 
     @Test
@@ -87,10 +154,9 @@ class PipelinesEndToEndTest {
         body.put("model", "demo-custom-voice");
         body.put("max_new_tokens", 8);
         body.put("seed", 7);
-        HttpResponse<byte[]> r = client.postJson("/plugins/narration/render", body);
-        assertEquals(200, r.statusCode(), () -> E2e.text(r));
+        Map<String, Object> out = output(client, awaitEnd(client, submit(client, client.postJson("/plugins/narration/jobs", body))));
 
-        Map<String, Object> report = E2e.json(r);
+        Map<String, Object> report = E2e.json(file(client, out, "report.json"));
         List<Map<String, Object>> chunks = (List<Map<String, Object>>) report.get("chunks");
         List<Map<String, Object>> chapters = (List<Map<String, Object>>) report.get("chapters");
         assertTrue(chunks.size() >= 2, "chunks: " + chunks);
@@ -101,10 +167,82 @@ class PipelinesEndToEndTest {
             double end = ((Number) c.get("end")).doubleValue();
             assertTrue(start >= previousEnd && end > start, "chunks in order without overlap: " + chunks);
             previousEnd = end;
+            assertEquals("RIFF", new String(file(client, out, (String) c.get("file")), 0, 4,
+                    java.nio.charset.StandardCharsets.US_ASCII));
         }
-        byte[] wav = Base64.getDecoder().decode((String) report.get("audio_base64"));
-        assertEquals("RIFF", new String(wav, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] wav = client.get((String) out.get("audio_url")).body();
         double seconds = ((Number) report.get("duration_seconds")).doubleValue();
         assertEquals(seconds * 24_000, (wav.length - 44) / 2.0, 24.0, "the WAV holds the reported duration");
+    }
+
+    @Test
+    void givenABadRequest_whenSubmitted_thenA400NamesTheFieldAndNoJobOrOutputIsLeft() {
+        int before = ((List<?>) E2e.json(client.get("/api/v1/outputs?pipeline=narration")).get("outputs")).size();
+        HttpResponse<byte[]> r = client.postJson("/plugins/narration/jobs", Map.of("text", "Hello.", "voice", "saved:../x"));
+        assertEquals(400, r.statusCode(), () -> E2e.text(r));
+        assertEquals("voice", E2e.json(r).get("field"));
+        HttpResponse<byte[]> r2 = client.postMultipart("/plugins/subtitles/jobs",
+                Map.of("subtitles", "1\n00:00:xx,000 --> 00:00:01,000\nhi\n", "voice", "ryan"));
+        assertEquals(400, r2.statusCode(), () -> E2e.text(r2));
+        assertEquals("subtitles", E2e.json(r2).get("field"));
+        assertEquals(before, ((List<?>) E2e.json(client.get("/api/v1/outputs?pipeline=narration")).get("outputs")).size());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenANarrationCutOffByAShutdown_whenANewServerStarts_thenItResumesWithoutRespeakingFinishedChunks(
+            @TempDir Path other) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            text.append("Paragraph number ").append(i).append(" is here.\n\n");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", text.toString());
+        body.put("voice", "ryan");
+        body.put("model", "demo-custom-voice");
+        body.put("max_new_tokens", 30);
+        body.put("seed", 11);
+
+        Q3ttsServer first = start(other);
+        String job;
+        int doneBeforeCut;
+        try {
+            E2e c = new E2e(first.port());
+            job = submit(c, c.postJson("/plugins/narration/jobs", body));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                Map<String, Object> p = (Map<String, Object>) E2e.json(c.get("/api/v1/jobs/" + job)).get("progress");
+                doneBeforeCut = p.get("steps_done") == null ? 0 : ((Number) p.get("steps_done")).intValue();
+                if (doneBeforeCut >= 2 || System.nanoTime() > deadline) {
+                    break;
+                }
+                sleep(5);
+            }
+        } finally {
+            first.close();
+        }
+        assertTrue(doneBeforeCut >= 2 && doneBeforeCut < 10, "cut off part-way: " + doneBeforeCut);
+        assertTrue(Files.isDirectory(other.resolve("outputs").resolve(DrivenPorts.PIPELINE_RUNS).resolve(job)),
+                "the interrupted run is kept on disk");
+
+        Q3ttsServer second = start(other);
+        try {
+            E2e c = new E2e(second.port());
+            Map<String, Object> out = output(c, awaitEnd(c, job));
+            Map<String, Object> report = E2e.json(file(c, out, "report.json"));
+            int resumed = ((Number) report.get("resumed_takes")).intValue();
+            assertTrue(resumed >= doneBeforeCut, "finished chunks were reused: " + resumed + " of " + doneBeforeCut);
+            List<Map<String, Object>> jobs = (List<Map<String, Object>>) E2e.json(c.get("/api/v1/jobs?limit=1000")).get("jobs");
+            long spoken = jobs.stream().filter(j -> "custom_voice".equals(j.get("kind"))).count();
+            assertEquals(10 - resumed, spoken, "the new server spoke only the chunks that were not finished");
+            assertTrue(!Files.exists(other.resolve("outputs").resolve(DrivenPorts.PIPELINE_RUNS).resolve(job)),
+                    "a finished run leaves no state behind");
+
+            Map<String, Object> fresh = output(c, awaitEnd(c, submit(c, c.postJson("/plugins/narration/jobs", body))));
+            assertArrayEquals(c.get((String) fresh.get("audio_url")).body(), c.get((String) out.get("audio_url")).body(),
+                    "the resumed run sounds exactly like an uninterrupted one");
+        } finally {
+            second.close();
+        }
     }
 }

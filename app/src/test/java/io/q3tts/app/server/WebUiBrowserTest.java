@@ -44,7 +44,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * errors land next to their field. Screenshots of every page go to {@code target/screenshots/}.
  *
  * <p>Skipped when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is missing
- * ({@code scripts/install-browser.sh} installs them).
+ * ({@code scripts/install-system-deps.sh} installs them).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -64,7 +64,7 @@ class WebUiBrowserTest {
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "chromium and chromedriver are not installed (run scripts/install-browser.sh)");
+                "chromium and chromedriver are not installed (run scripts/install-system-deps.sh)");
         Map<String, String> env = new HashMap<>();
         env.put("MODELS_DIR", repo().resolve("models").toString());
         env.put("VOICES_DIR", dir.resolve("voices").toString());
