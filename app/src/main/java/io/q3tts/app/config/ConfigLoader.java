@@ -76,10 +76,11 @@ public final class ConfigLoader {
             new Key("paths.outputs", "outputs", "OUTPUTS_DIR", ConfigLoader::path),
             new Key("paths.plugins", "plugins", "PLUGINS_DIR", ConfigLoader::path),
             key("engine.device", "auto", oneOf("auto", "cpu", "cuda")),
-            key("engine.fp16", "false", ConfigLoader::bool),
             key("scheduler.gpu_slots", "1", range(1, 16)),
             key("scheduler.queue_capacity", "16", range(1, 10_000)),
             key("scheduler.tokenizer_slots", "2", range(0, 16)),
+            key("pipelines.max_running", "2", range(1, 16)),
+            key("pipelines.queue_capacity", "16", range(0, 1000)),
             key("residency.max_resident", "1", range(1, 16)),
             key("residency.idle_unload_minutes", "15", range(0, 10_080)),
             key("limits.upload_limit_mb", "10", range(1, 2048)),
@@ -233,7 +234,10 @@ public final class ConfigLoader {
             for (Iterator<Map.Entry<String, JsonNode>> kv = section.getValue().properties().iterator(); kv.hasNext();) {
                 Map.Entry<String, JsonNode> e = kv.next();
                 String name = section.getKey() + "." + e.getKey();
-                if (!values.containsKey(name)) {
+                if (name.equals("engine.fp16")) {
+                    problems.add(source + ": engine.fp16 was removed: a bundle's precision is chosen when it is exported "
+                            + "(tools/export --fp16 for CUDA); delete the key");
+                } else if (!values.containsKey(name)) {
                     problems.add(source + ": unknown key '" + name + "' (known in " + section.getKey() + ": "
                             + String.join(", ", KEYS.stream().filter(k -> k.section().equals(section.getKey())).map(Key::leaf).toList())
                             + ")");
@@ -292,10 +296,10 @@ public final class ConfigLoader {
                 new Q3ttsConfig.Server(v.get("server.host"), Integer.parseInt(v.get("server.port").strip())),
                 new Q3ttsConfig.Paths(resolve(v.get("paths.models")), resolve(v.get("paths.voices")),
                         resolve(v.get("paths.outputs")), resolve(v.get("paths.plugins"))),
-                new Q3ttsConfig.Engine(Q3ttsConfig.Device.valueOf(v.get("engine.device").toUpperCase(Locale.ROOT)),
-                        parseBool(v.get("engine.fp16"))),
+                new Q3ttsConfig.Engine(Q3ttsConfig.Device.valueOf(v.get("engine.device").toUpperCase(Locale.ROOT))),
                 new Q3ttsConfig.Scheduler(integer(v, "scheduler.gpu_slots"), integer(v, "scheduler.queue_capacity"),
                         integer(v, "scheduler.tokenizer_slots")),
+                new Q3ttsConfig.Pipelines(integer(v, "pipelines.max_running"), integer(v, "pipelines.queue_capacity")),
                 new Q3ttsConfig.Residency(integer(v, "residency.max_resident"), integer(v, "residency.idle_unload_minutes")),
                 new Q3ttsConfig.Limits(integer(v, "limits.upload_limit_mb")),
                 new Q3ttsConfig.Generation(parseBool(v.get("generation.runaway_guard")),

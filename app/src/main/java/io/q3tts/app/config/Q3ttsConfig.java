@@ -12,6 +12,7 @@ import java.util.List;
  * @param paths the data folders, absolute
  * @param engine the inference device
  * @param scheduler the GPU policy's lanes
+ * @param pipelines the pipeline jobs' lane
  * @param residency how many models stay loaded
  * @param limits request limits
  * @param generation generation safeguards and streaming
@@ -19,7 +20,8 @@ import java.util.List;
  * @param ui the web UI
  * @param http cross-origin access to the HTTP API
  */
-public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler scheduler, Residency residency,
+public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler scheduler, Pipelines pipelines,
+        Residency residency,
         Limits limits, Generation generation, Log log, Ui ui, Http http) {
 
     /**
@@ -49,10 +51,17 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
     }
 
     /**
-     * @param device where inference runs
-     * @param fp16 prefer fp16 bundles/kernels on CUDA
+     * @param device where inference runs (a bundle's precision is chosen when it is exported, so
+     *     there is no precision setting here)
      */
-    public record Engine(Device device, boolean fp16) {
+    public record Engine(Device device) {
+    }
+
+    /**
+     * @param maxRunning pipeline jobs running at once, 1-16 (their steps still take the GPU one at a time)
+     * @param queueCapacity pipeline jobs waiting at most, 0-1000
+     */
+    public record Pipelines(int maxRunning, int queueCapacity) {
     }
 
     /**

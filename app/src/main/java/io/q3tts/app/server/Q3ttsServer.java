@@ -60,6 +60,7 @@ public final class Q3ttsServer implements AutoCloseable {
                 .residencyPolicy(settings.residency())
                 .uploadLimits(uploadLimits(settings.maxUploadBytes()))
                 .pipelineRuns(ports.pipelineRuns())
+                .pipelinePolicy(settings.pipelines())
                 .build();
         maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("q3tts-maintenance").factory());
         long every = Q3ttsCore.MAINTENANCE_INTERVAL.toMillis();

@@ -107,10 +107,6 @@ public final class ServeCommand {
         Q3ttsConfig config = loaded.config();
         loaded.warnings().forEach(w -> err.println("q3tts: warning: " + w));
         applyLogLevel(config.log().level());
-        if (config.engine().fp16()) {
-            err.println("q3tts: warning: engine.fp16 has no effect: a bundle's precision is chosen when it is exported "
-                    + "(tools/export --fp16)");
-        }
         Q3ttsServer server;
         try {
             server = Q3ttsServer.start(ServerSettings.from(config), DrivenPorts.onDisk(config.paths()));

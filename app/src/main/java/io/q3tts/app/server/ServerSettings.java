@@ -4,6 +4,7 @@ import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
 import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
 import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
 import io.q3tts.app.config.Q3ttsConfig;
+import io.q3tts.domain.pipeline.PipelinePolicy;
 import io.q3tts.domain.residency.ResidencyPolicy;
 import io.q3tts.domain.scheduling.SchedulerPolicy;
 import java.nio.file.Path;
@@ -28,11 +29,12 @@ import java.util.Objects;
  * @param pluginConfigs configuration section per plugin id
  * @param uiApiUrl the server the web UI's pages call ({@code http(s)://host[:port]}), or empty for this one
  * @param corsOrigins browser origins allowed to call this server's API cross-origin; empty: none
+ * @param pipelines how many pipeline jobs run at once and wait
  */
 public record ServerSettings(String host, int port, List<Path> pluginDirs, ExecutionProvider device,
                              SchedulerPolicy scheduler, ResidencyPolicy residency, long maxUploadBytes,
                              SynthesizerOptions synthesizer, Map<String, Map<String, String>> pluginConfigs,
-                             String uiApiUrl, List<String> corsOrigins) {
+                             String uiApiUrl, List<String> corsOrigins, PipelinePolicy pipelines) {
 
     /** Tokenizer calls waiting at most; not a configuration key, the domain's default. */
     private static final int TOKENIZER_QUEUE = SchedulerPolicy.defaults().tokenizerQueueCapacity();
@@ -54,6 +56,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         pluginConfigs = Map.copyOf(pluginConfigs);
         uiApiUrl = uiApiUrl == null ? "" : uiApiUrl.strip();
         corsOrigins = List.copyOf(corsOrigins);
+        Objects.requireNonNull(pipelines, "pipelines");
     }
 
     /**
@@ -81,7 +84,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         };
         return new ServerSettings(config.server().host(), config.server().port(), List.of(config.paths().plugins()),
                 device, scheduler, residency, config.limits().uploadLimitBytes(), engine, Map.of(), config.ui().apiUrl(),
-                config.http().corsOrigins());
+                config.http().corsOrigins(), new PipelinePolicy(config.pipelines().maxRunning(),
+                        config.pipelines().queueCapacity(), PipelinePolicy.defaults().maxPayloadBytes()));
     }
 
     /**
@@ -100,7 +104,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(host, newPort, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, uiApiUrl, corsOrigins);
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines);
     }
 
     /**
@@ -109,7 +113,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withScheduler(SchedulerPolicy policy) {
         return new ServerSettings(host, port, pluginDirs, device, policy, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, uiApiUrl, corsOrigins);
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines);
     }
 
     /**
@@ -118,7 +122,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withMaxUploadBytes(long bytes) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, bytes, synthesizer, pluginConfigs,
-                uiApiUrl, corsOrigins);
+                uiApiUrl, corsOrigins, pipelines);
     }
 
     /**
@@ -127,7 +131,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withSynthesizer(SynthesizerOptions options) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, options,
-                pluginConfigs, uiApiUrl, corsOrigins);
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines);
     }
 
     /**
@@ -136,7 +140,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withUiApiUrl(String url) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, url, corsOrigins);
+                pluginConfigs, url, corsOrigins, pipelines);
     }
 
     /**
@@ -145,6 +149,6 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withCorsOrigins(List<String> origins) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, uiApiUrl, origins);
+                pluginConfigs, uiApiUrl, origins, pipelines);
     }
 }

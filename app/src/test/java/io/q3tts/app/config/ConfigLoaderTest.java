@@ -64,8 +64,8 @@ class ConfigLoaderTest {
         assertEquals(base.resolve("models"), c.paths().models());
         assertEquals(base.resolve("plugins"), c.paths().plugins());
         assertEquals(Q3ttsConfig.Device.AUTO, c.engine().device());
-        assertFalse(c.engine().fp16());
         assertEquals(new Q3ttsConfig.Scheduler(1, 16, 2), c.scheduler());
+        assertEquals(new Q3ttsConfig.Pipelines(2, 16), c.pipelines());
         assertEquals(new Q3ttsConfig.Residency(1, 15), c.residency());
         assertEquals(java.time.Duration.ofMinutes(15), c.residency().idleUnloadAfter());
         assertEquals(10L * 1024 * 1024, c.limits().uploadLimitBytes());
@@ -76,7 +76,7 @@ class ConfigLoaderTest {
     @Test
     void environmentFileThenVariablesOverride() throws IOException {
         write("default.yaml", "server:\n  port: 9001\n  host: 0.0.0.0\nscheduler:\n  gpu_slots: 2\n");
-        write("prod.yaml", "server:\n  port: 9002\nengine:\n  device: cuda\n  fp16: true\n");
+        write("prod.yaml", "server:\n  port: 9002\nengine:\n  device: cuda\n");
         Map<String, String> env = new HashMap<>();
         env.put("Q3TTS_ENV", "prod");
         LoadedConfig c = load(env);
@@ -90,7 +90,7 @@ class ConfigLoaderTest {
 
         env.put("Q3TTS_SERVER_PORT", "9003");
         env.put("Q3TTS_SCHEDULER_GPU_SLOTS", " 3 ");
-        env.put("Q3TTS_ENGINE_FP16", "off");
+        env.put("Q3TTS_PIPELINES_MAX_RUNNING", "4");
         env.put("Q3TTS_LOG_LEVEL", "DEBUG");
         env.put("MODELS_DIR", "/data/models");
         env.put("OUTPUTS_DIR", "out/put");
@@ -99,7 +99,7 @@ class ConfigLoaderTest {
         assertEquals(9003, c.config().server().port());
         assertEquals("Q3TTS_SERVER_PORT", c.sources().get("server.port"));
         assertEquals(3, c.config().scheduler().gpuSlots());
-        assertFalse(c.config().engine().fp16());
+        assertEquals(4, c.config().pipelines().maxRunning());
         assertEquals(Q3ttsConfig.Level.DEBUG, c.config().log().level());
         assertEquals(Path.of("/data/models"), c.config().paths().models());
         assertEquals("MODELS_DIR", c.sources().get("paths.models"));
@@ -176,5 +176,19 @@ class ConfigLoaderTest {
         assertEquals(List.of("Q3TTS_SERVER_PROT is not a configuration variable and is ignored (known: Q3TTS_SERVER_HOST,"
                 + " Q3TTS_SERVER_PORT)"), c.warnings());
         assertEquals(List.of("Q3TTS_CONFIG_DIR: 'nowhere' is not a folder"), problems(() -> load(Map.of("Q3TTS_CONFIG_DIR", "nowhere"))));
+    }
+
+    @Test
+    void theRemovedFp16KeySaysWhereThePrecisionComesFrom() throws IOException {
+        write("default.yaml", "engine:\n  fp16: true\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of()));
+        assertTrue(e.getMessage().contains("engine.fp16 was removed") && e.getMessage().contains("tools/export --fp16"),
+                e.getMessage());
+    }
+
+    @Test
+    void pipelineLimitsAreChecked() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("Q3TTS_PIPELINES_MAX_RUNNING", "0")));
+        assertTrue(e.getMessage().contains("pipelines.max_running"), e.getMessage());
     }
 }
