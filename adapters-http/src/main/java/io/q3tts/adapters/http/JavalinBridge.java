@@ -208,7 +208,15 @@ final class JavalinBridge {
         switch (response.body()) {
             case WebResponse.Body.Empty e -> ctx.result(new byte[0]);
             case WebResponse.Body.Json j -> ctx.contentType("application/json").result(Json.bytes(j.value()));
-            case WebResponse.Body.Bytes b -> ctx.contentType(b.contentType()).result(b.bytes());
+            case WebResponse.Body.Bytes b -> {
+                if (response.status() == 200 && b.contentType().startsWith("audio/")) {
+                    // Range requests let players seek and learn the length of long tracks without
+                    // downloading them whole (Chromium reports Infinity for a large WAV otherwise).
+                    writeRange(ctx, b.contentType(), b.bytes());
+                } else {
+                    ctx.contentType(b.contentType()).result(b.bytes());
+                }
+            }
             case WebResponse.Body.Stream s -> {
                 ctx.res().setContentType(s.contentType());
                 ServletOutputStream out = ctx.res().getOutputStream();
@@ -234,6 +242,45 @@ final class JavalinBridge {
                 ev.producer().produce(events);
             }
         }
+    }
+
+    private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile("bytes=(\\d*)-(\\d*)");
+
+    /**
+     * Serves a whole audio file, or the one byte range a {@code Range: bytes=a-b} header asks for
+     * (206 with {@code Content-Range}; 416 for a range outside the file). Several ranges in one
+     * request are answered with the whole file, which RFC 9110 allows.
+     */
+    private static void writeRange(Context ctx, String contentType, byte[] bytes) {
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.contentType(contentType);
+        String header = ctx.header("Range");
+        java.util.regex.Matcher m = header == null ? null : RANGE.matcher(header.strip());
+        if (m == null || !m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            ctx.result(bytes);
+            return;
+        }
+        long length = bytes.length;
+        long start;
+        long end;
+        try {
+            if (m.group(1).isEmpty()) {
+                start = Math.max(0, length - Long.parseLong(m.group(2)));
+                end = length - 1;
+            } else {
+                start = Long.parseLong(m.group(1));
+                end = m.group(2).isEmpty() ? length - 1 : Math.min(length - 1, Long.parseLong(m.group(2)));
+            }
+        } catch (NumberFormatException e) {
+            ctx.result(bytes);
+            return;
+        }
+        if (start >= length || end < start) {
+            ctx.status(416).header("Content-Range", "bytes */" + length).result(new byte[0]);
+            return;
+        }
+        ctx.status(206).header("Content-Range", "bytes " + start + "-" + end + "/" + length)
+                .result(java.util.Arrays.copyOfRange(bytes, (int) start, (int) end + 1));
     }
 
     /** A sink that flushes every chunk and, when the client is gone, fires the request's token. */

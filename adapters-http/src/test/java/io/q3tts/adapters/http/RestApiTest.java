@@ -388,6 +388,18 @@ class RestApiTest {
         assertEquals(id, Client.json(client.get("/api/v1/outputs/" + id)).get("id"));
         var wav = client.get("/api/v1/outputs/" + id + "/audio");
         assertEquals("audio/wav", wav.headers().firstValue("content-type").orElseThrow());
+        var head = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base + "/api/v1/outputs/" + id
+                + "/audio")).header("Range", "bytes=0-99").GET());
+        assertEquals(206, head.statusCode(), "players may ask for a byte range (seeking, duration of long tracks)");
+        assertEquals(100, head.body().length);
+        assertEquals("bytes 0-99/" + wav.body().length, head.headers().firstValue("content-range").orElseThrow());
+        assertArrayEquals(java.util.Arrays.copyOf(wav.body(), 100), head.body());
+        var tail = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base + "/api/v1/outputs/" + id
+                + "/audio")).header("Range", "bytes=-10").GET());
+        assertArrayEquals(java.util.Arrays.copyOfRange(wav.body(), wav.body().length - 10, wav.body().length), tail.body());
+        assertEquals(416, client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base + "/api/v1/outputs/"
+                + id + "/audio")).header("Range", "bytes=999999-").GET()).statusCode());
+        assertEquals("bytes", wav.headers().firstValue("accept-ranges").orElseThrow());
         var opus = client.get("/api/v1/outputs/" + id + "/audio?format=opus");
         assertEquals("audio/ogg", opus.headers().firstValue("content-type").orElseThrow());
         var pcm8k = client.get("/api/v1/outputs/" + id + "/audio?format=pcm&sample_rate=8000");
