@@ -17,6 +17,10 @@ public final class Icons {
             Map.entry("wand", "<path d='M4 20L16 8M14 4l1 2 2 1-2 1-1 2-1-2-2-1 2-1z'/>"),
             Map.entry("copy", "<rect x='8' y='8' width='12' height='12' rx='2'/><path d='M16 8V5a1 1 0 0 0-1-1H5a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h3'/>"),
             Map.entry("sparkles", "<path d='M12 3l2 5 5 2-5 2-2 5-2-5-5-2 5-2zM19 15l1 2 2 1-2 1-1 2-1-2-2-1 2-1z'/>"),
+            Map.entry("book", "<path d='M4 4h6a2 2 0 0 1 2 2v14a2 2 0 0 0-2-2H4zM20 4h-6a2 2 0 0 0-2 2v14a2 2 0 0 1 2-2h6z'/>"),
+            Map.entry("captions", "<rect x='3' y='5' width='18' height='14' rx='2'/><path d='M7 11h3M7 15h6M14 11h3M16 15h1'/>"),
+            Map.entry("users", "<circle cx='9' cy='8' r='3.5'/><path d='M2 20c0-3.5 3-6 7-6s7 2.5 7 6'/><circle cx='17' cy='9' r='2.5'/><path d='M17 14c2.8 0 5 2 5 5'/>"),
+            Map.entry("script", "<path d='M6 3h10l4 4v14H6z'/><path d='M9 9h6M9 13h8M9 17h5'/>"),
             Map.entry("grid", "<rect x='3' y='3' width='7' height='7'/><rect x='14' y='3' width='7' height='7'/><rect x='3' y='14' width='7' height='7'/><rect x='14' y='14' width='7' height='7'/>"));
 
     private static final String DOT = "<circle cx='12' cy='12' r='3'/>";

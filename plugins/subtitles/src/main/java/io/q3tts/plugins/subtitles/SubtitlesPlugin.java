@@ -98,7 +98,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
 
     @Override
     public Optional<PageDescriptor> page() {
-        return Optional.of(new PageDescriptor("subtitles/page.jte", new NavEntry("Subtitles", "/", "list"), 140,
+        return Optional.of(new PageDescriptor("subtitles/page.jte", new NavEntry("Subtitles", "/", "captions"), 140,
                 request -> Map.of("limits", parser.limits())));
     }
 

@@ -48,15 +48,29 @@
     const list = document.getElementById('output-list');
     const count = document.getElementById('output-count');
     const modelSelect = form.querySelector('[name="model"]');
+    const voiceSelect = form.querySelector('[name="voice"]');
     try {
       const models = await Q3.models();
       models.forEach(m => modelSelect.append(el('option', { value: m.id, text: m.display_name })));
     } catch (e) { /* the list below reports the API being down */ }
+    try {
+      const vs = (await api('GET', '/api/v1/voices')).voices || [];
+      vs.forEach(v => voiceSelect.append(el('option', { value: v.id, text: v.name })));
+    } catch (e) { /* as above */ }
 
+    /** Every filter goes to the server, so the page shows the newest matches, not a filtered first page. */
     async function load() {
-      const task = form.task.value;
       const params = new URLSearchParams({ limit: '200' });
-      if (task) params.set('task', task);
+      for (const name of ['task', 'pipeline', 'voice', 'model']) {
+        if (form[name].value) params.set(name, form[name].value);
+      }
+      // The date inputs are local days; the API takes instants.
+      if (form.from.value) params.set('since', new Date(form.from.value + 'T00:00:00').toISOString());
+      if (form.to.value) {
+        const end = new Date(form.to.value + 'T00:00:00');
+        end.setDate(end.getDate() + 1);
+        params.set('until', end.toISOString());
+      }
       let items;
       try {
         items = (await api('GET', '/api/v1/outputs?' + params)).outputs || [];
@@ -64,11 +78,6 @@
         failure(list, e);
         return;
       }
-      const model = form.model.value;
-      const from = form.from.value ? new Date(form.from.value + 'T00:00:00') : null;
-      const to = form.to.value ? new Date(form.to.value + 'T23:59:59.999') : null;
-      items = items.filter(o => (!model || o.model === model)
-        && (!from || new Date(o.created_at) >= from) && (!to || new Date(o.created_at) <= to));
       count.textContent = items.length + (items.length === 1 ? ' output' : ' outputs');
       list.replaceChildren(...items.map(outputItem));
       if (!items.length) list.append(el('p', { class: 'muted', text: 'No outputs match. Generate something on a task page.' }));
@@ -80,9 +89,11 @@
 
     function outputItem(o) {
       const who = o.speaker ? 'speaker ' + o.speaker : o.voice_id ? 'voice ' + o.voice_id : o.instruct ? 'designed voice' : '';
-      const rerun = TASK_PAGES[o.task];
+      const rerun = o.pipeline ? null : TASK_PAGES[o.task];
+      const files = o.files || [];
       const item = el('article', { class: 'item', id: 'output-' + o.id, 'data-output-id': o.id }, [
         el('div', { class: 'item-head' }, [
+          o.pipeline ? el('span', { class: 'tag', text: o.pipeline.replace(/-/g, ' ') }) : null,
           el('span', { class: 'tag', text: o.task.replace(/_/g, ' ') }),
           o.random_weights ? el('span', { class: 'tag warn', text: 'random weights' }) : null,
           el('span', { class: 'muted', text: when(o.created_at) + ' · ' + o.model + (who ? ' · ' + who : '') }),
@@ -92,6 +103,7 @@
         el('div', { class: 'item-actions' }, [
           el('span', { class: 'muted', text: seconds(o.duration_seconds) + ' · seed ' + o.seed + (o.rtf ? ' · RTF ' + Number(o.rtf).toFixed(2) : '') }),
           rerun ? el('a', { class: 'button secondary', href: rerun + '?rerun=' + encodeURIComponent(o.id), text: 'Re-run' }) : null,
+          o.pipeline ? el('a', { class: 'button secondary', href: '/tasks/' + o.pipeline, text: 'Open ' + o.pipeline.replace(/-/g, ' ') }) : null,
           el('a', { class: 'button secondary', href: Q3.url(o.audio_url) + '?format=wav', download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
           el('button', { type: 'button', class: 'secondary danger', text: 'Delete', onclick: async ev => {
             if (!confirm('Delete this output?')) return;
@@ -102,6 +114,11 @@
             } catch (e) { ev.target.disabled = false; alert(e.message); }
           } }),
         ]),
+        files.length ? el('details', { class: 'output-files' }, [el('summary', { text: 'Files (' + files.length + ')' }),
+          el('ul', {}, files.map(f => el('li', {}, [
+            el('a', { href: Q3.url(f.url), download: f.path.replace(/\//g, '_'), text: f.path }),
+            /\.(wav|flac|mp3|ogg|opus)$/i.test(f.path)
+              ? el('audio', { controls: true, preload: 'none', src: Q3.url(f.url), class: 'player small' }) : null])))]) : null,
         el('details', {}, [el('summary', { text: 'Metadata' }), el('pre', { text: JSON.stringify(o, null, 2) })]),
       ]);
       return item;

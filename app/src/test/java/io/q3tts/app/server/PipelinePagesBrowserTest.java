@@ -1,0 +1,154 @@
+package io.q3tts.app.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The pipeline pages in headless Chromium on the demo bundles: narrate a Markdown document and
+ * voice a subtitle file as jobs (progress, then the track and every part with a player), find the
+ * run in the outputs browser by its pipeline, and cancel a running pipeline. Screenshots:
+ * {@code target/screenshots/narration-*.png}, {@code subtitles-*.png}, {@code outputs-pipeline.png}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class PipelinePagesBrowserTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Q3ttsServer server;
+    private static Chromium browser;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Chromium.assumeInstalled();
+        // With the guard on, random weights stop at a length tied to the text, as a real run would.
+        server = Chromium.demoServer(dir.resolve("server"), Map.of("Q3TTS_GENERATION_RUNAWAY_GUARD", "true"), 0);
+        base = "http://127.0.0.1:" + server.port();
+        browser = Chromium.start(dir.resolve("chromium"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void waitForPipeline(String state) {
+        browser.waitFor(() -> {
+            Object s = browser.js("const r = document.querySelector('.pipeline .result'); return r ? r.dataset.state : null");
+            if ("failed".equals(s) && !"failed".equals(state)) {
+                throw new AssertionError("the pipeline failed: " + browser.text(".pipeline .result .status"));
+            }
+            return state.equals(s);
+        });
+    }
+
+    /** Waits until the main track's player knows a finite, positive duration. */
+    private static void assertTheTrackPlays() {
+        try {
+            browser.waitFor(() -> Boolean.TRUE.equals(browser.js(
+                    "const a = document.querySelector('.pipeline .result audio.player');"
+                            + " return !!a && a.readyState >= 1 && isFinite(a.duration) && a.duration > 0")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the track does not play: " + browser.js(
+                    "const a = document.querySelector('.pipeline .result audio.player');"
+                            + " return a ? [a.src, a.readyState, a.networkState, String(a.duration), a.error && a.error.message].join(' | ') : 'no player'"), e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void narrationRunsAsAJobAndShowsTheTrackChaptersAndEveryChunk() {
+        browser.open(base + "/tasks/narration");
+        browser.find("#nar-text").sendKeys("# One\n\nHello there.\n\n# Two\n\nGood bye.");
+        new Select(browser.find("#nar-format")).selectByValue("markdown");
+        browser.find("#nar-voice").sendKeys("ryan");
+        browser.find("#nar-seed").sendKeys("5");
+        browser.screenshot("narration-form");
+        browser.find("#nar-render").click();
+        browser.waitFor(() -> browser.text(".pipeline .result .status").matches("(?s).*(chunk|Queued|done).*"));
+        waitForPipeline("done");
+        assertTheTrackPlays();
+        List<WebElement> chapters = browser.driver.findElements(By.cssSelector("#nar-chapters li"));
+        assertEquals(2, chapters.size(), "two chapters listed");
+        List<WebElement> parts = browser.driver.findElements(By.cssSelector(".pipeline-file audio"));
+        assertEquals(4, parts.size(), "a player per chunk: headings and paragraphs");
+        assertTrue(browser.driver.findElements(By.cssSelector(".pipeline-file[data-path='report.json'] a")).size() == 1);
+        assertTrue(browser.text("#nar-status").contains("4 chunks"), browser.text("#nar-status"));
+        browser.screenshot("narration-done");
+    }
+
+    @Test
+    @Order(2)
+    void subtitlesMapSpeakersAndShowTheReportAndEachCue() {
+        browser.open(base + "/tasks/subtitles");
+        browser.find("#sub-file").sendKeys(Chromium.repo().resolve("docs/examples/dialogue.vtt").toString());
+        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#sub-mapping input[data-speaker]")).size() == 2);
+        browser.find("#sub-mapping input[data-speaker='Ann']").sendKeys("vivian");
+        browser.find("#sub-voice").sendKeys("ryan");
+        browser.screenshot("subtitles-form");
+        browser.find("#sub-render").click();
+        waitForPipeline("done");
+        assertTheTrackPlays();
+        assertEquals(3, browser.driver.findElements(By.cssSelector("#sub-report tbody tr")).size(), "a report row per cue");
+        assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline-file audio")).size(), "a player per cue");
+        assertTrue(browser.text("#sub-report").contains("vivian") && browser.text("#sub-report").contains("ryan"));
+        browser.screenshot("subtitles-done");
+    }
+
+    @Test
+    @Order(3)
+    void theOutputsBrowserFiltersByPipelineAndListsTheRunsFiles() {
+        browser.open(base + "/outputs");
+        new Select(browser.find("#output-filters [name=pipeline]")).selectByValue("subtitles");
+        browser.waitFor(() -> browser.text("#output-count").startsWith("1 output"));
+        WebElement item = browser.find("#output-list .item");
+        assertTrue(item.getText().contains("subtitles"), item.getText());
+        browser.js("document.querySelector('#output-list .item details.output-files').open = true");
+        assertEquals(4, item.findElements(By.cssSelector("details.output-files li")).size(), "3 cues + report.json");
+        browser.screenshot("outputs-pipeline");
+        new Select(browser.find("#output-filters [name=pipeline]")).selectByValue("narration");
+        browser.waitFor(() -> browser.text("#output-count").startsWith("1 output"));
+    }
+
+    @Test
+    @Order(4)
+    void aRunningPipelineIsCancelledFromItsPage() {
+        browser.open(base + "/tasks/narration");
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 30; i++) {
+            text.append("Paragraph ").append(i).append(" goes on for a while.\n\n");
+        }
+        browser.js("document.getElementById('nar-text').value = arguments[0]", text.toString());
+        browser.find("#nar-voice").sendKeys("ryan");
+        browser.find("#nar-render").click();
+        browser.waitFor(() -> browser.text(".pipeline .result .status").contains("chunk"));
+        browser.find(".pipeline .result .progress button.danger").click();
+        waitForPipeline("failed");
+        assertTrue(browser.text(".pipeline .result .status").startsWith("Cancelled"), browser.text(".pipeline .result .status"));
+        browser.screenshot("narration-cancelled");
+    }
+}
