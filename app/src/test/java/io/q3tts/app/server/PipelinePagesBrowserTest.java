@@ -151,4 +151,46 @@ class PipelinePagesBrowserTest {
         assertTrue(browser.text(".pipeline .result .status").startsWith("Cancelled"), browser.text(".pipeline .result .status"));
         browser.screenshot("narration-cancelled");
     }
+
+    @Test
+    @Order(5)
+    void aScriptIsReadWithAVoicePerSpeakerAndATimedManifest() {
+        browser.open(base + "/tasks/script-read");
+        browser.js("document.getElementById('sr-script').value = arguments[0]",
+                "The kitchen is dark.\nALICE: Did you hear that?\nBOB (whispering): It is only the kettle.\n");
+        browser.find("#sr-narrator").sendKeys("ryan");
+        browser.find("#sr-preview").click();
+        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#sr-mapping input[data-speaker]")).size() == 2);
+        browser.find("#sr-mapping input[data-speaker='ALICE']").sendKeys("vivian");
+        browser.find("#sr-mapping input[data-speaker='BOB']").sendKeys("ryan");
+        browser.js("document.querySelector('#sr-form details').open = true");
+        browser.find("#sr-frames").sendKeys("30");
+        browser.screenshot("script-read-form");
+        browser.find("#sr-render").click();
+        waitForPipeline("done");
+        assertTheTrackPlays();
+        assertEquals(3, browser.driver.findElements(By.cssSelector("#sr-manifest tbody tr")).size(), "narrator + 2 lines");
+        assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline-file audio")).size(), "a player per line");
+        browser.screenshot("script-read-done");
+    }
+
+    @Test
+    @Order(6)
+    void anNpcPackIsDesignedClonedAndZipped() {
+        browser.open(base + "/tasks/npc-pack");
+        browser.find("#npc-example").click();
+        browser.waitFor(() -> ((String) browser.js("return document.getElementById('npc-input').value")).contains("guard"));
+        browser.js("document.querySelectorAll('#npc-form details').forEach(d => d.open = true)");
+        browser.find("#npc-max-tokens").sendKeys("30");
+        browser.screenshot("npc-pack-form");
+        browser.find("#npc-generate").click();
+        waitForPipeline("done");
+        assertTheTrackPlays();
+        assertEquals(6, browser.driver.findElements(By.cssSelector("#npc-files tbody tr")).size(), "six lines in the manifest");
+        assertTrue(browser.text(".pipeline .result .meta").matches("Seed \\d+ · model .*"), browser.text(".pipeline .result .meta"));
+        assertEquals(1, browser.driver.findElements(By.cssSelector(".pipeline-file[data-path='pack.zip'] a")).size(), "the zip");
+        assertTrue(browser.driver.findElements(By.cssSelector(".pipeline-file[data-path='guard/greet_01.wav'] audio")).size() == 1,
+                "engine-friendly names with a player");
+        browser.screenshot("npc-pack-done");
+    }
 }

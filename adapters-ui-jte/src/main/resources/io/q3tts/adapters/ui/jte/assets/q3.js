@@ -455,14 +455,15 @@
       this.audio.src = audioUrl + '?format=wav';
       this.audio.dataset.outputId = o.output_id;
       const seedInput = this.form.querySelector('[name="seed"]');
-      this.meta.replaceChildren(
+      // replaceChildren would print a null child as the text "null".
+      this.meta.replaceChildren(...[
         el('span', { text: 'Seed ' }), el('code', { class: 'seed', text: String(o.seed) }),
         seedInput ? el('button', { type: 'button', class: 'link', text: 'reuse', onclick: () => {
           seedInput.value = String(o.seed);
           const d = seedInput.closest('details'); if (d) d.open = true;
         } }) : null,
         el('span', { text: ' · model ' + o.model + ' · ' }),
-        el('a', { href: '/outputs#' + o.output_id, text: 'in outputs' }));
+        el('a', { href: '/outputs#' + o.output_id, text: 'in outputs' })].filter(Boolean));
       this.downloads.replaceChildren(el('span', { text: 'Download: ' }),
         ...FORMATS.map(f => el('a', { href: audioUrl + '?format=' + f, download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
     }
