@@ -137,6 +137,7 @@ class WebUiBrowserTest {
         assertTrue(duration > 0, "the player has the final file: " + duration);
         Number streamed = (Number) js("return document.querySelector('canvas.wave') && document.querySelector('.result').dataset.state === 'done' ? 1 : 0");
         assertEquals(1, streamed.intValue());
+        assertStreamWasGaplessAndEqualsTheFile();
         screenshot("custom-voice-done");
 
         open("/outputs");
@@ -265,6 +266,46 @@ class WebUiBrowserTest {
         custom.findElement(By.cssSelector(".item-actions button")).click();
         waitFor(() -> !before.equals(browser.findElement(By.cssSelector("[data-model-id=demo-custom-voice]"))
                 .getAttribute("data-residency")));
+    }
+
+    /**
+     * Live playback: every chunk was scheduled exactly where the previous one ended (unless
+     * generation fell behind playback, which restarts with a lead), and the streamed samples are
+     * the stored file's samples, so the joins cannot click where the file does not.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertStreamWasGaplessAndEqualsTheFile() {
+        List<Object> r = (List<Object>) ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const form = document.querySelector('form');
+                const p = form.streamPlayer, rate = 24000;
+                let joins = 0, badJoins = 0;
+                for (let i = 1; i < p.schedule.length; i++) {
+                  const [t0, n0] = p.schedule[i - 1], [t1] = p.schedule[i];
+                  const gap = t1 - (t0 + n0 / rate);
+                  if (Math.abs(gap) < 1e-6) joins++; else if (gap < 0 || p.underruns === 0) badJoins++;
+                }
+                fetch(document.querySelector('.result audio').src).then(x => x.arrayBuffer()).then(b => {
+                  const v = new DataView(b);
+                  let off = 12, data = -1, len = 0;
+                  while (off + 8 <= b.byteLength) {
+                    const id = v.getUint32(off, false), size = v.getUint32(off + 4, true);
+                    if (id === 0x64617461) { data = off + 8; len = size; break; }
+                    off += 8 + size + (size & 1);
+                  }
+                  const chunks = form.streamChunks || [];
+                  let k = 0, maxDiff = 0;
+                  for (const c of chunks) for (let j = 0; j < c.length; j++, k++) {
+                    const f = v.getInt16(data + 2 * k, true) / 32768;
+                    maxDiff = Math.max(maxDiff, Math.abs(f - c[j]));
+                  }
+                  done([p.schedule.length, joins, badJoins, k, len / 2, maxDiff, p.underruns]);
+                });""");
+        long chunks = ((Number) r.get(0)).longValue();
+        assertTrue(chunks >= 2, "streamed in several chunks: " + r);
+        assertEquals(0L, ((Number) r.get(2)).longValue(), "no chunk overlaps or leaves a gap while data kept up: " + r);
+        assertEquals(((Number) r.get(4)).longValue(), ((Number) r.get(3)).longValue(), "the stream holds every sample of the file: " + r);
+        assertTrue(((Number) r.get(5)).doubleValue() <= 2.0 / 32768, "streamed samples equal the file's: " + r);
     }
 
     private static void open(String path) {

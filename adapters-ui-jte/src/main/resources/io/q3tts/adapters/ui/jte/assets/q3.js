@@ -347,6 +347,10 @@
       this.ctx = null;
       this.next = 0;
       this.sources = [];
+      // Where each chunk was scheduled ([start s, samples]) and how often playback ran dry: the
+      // browser tests check that chunks butt-join (no gap, no overlap) unless generation fell behind.
+      this.schedule = [];
+      this.underruns = 0;
       try {
         // Created in the click handler (browsers allow sound only after a gesture); 24 kHz is the
         // models' rate, so chunks need no resampling and butt-join sample-exactly.
@@ -364,8 +368,12 @@
       src.connect(this.ctx.destination);
       const now = this.ctx.currentTime;
       // Start with a small lead; after an underrun, restart with the same lead rather than overlap.
-      if (this.next < now + 0.02) this.next = now + 0.15;
+      if (this.next < now + 0.02) {
+        if (this.schedule.length) this.underruns++;
+        this.next = now + 0.15;
+      }
       src.start(this.next);
+      this.schedule.push([this.next, samples.length]);
       this.next += buf.duration;
       this.sources.push(src);
       src.onended = () => { this.sources = this.sources.filter(s => s !== src); };
@@ -509,6 +517,8 @@
       }
       const req = Object.assign(formRequest(form, opts.fields), { task: opts.task, format: 'pcm' });
       player = new StreamPlayer();
+      form.streamPlayer = player;
+      form.streamChunks = [];
       button.disabled = true;
       result.begin();
       try {
@@ -530,6 +540,7 @@
       ws.onmessage = m => {
         if (typeof m.data !== 'string') {
           const samples = pcm16ToFloat(m.data);
+          form.streamChunks.push(samples);
           result.wave.add(samples);
           player.play(samples, rate);
           return;
