@@ -475,4 +475,17 @@ class CoreTest {
     private static ModelDescriptor descriptor(String id) {
         return model(id, ModelTask.CUSTOM_VOICE);
     }
+
+    @Test
+    void givenSamples_whenEncoded_thenTheServicesEncoderIsUsedAndUnknownFormatsNameTheField() {
+        core(4);
+        io.q3tts.ports.in.audio.EncodeAudioUseCase encode = core.useCase(io.q3tts.ports.in.audio.EncodeAudioUseCase.class);
+        assertTrue(encode.encodableFormats().contains(AudioFormat.MP3));
+        EncodedAudio mp3 = encode.encodeAudio(new io.q3tts.ports.model.PcmAudio(new float[2400], 24_000), AudioFormat.MP3);
+        assertEquals(AudioFormat.MP3, mp3.format());
+        assertEquals(2400, codec.decode(io.q3tts.ports.model.AudioUpload.of("a", mp3.bytes())).samples().length);
+        InvalidArgumentException missing = assertThrows(InvalidArgumentException.class,
+                () -> encode.encodeAudio(new io.q3tts.ports.model.PcmAudio(new float[1], 24_000), null));
+        assertEquals("format", missing.field());
+    }
 }

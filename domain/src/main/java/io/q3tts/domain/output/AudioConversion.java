@@ -35,6 +35,25 @@ public final class AudioConversion {
         }
     }
 
+    /** @return the containers the encoder offers */
+    public java.util.Set<AudioFormat> formats() {
+        return java.util.Set.copyOf(encoder.formats());
+    }
+
+    /**
+     * @param audio samples to encode
+     * @param format the container
+     * @return the encoded audio
+     * @throws UnsupportedException (field {@code format}) if the encoder cannot produce it
+     */
+    public EncodedAudio encode(io.q3tts.ports.model.PcmAudio audio, AudioFormat format) {
+        if (!encoder.formats().contains(format)) {
+            throw new UnsupportedException("format", "format '" + format.key() + "' is not available in this build; available: "
+                    + encoder.formats().stream().map(AudioFormat::key).sorted().collect(Collectors.joining(", ")) + ".");
+        }
+        return encoder.encode(audio, format);
+    }
+
     /**
      * @param stored audio as stored, never null
      * @param format the wanted container; null means as stored

@@ -1,5 +1,6 @@
 package io.q3tts.domain.output;
 
+import io.q3tts.ports.in.audio.EncodeAudioUseCase;
 import io.q3tts.ports.in.output.DeleteOutputUseCase;
 import io.q3tts.ports.in.output.GetOutputAudioUseCase;
 import io.q3tts.ports.in.output.GetOutputFileUseCase;
@@ -11,15 +12,17 @@ import io.q3tts.ports.model.AudioFormat;
 import io.q3tts.ports.model.EncodedAudio;
 import io.q3tts.ports.model.Ids;
 import io.q3tts.ports.model.NotFoundException;
+import io.q3tts.ports.model.PcmAudio;
 import io.q3tts.ports.out.output.OutputQuery;
 import io.q3tts.ports.out.output.OutputRecord;
 import io.q3tts.ports.out.output.OutputRepository;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
-/** The output-history use cases. Thread-safe. */
+/** The output-history use cases, and encoding a caller's own audio in the same containers. Thread-safe. */
 public final class OutputService implements ListOutputsUseCase, GetOutputUseCase, GetOutputAudioUseCase, GetOutputFileUseCase,
-        DeleteOutputUseCase {
+        DeleteOutputUseCase, EncodeAudioUseCase {
 
     private final OutputRepository outputs;
     private final AudioConversion conversion;
@@ -62,6 +65,20 @@ public final class OutputService implements ListOutputsUseCase, GetOutputUseCase
                     + (r.files().isEmpty() ? "; it has no extra files." : "; its files are listed in the output's 'files'."));
         }
         return outputs.readFile(r.id(), relativePath);
+    }
+
+    @Override
+    public Set<AudioFormat> encodableFormats() {
+        return conversion.formats();
+    }
+
+    @Override
+    public EncodedAudio encodeAudio(PcmAudio audio, AudioFormat format) {
+        java.util.Objects.requireNonNull(audio, "audio");
+        if (format == null) {
+            throw new io.q3tts.ports.model.InvalidArgumentException("format", "format is required.");
+        }
+        return conversion.encode(audio, format);
     }
 
     @Override

@@ -289,10 +289,6 @@ public final class NpcPackPlugin implements TaskPlugin {
             m.put("instruct", l.instruct());
             lines.add(m);
         }
-        if (o.format() != AudioFormat.WAV) {
-            warnings.add("Format " + o.format().key() + ": every line is delivered exactly as generated (the model's "
-                    + "rate, no loudness normalisation).");
-        }
         int designs = pack.designs().size();
         out.put("line_count", pack.lines().size());
         out.put("character_count", pack.characters().stream().filter(pack::speaks).count());

@@ -49,7 +49,6 @@ record PackOptions(AudioFormat format, Integer sampleRate, Double targetLufs, in
         if (format == AudioFormat.PCM) {
             throw new InvalidArgumentException("format", "format pcm (headerless) is not a file format; use wav.");
         }
-        boolean wav = format == AudioFormat.WAV;
         Integer rate = null;
         String rateText = text(field, "sample_rate");
         if (rateText != null && !rateText.equalsIgnoreCase("native")) {
@@ -60,7 +59,7 @@ record PackOptions(AudioFormat format, Integer sampleRate, Double targetLufs, in
             }
             rate = r;
         }
-        Double target = wav ? DEFAULT_TARGET_LUFS : null;
+        Double target = DEFAULT_TARGET_LUFS;
         String targetText = text(field, "target_lufs");
         if (targetText != null) {
             if (targetText.equalsIgnoreCase("off") || targetText.equalsIgnoreCase("none")) {
@@ -73,13 +72,6 @@ record PackOptions(AudioFormat format, Integer sampleRate, Double targetLufs, in
                 }
                 target = t;
             }
-        }
-        if (!wav && (rate != null || target != null)) {
-            // The plugin API encodes only what the engine stored (GetOutputAudioUseCase), not audio the plugin
-            // resampled or normalised, so a processed line can only be delivered as WAV.
-            throw new InvalidArgumentException(rate != null ? "sample_rate" : "target_lufs", "format " + format.key()
-                    + " delivers each line exactly as generated: sample_rate and target_lufs need format wav "
-                    + "(set target_lufs to off to get " + format.key() + ").");
         }
         int retries = (int) integer(field, "retries", 2, 0, MAX_RETRIES);
         double ratio = bounded(field, "runaway_ratio", 3, 1.5, 20);

@@ -1,12 +1,14 @@
 package io.q3tts.plugins.npcpack;
 
 import io.q3tts.lib.dsp.Pcm16;
-import io.q3tts.ports.in.output.GetOutputAudioUseCase;
 import io.q3tts.ports.in.pipeline.PipelineContext;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
 import io.q3tts.ports.in.pipeline.PipelineWork;
 import io.q3tts.ports.in.synthesis.CloneVoice;
+import io.q3tts.ports.in.audio.EncodeAudioUseCase;
+import io.q3tts.ports.in.output.DeleteOutputUseCase;
 import io.q3tts.ports.in.synthesis.DesignThenCloneCommand;
+import io.q3tts.ports.in.synthesis.DesignThenCloneOutcome;
 import io.q3tts.ports.in.synthesis.DesignThenCloneUseCase;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
@@ -120,7 +122,7 @@ final class PackWork implements PipelineWork {
             done++;
         }
         context.progress(total, total, "packing " + pack.lines().size() + " files");
-        return new Packer(request).pack(takes, designed);
+        return new Packer(request, plugin.findUseCase(EncodeAudioUseCase.class).orElse(null)).pack(takes, designed);
     }
 
     /** A checkpoint that cannot be read is generated again rather than failing the run. */
@@ -143,9 +145,10 @@ final class PackWork implements PipelineWork {
                     c.description(), c.sampleText() != null ? c.sampleText() : DEFAULT_SAMPLE, language(c),
                     GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens()).build());
             try {
-                return step(() -> plugin.useCase(DesignThenCloneUseCase.class)
-                        .designThenClone(command, context.stepListener(), context.cancellation()), context)
-                        .voice().id();
+                DesignThenCloneOutcome outcome = step(() -> plugin.useCase(DesignThenCloneUseCase.class)
+                        .designThenClone(command, context.stepListener(), context.cancellation()), context);
+                forget(outcome.sample().id());
+                return outcome.voice().id();
             } catch (ConflictException e) {
                 // The voice was made by an earlier attempt of this run that stopped before its checkpoint.
                 String id = Ids.slug(name, "name");
@@ -192,6 +195,7 @@ final class PackWork implements PipelineWork {
             SynthesisOutcome outcome;
             try {
                 outcome = step(() -> synthesize(line, c, designed, seed, context), context);
+                forget(outcome.output().id());
             } catch (CancelledException e) {
                 throw e;
             } catch (Q3ttsException e) {
@@ -227,15 +231,9 @@ final class PackWork implements PipelineWork {
         // When every take ran away the shortest is kept; its own reason is then not a retry reason.
         String keptPrefix = "seed " + bestSeed + ":";
         List<String> kept = reasons.stream().filter(r -> !r.startsWith(keptPrefix)).toList();
-        byte[] encoded = null;
-        if (o.format() != AudioFormat.WAV) {
-            String outputId = best.output().id();
-            encoded = step(() -> plugin.useCase(GetOutputAudioUseCase.class).getOutputAudio(outputId, o.format()),
-                    context).bytes();
-        }
         String voice = c.kind() == PackCharacter.Kind.PRESET ? c.voice()
                 : PackCharacter.SAVED + (c.kind() == PackCharacter.Kind.DESIGNED ? designed.get(c.id()) : c.savedVoiceId());
-        return new Take(bestSamples, rate, bestSeed, attempts, kept, runaway, encoded, voice,
+        return new Take(bestSamples, rate, bestSeed, attempts, kept, runaway, voice,
                 best.output().task().name(), best.output().modelId(), best.output().randomWeights(),
                 best.output().frames());
     }
@@ -262,6 +260,17 @@ final class PackWork implements PipelineWork {
 
     private static <T> T step(Supplier<T> call, PipelineContext context) {
         return PipelineSupport.whenQueueHasRoom(call, context.cancellation());
+    }
+
+    /** The pack is the run's one output; a step's own entry in the history would only clutter it. */
+    private void forget(String outputId) {
+        plugin.findUseCase(DeleteOutputUseCase.class).ifPresent(d -> {
+            try {
+                d.deleteOutput(outputId);
+            } catch (RuntimeException e) {
+                // Left in the history: harmless.
+            }
+        });
     }
 
     /** Errors another seed cannot fix: a bad request, a missing voice or model, an unsupported option. */

@@ -2,6 +2,8 @@ package io.q3tts.plugins.npcpack;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.q3tts.lib.dsp.Loudness;
+import io.q3tts.ports.in.audio.EncodeAudioUseCase;
+import io.q3tts.ports.model.PcmAudio;
 import io.q3tts.lib.dsp.Pcm16;
 import io.q3tts.lib.dsp.Resampler;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -41,11 +44,16 @@ final class Packer {
             "duration", "voice", "seed", "attempts", "runaway", "loudness_lufs");
 
     private final PackRequest request;
+    private final EncodeAudioUseCase encoder;
     private final Map<Long, Resampler> resamplers = new HashMap<>();
 
-    /** @param request the pack and its options */
-    Packer(PackRequest request) {
+    /**
+     * @param request the pack and its options
+     * @param encoder encodes the processed lines when the pack is not WAV; may be null for WAV packs
+     */
+    Packer(PackRequest request, EncodeAudioUseCase encoder) {
         this.request = request;
+        this.encoder = encoder;
     }
 
     /** One line, processed. */
@@ -118,7 +126,9 @@ final class Packer {
             samples = out;
         }
         double loudness = measured == Loudness.SILENCE ? measured : measured + gainDb;
-        byte[] file = take.encoded() != null ? take.encoded() : Pcm16.wav(samples, rate);
+        byte[] file = o.format() == AudioFormat.WAV ? Pcm16.wav(samples, rate)
+                : Objects.requireNonNull(encoder, "an encoder for " + o.format()).encodeAudio(new PcmAudio(samples, rate),
+                        o.format()).bytes();
         return new Line(line, take, samples, rate, file, loudness, gainDb, limited);
     }
 

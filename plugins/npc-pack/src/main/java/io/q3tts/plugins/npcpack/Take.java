@@ -23,7 +23,6 @@ import java.util.Map;
  * @param attempts how many takes were generated (1 = first time right)
  * @param retryReasons why each earlier take was not kept, in order
  * @param runaway whether this take is still longer than the runaway guard allows (no better one was found)
- * @param encoded the line in the pack's compressed format, or null when the pack is WAV
  * @param voice the voice as the manifest names it ({@code saved:<id>} or a preset speaker)
  * @param task the model task that spoke it (e.g. {@code VOICE_CLONE})
  * @param modelId the model that spoke it
@@ -31,9 +30,9 @@ import java.util.Map;
  * @param frames codec frames generated for it
  */
 record Take(float[] samples, int sampleRate, long seed, int attempts, List<String> retryReasons, boolean runaway,
-            byte[] encoded, String voice, String task, String modelId, boolean randomWeights, int frames) {
+            String voice, String task, String modelId, boolean randomWeights, int frames) {
 
-    private static final int MAGIC = 0x4E504331; // "NPC1"
+    private static final int MAGIC = 0x4E504332; // "NPC2": the take as WAV, encoded when the pack is built
 
     Take {
         retryReasons = List.copyOf(retryReasons);
@@ -66,10 +65,6 @@ record Take(float[] samples, int sampleRate, long seed, int attempts, List<Strin
             byte[] wav = Pcm16.wav(samples, sampleRate);
             out.writeInt(wav.length);
             out.write(wav);
-            out.writeInt(encoded == null ? -1 : encoded.length);
-            if (encoded != null) {
-                out.write(encoded);
-            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -89,12 +84,10 @@ record Take(float[] samples, int sampleRate, long seed, int attempts, List<Strin
             }
             JsonNode meta = PackParser.JSON.readTree(in.readNBytes(length(in, data.length)));
             byte[] wav = in.readNBytes(length(in, data.length));
-            int n = in.readInt();
-            byte[] encoded = n < 0 ? null : in.readNBytes(n);
             List<String> reasons = new ArrayList<>();
             meta.path("retry_reasons").forEach(r -> reasons.add(r.asText()));
             return new Take(Pcm16.fromWav(wav), Pcm16.sampleRate(wav), meta.path("seed").asLong(),
-                    meta.path("attempts").asInt(), reasons, meta.path("runaway").asBoolean(), encoded,
+                    meta.path("attempts").asInt(), reasons, meta.path("runaway").asBoolean(),
                     meta.path("voice").asText(), meta.path("task").asText(), meta.path("model").asText(),
                     meta.path("random_weights").asBoolean(), meta.path("frames").asInt());
         } catch (IOException e) {

@@ -18,7 +18,8 @@ import io.q3tts.plugins.testkit.Views;
 import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobState;
 import io.q3tts.ports.in.job.JobView;
-import io.q3tts.ports.in.output.GetOutputAudioUseCase;
+import io.q3tts.ports.in.audio.EncodeAudioUseCase;
+import io.q3tts.ports.in.output.DeleteOutputUseCase;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
 import io.q3tts.ports.in.synthesis.CloneVoice;
@@ -69,6 +70,8 @@ class NpcPackPluginTest {
             """;
 
     private final List<String> calls = new ArrayList<>();
+    private final List<String> deleted = new ArrayList<>();
+    private final List<Double> encodedLoudness = new ArrayList<>();
     private final Map<String, Integer> takes = new LinkedHashMap<>();
     private final Set<String> failing = new java.util.HashSet<>();
     private InlinePipelineJobs jobs;
@@ -111,8 +114,20 @@ class NpcPackPluginTest {
                     calls.add("preset " + command.speaker() + " [" + command.instruct() + "]: " + command.text());
                     return speak(command.text(), command.options().seed(), ModelTask.CUSTOM_VOICE);
                 })
-                .with(GetOutputAudioUseCase.class, (id, format) ->
-                        new EncodedAudio(format, ("encoded " + format.key()).getBytes(StandardCharsets.UTF_8), 24_000, 1)));
+                .with(EncodeAudioUseCase.class, new EncodeAudioUseCase() {
+                    @Override
+                    public java.util.Set<AudioFormat> encodableFormats() {
+                        return java.util.EnumSet.allOf(AudioFormat.class);
+                    }
+
+                    @Override
+                    public EncodedAudio encodeAudio(io.q3tts.ports.model.PcmAudio audio, AudioFormat format) {
+                        encodedLoudness.add(Loudness.integrated(audio.samples(), audio.sampleRate()));
+                        return new EncodedAudio(format, ("encoded " + format.key() + " " + audio.sampleRate())
+                                .getBytes(StandardCharsets.UTF_8), audio.sampleRate(), 1);
+                    }
+                })
+                .with(DeleteOutputUseCase.class, deleted::add));
         PluginContract.checkMounts(p);
         return p;
     }
@@ -283,14 +298,20 @@ class NpcPackPluginTest {
     }
 
     @Test
-    void givenACompressedFormat_thenLinesAreTheEnginesEncodingAndProcessingIsRefused() {
-        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                () -> post("/jobs", Map.of("input", PACK, "format", "mp3", "target_lufs", -18)));
-        assertEquals("target_lufs", e.field());
-        Submitted job = submit(Map.of("format", "mp3", "target_lufs", "off"));
+    void givenACompressedFormat_thenProcessedLinesAreEncodedByTheService() {
+        Submitted job = submit(Map.of("format", "mp3", "sample_rate", 48000, "target_lufs", -20));
         PipelineOutput out = jobs.outputs().get(job.id());
-        assertEquals("encoded mp3", new String(out.files().get("guard/greet_01.mp3"), StandardCharsets.UTF_8));
-        assertEquals(24_000, out.audio().sampleRate(), "the preview track stays WAV");
+        assertEquals("encoded mp3 48000", new String(out.files().get("guard/greet_01.mp3"), StandardCharsets.UTF_8));
+        assertFalse(encodedLoudness.isEmpty());
+        encodedLoudness.forEach(l -> assertEquals(-20, l, 0.3, "normalised before encoding"));
+        assertEquals(48_000, out.audio().sampleRate(), "the preview track stays WAV at the pack's rate");
+    }
+
+    @Test
+    void everyStepsOwnOutputIsRemovedFromTheHistory() {
+        submit(Map.of());
+        assertFalse(deleted.isEmpty());
+        assertEquals(calls.size(), deleted.size(), "one stored output per synthesis (designs and lines), each removed: " + calls);
     }
 
     @Test
