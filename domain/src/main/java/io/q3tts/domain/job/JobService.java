@@ -192,11 +192,17 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
             work.cancelledBeforeStart(job.id);
             return;
         }
+        finish(job, () -> work.run(job.id, token, job::stepProgress), e -> e);
+    }
+
+    /** Runs a started job's body and records how it ended; an unexpected exception becomes a MODEL error. */
+    private void finish(Job job, java.util.function.Supplier<JobResult> body,
+                        java.util.function.UnaryOperator<CancelledException> cancelled) {
         try {
-            JobResult result = work.run(job.id, token, job::stepProgress);
+            JobResult result = body.get();
             job.markDone(Objects.requireNonNull(result, "a job must return a result"), clock.now());
         } catch (CancelledException e) {
-            job.markCancelled(e, clock.now());
+            job.markCancelled(cancelled.apply(e), clock.now());
         } catch (Q3ttsException e) {
             job.markFailed(e, clock.now());
         } catch (RuntimeException e) {
@@ -298,18 +304,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         if (!job.markRunning(clock.now())) {
             return;
         }
-        try {
-            JobResult result = prepared.run(contextFor(job, token));
-            job.markDone(Objects.requireNonNull(result, "a job must return a result"), clock.now());
-        } catch (CancelledException e) {
-            job.markCancelled(cancellation(job, e), clock.now());
-        } catch (Q3ttsException e) {
-            job.markFailed(e, clock.now());
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "Job " + job.id + " failed unexpectedly", e);
-            job.markFailed(new ModelException("The job failed unexpectedly: " + e.getClass().getSimpleName() + ".", e),
-                    clock.now());
-        }
+        finish(job, () -> prepared.run(contextFor(job, token)), e -> cancellation(job, e));
     }
 
     private CancelledException cancellation(Job job, CancelledException thrown) {
