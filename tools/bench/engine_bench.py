@@ -132,8 +132,8 @@ def compare_codes(a, b):
             "identical_codes": same_codes, "codes": 16 * len(a)}
 
 
-def bench_model(label, bundle, checkpoint, frames, a, py, logs):
-    def java_cmd(extra):
+def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None):
+    def java_cmd(extra, bundle=bundle):
         return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", str(JAR),
                 "io.q3tts.app.bench.EngineBench", "--serve", "--bundle", str(bundle), "--frames", str(frames),
                 "--threads", str(a.threads), "--warmup", str(a.warmup), "--mode", a.mode, *extra]
@@ -144,6 +144,9 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs):
     for v in a.java_variant:
         name, _, extra = v.partition("=")
         sides.append((name, java_cmd(extra.split())))
+    if int8_bundle:
+        # The same engine and settings on the `tools/export --int8` bundle of the same checkpoint.
+        sides.append(("java-int8", java_cmd(a.java_arg, int8_bundle)))
     sides.append(("pytorch", py_cmd))
     print(f"[{label}] loading and warming up {', '.join(n for n, _ in sides)} ...", file=sys.stderr, flush=True)
     servers = []
@@ -172,6 +175,9 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs):
             server.close()
     infos = {s.name: s.info for s in servers}
     codes = compare_codes(runs["java"][0]["codes"], runs["pytorch"][0]["codes"])
+    # 8-bit weights are not the official computation: report how far their codes drift.
+    codes_vs_pytorch = {n: compare_codes(rs[0]["codes"], runs["pytorch"][0]["codes"])
+                        for n, rs in runs.items() if n != "pytorch"}
     for rs in runs.values():
         for res in rs:
             res.pop("codes", None)
@@ -196,6 +202,7 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs):
         "summary": summary,
         "speedup_vs_pytorch": speedups,
         "codes_match_java_vs_pytorch": codes,
+        "codes_match_vs_pytorch": codes_vs_pytorch,
         "loadavg": {"min": min(known) if known else None, "max": max(known) if known else None},
         "runs": runs,
     }
@@ -228,6 +235,11 @@ def table(results):
                          f"best {sp['best']}x, without decode {sp['without_decode_median']}x")
         lines.append(f"{r['label']}: identical frames java/pytorch {c['identical_frames']}/{c['frames']}; "
                      f"load average {r['loadavg']['min']}..{r['loadavg']['max']}")
+        for n, cm in r["codes_match_vs_pytorch"].items():
+            if n != "java":
+                lines.append(f"{r['label']} {n}: identical codes vs pytorch {cm['identical_codes']}/{cm['codes']}, "
+                             f"frames {cm['identical_frames']}/{cm['frames']}, "
+                             f"identical prefix {cm['identical_prefix']} frames")
     return "\n".join(lines)
 
 
@@ -238,6 +250,8 @@ def main(argv=None):
     ap.add_argument("--demo-checkpoint", type=Path)
     ap.add_argument("--full-bundle", type=Path)
     ap.add_argument("--full-checkpoint", type=Path)
+    ap.add_argument("--full-int8-bundle", type=Path,
+                    help="also run the Java engine on this int8 export of the full checkpoint (side java-int8)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--frames-demo", type=int, default=48)
     ap.add_argument("--frames-full", type=int, default=48)
@@ -257,7 +271,8 @@ def main(argv=None):
     if a.demo_bundle:
         results.append(bench_model("demo", a.demo_bundle, a.demo_checkpoint, a.frames_demo, a, a.python, logs))
     if a.full_bundle:
-        results.append(bench_model("0.6b", a.full_bundle, a.full_checkpoint, a.frames_full, a, a.python, logs))
+        results.append(bench_model("0.6b", a.full_bundle, a.full_checkpoint, a.frames_full, a, a.python, logs,
+                                   a.full_int8_bundle))
     if not results:
         raise SystemExit("nothing to benchmark")
     doc = {

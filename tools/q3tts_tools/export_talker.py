@@ -16,6 +16,7 @@ import torch
 from onnx import numpy_helper
 from torch import nn
 
+from . import export_int8
 from .errors import ToolError
 
 OPSET = 17
@@ -362,7 +363,13 @@ def _save(model, path: Path) -> str | None:
     return None
 
 
-def _export_graph(module, args, path: Path, input_names, output_names, dynamic_axes, fp16: bool):
+def _export_graph(module, args, path: Path, input_names, output_names, dynamic_axes, fp16: bool,
+                  int8: dict | None = None):
+    """Exports, converts and saves one graph; returns its side-file name or None.
+
+    `int8`, when given, receives the quantization counts of this graph (the graph is then saved
+    with 8-bit MatMul weights).
+    """
     from onnxruntime.transformers.float16 import DEFAULT_OP_BLOCK_LIST, convert_float_to_float16
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -387,6 +394,9 @@ def _export_graph(module, args, path: Path, input_names, output_names, dynamic_a
         _drop_fp16_round_trips(model)
     else:
         _restore_arrays(model, arrays)
+        if int8 is not None:
+            model, counts = export_int8.quantize_graph(model)
+            int8.update(counts)
     return _save(model, path)
 
 
@@ -394,11 +404,16 @@ def _graph_facts(file, precision, external, inputs, outputs):
     return {"file": file, "precision": precision, "external_data": external, "inputs": inputs, "outputs": outputs}
 
 
-def export_talker(model, out_dir: Path, fp16: bool = False) -> dict:
+def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False) -> dict:
     """Writes the talker-side tables and graphs of a Qwen3TTSForConditionalGeneration into out_dir.
 
-    Returns the manifest facts: dimensions, file names, per-graph precision and I/O names.
+    `int8` stores the MatMul weights of the talker and both code-predictor graphs as 8-bit
+    MatMulNBits (CPU; see export_int8); the text projection, tables and I/O stay fp32.
+    Returns the manifest facts: dimensions, file names, per-graph precision and I/O names, and with
+    `int8` a `quantization` object (settings and per-graph counts).
     """
+    if fp16 and int8:
+        raise ToolError("--fp16 and --int8 exclude each other (fp16 is for CUDA, int8 for the CPU)")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     talker = model.talker
@@ -430,6 +445,15 @@ def export_talker(model, out_dir: Path, fp16: bool = False) -> dict:
     }
 
     precision = "fp16" if fp16 else "fp32"
+    q_precision = "int8" if int8 else "fp32"
+    q_counts = {}
+
+    def q(name):
+        if not int8:
+            return None
+        q_counts[name] = {}
+        return q_counts[name]
+
     graphs = {}
     gen = torch.Generator().manual_seed(0)
 
@@ -446,9 +470,9 @@ def export_talker(model, out_dir: Path, fp16: bool = False) -> dict:
     past = tuple(torch.randn(1, KV, 3, D, generator=gen) for _ in past_in)
     ext = _export_graph(
         TalkerGraph(talker).eval(), (torch.randn(1, 4, H, generator=gen), *past), out_dir / TALKER,
-        ["inputs_embeds", *past_in], ["logits", "last_hidden", *present_out], axes, fp16,
+        ["inputs_embeds", *past_in], ["logits", "last_hidden", *present_out], axes, fp16, q("talker"),
     )
-    graphs["talker"] = _graph_facts(TALKER, precision, ext, ["inputs_embeds", *past_in],
+    graphs["talker"] = _graph_facts(TALKER, "int8" if int8 else precision, ext, ["inputs_embeds", *past_in],
                                     ["logits", "last_hidden", *present_out])
 
     cp_past_in, cp_present_out = _kv_names("past", Lc), _kv_names("present", Lc)
@@ -461,8 +485,9 @@ def export_talker(model, out_dir: Path, fp16: bool = False) -> dict:
         CodePredictorStepGraph(cp).eval(),
         (torch.randn(1, 1, H, generator=gen), torch.tensor(3, dtype=torch.int64), *cp_past),
         out_dir / CODE_PREDICTOR_STEP, step_inputs, ["logits", *cp_present_out], axes, False,
+        q("code_predictor_step"),
     )
-    graphs["code_predictor_step"] = _graph_facts(CODE_PREDICTOR_STEP, "fp32", ext, step_inputs,
+    graphs["code_predictor_step"] = _graph_facts(CODE_PREDICTOR_STEP, q_precision, ext, step_inputs,
                                                  ["logits", *cp_present_out])
 
     frame_inputs = ["last_hidden", "c0_embed", "do_sample", "temperature", "top_k", "top_p", "uniforms"]
@@ -473,12 +498,12 @@ def export_talker(model, out_dir: Path, fp16: bool = False) -> dict:
     )
     ext = _export_graph(
         CodePredictorFrameGraph(cp).eval(), frame_args, out_dir / CODE_PREDICTOR_FRAME, frame_inputs,
-        ["codes", "embed_sum"], {}, False,
+        ["codes", "embed_sum"], {}, False, q("code_predictor_frame"),
     )
-    graphs["code_predictor_frame"] = _graph_facts(CODE_PREDICTOR_FRAME, "fp32", ext, frame_inputs,
+    graphs["code_predictor_frame"] = _graph_facts(CODE_PREDICTOR_FRAME, q_precision, ext, frame_inputs,
                                                   ["codes", "embed_sum"])
 
-    return {
+    facts = {
         "talker": {
             "hidden_size": H, "num_layers": L, "num_attention_heads": tc.num_attention_heads,
             "num_key_value_heads": KV, "head_dim": D, "vocab_size": V, "num_code_groups": n_groups,
@@ -492,3 +517,6 @@ def export_talker(model, out_dir: Path, fp16: bool = False) -> dict:
         "tables": tables,
         "graphs": graphs,
     }
+    if int8:
+        facts["quantization"] = {**export_int8.settings(), "graphs": q_counts}
+    return facts
