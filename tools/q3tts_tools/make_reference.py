@@ -49,6 +49,10 @@ def build(models_dir: Path, fixtures_dir: Path, work: Path, cache: Path) -> None
     fixtures_dir.mkdir(parents=True)
     clips = write_reference_clips(fixtures_dir / "clips")
     write_fixtures(ckpts, clips, fixtures_dir)
+    # The int8 option is not a parity path, so its bundle is a fixture for the Java engine's own test
+    # (it loads and generates), not a demo model the server would offer.
+    int8 = fixtures_dir / "bundles" / "custom-voice-int8"
+    export(ckpts["custom-voice"], int8, name="int8-custom-voice", force=True, int8=True)
     print(f"fixtures {fixtures_dir}", file=sys.stderr)
 
 
