@@ -308,6 +308,55 @@ class RestApiTest {
         assertError(client.postJson("/api/v1/jobs", "{\"task\":\"dance\"}"), 400, "INVALID_ARGUMENT", "task");
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> frame(String text) {
+        assertNotNull(text, "a frame arrived");
+        return (Map<String, Object>) Json.parse(text.getBytes(StandardCharsets.UTF_8), "frame");
+    }
+
+    @Test
+    void aJobIsFollowedAndCancelledOverItsWebSocket() throws Exception {
+        String id = Client.json(client.postJson("/api/v1/jobs", "{\"task\":\"custom_voice\",\"input\":\"Hi\",\"voice\":\"ryan\"}"))
+                .get("id").toString();
+        java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence d, boolean last) {
+                frames.add(d.toString());
+                w.request(1);
+                return null;
+            }
+        };
+        var ws = client.http.newWebSocketBuilder().buildAsync(
+                URI.create("ws://127.0.0.1:" + server.port() + "/api/v1/jobs/" + id + "/socket"), listener).get(5, TimeUnit.SECONDS);
+        Map<String, Object> first = frame(frames.poll(5, TimeUnit.SECONDS));
+        assertEquals("state", first.get("type"));
+        assertEquals(id, first.get("id"));
+        assertEquals("queued", first.get("state"));
+        ws.sendText("{\"type\":\"pause\"}", true);
+        assertEquals("type", frame(frames.poll(5, TimeUnit.SECONDS)).get("field"));
+        ws.sendText("{\"type\":\"cancel\"}", true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!"cancelled".equals(Client.json(client.get("/api/v1/jobs/" + id)).get("state")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals("cancelled", Client.json(client.get("/api/v1/jobs/" + id)).get("state"));
+        ws.abort();
+
+        java.util.concurrent.BlockingQueue<String> unknown = new java.util.concurrent.LinkedBlockingQueue<>();
+        client.http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/v1/jobs/nope/socket"),
+                new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence d, boolean last) {
+                        unknown.add(d.toString());
+                        return null;
+                    }
+                }).get(5, TimeUnit.SECONDS);
+        Map<String, Object> error = frame(unknown.poll(5, TimeUnit.SECONDS));
+        assertEquals("NOT_FOUND", error.get("errorType"));
+        assertEquals("job_id", error.get("field"));
+    }
+
     @Test
     void jobEventsAsServerSentEvents() throws Exception {
         var r = client.postJson("/api/v1/jobs", "{\"task\":\"voice_design\",\"input\":\"Hi\",\"instructions\":\"calm\"}");
