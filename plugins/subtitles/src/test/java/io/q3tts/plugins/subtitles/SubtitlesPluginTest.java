@@ -43,6 +43,7 @@ class SubtitlesPluginTest {
     private final List<String> calls = new ArrayList<>();
     private final InlinePipelineJobs pipelines = new InlinePipelineJobs();
     private PipelineOutput last;
+    private String failOn;
     private SubtitlesPlugin plugin;
 
     @BeforeEach
@@ -52,6 +53,10 @@ class SubtitlesPluginTest {
                 .with(PipelineJobsUseCase.class, pipelines)
                 .with(SynthesizeCustomVoiceUseCase.class, (command, listener, cancellation) -> {
                     assertEquals(AudioFormat.PCM, command.format());
+                    if (command.text().equals(failOn)) {
+                        failOn = null;
+                        throw new io.q3tts.ports.model.ModelException("the engine broke");
+                    }
                     calls.add("preset " + command.speaker() + ": " + command.text());
                     return tone(command.text());
                 })
@@ -220,6 +225,30 @@ class SubtitlesPluginTest {
         assertEquals(List.of("Al", "Bo"), body.get("speakers"));
         assertEquals(1, ((List<?>) body.get("warnings")).size());
         assertTrue(calls.isEmpty());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenACueThatFails_whenResumed_thenSpokenCuesAreReusedAndTheTrackIsTheSame() {
+        String srt = "1\n00:00:00,000 --> 00:00:01,000\nms 300\n\n2\n00:00:01,000 --> 00:00:02,000\nms 400\n\n"
+                + "3\n00:00:02,000 --> 00:00:03,000\nms 500\n";
+        render(srt, null, "ryan");
+        byte[] expected = last.audio().bytes();
+        calls.clear();
+        failOn = "ms 500";
+        List<Part> parts = List.of(new Part("subtitles", "in.srt", "text/plain", srt.getBytes(StandardCharsets.UTF_8)),
+                new Part("voice", null, null, "ryan".getBytes(StandardCharsets.UTF_8)),
+                new Part("seed", null, null, "5".getBytes(StandardCharsets.UTF_8)));
+        WebResponse first = PluginContract.route(plugin, "POST", "/jobs").handler()
+                .handle(Requests.postMultipart("/plugins/subtitles/jobs", parts));
+        String job = (String) ((Map<String, Object>) ((WebResponse.Body.Json) first.body()).value()).get("job_id");
+        assertEquals(List.of("preset ryan: ms 300", "preset ryan: ms 400"), calls, "cut off at the third cue");
+        calls.clear();
+        pipelines.resumePipeline(io.q3tts.ports.in.job.JobId.of(job));
+        assertEquals(List.of("preset ryan: ms 500"), calls, "only the cue that was not spoken is spoken on resume");
+        PipelineOutput resumed = pipelines.outputs().get(job);
+        assertEquals(expected.length, resumed.audio().bytes().length);
+        assertTrue(java.util.Arrays.equals(expected, resumed.audio().bytes()), "the same track");
     }
 
     @Test
