@@ -9,13 +9,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.q3tts.lib.text.DelimitedReader;
 import io.q3tts.ports.in.synthesis.SynthesisLimits;
 import io.q3tts.ports.model.Ids;
 import io.q3tts.ports.model.InvalidArgumentException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.q3tts.ports.plugin.PipelineSupport;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -155,14 +153,8 @@ final class PackParser {
             throw new InvalidArgumentException(field, field + " is " + bytes.length + " bytes; at most "
                     + limits.maxBytes() + " are accepted. Split the pack.");
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidArgumentException(field, field + " is not UTF-8 text (a binary file, or another encoding: "
-                    + "save it as UTF-8).");
-        }
+        String text = PipelineSupport.strictUtf8(bytes).orElseThrow(() -> new InvalidArgumentException(field, field
+                + " is not UTF-8 text (a binary file, or another encoding: save it as UTF-8)."));
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
@@ -266,10 +258,10 @@ final class PackParser {
     }
 
     private List<PackCharacter> csvCharacters(String text) {
-        List<Csv.Row> rows = Csv.read(text, CHARACTERS, limits.maxCharacters() + 1);
+        List<DelimitedReader.Row> rows = Csv.read(text, CHARACTERS, limits.maxCharacters() + 1);
         Map<String, Integer> columns = header(rows.getFirst(), CHARACTER_COLUMNS, List.of("character"), CHARACTERS);
         Cast cast = new Cast(CHARACTERS);
-        for (Csv.Row row : rows.subList(1, rows.size())) {
+        for (DelimitedReader.Row row : rows.subList(1, rows.size())) {
             String where = CHARACTERS + " line " + row.line();
             Map<String, String> v = values(row, rows.getFirst(), columns, CHARACTERS, where);
             cast.add(v.get("character"), v.get("name"), v.get("description"), v.get("voice"), v.get("language"),
@@ -279,13 +271,13 @@ final class PackParser {
     }
 
     private Pack csvLines(String text, List<PackCharacter> characters) {
-        List<Csv.Row> rows = Csv.read(text, INPUT, limits.maxLines() + 1);
+        List<DelimitedReader.Row> rows = Csv.read(text, INPUT, limits.maxLines() + 1);
         Map<String, Integer> columns = header(rows.getFirst(), LINE_COLUMNS, List.of("character", "line_id", "text"), INPUT);
         if (rows.size() < 2) {
             throw new InvalidArgumentException(INPUT, INPUT + " has a header but no lines.");
         }
         Lines builder = new Lines(characters, INPUT);
-        for (Csv.Row row : rows.subList(1, rows.size())) {
+        for (DelimitedReader.Row row : rows.subList(1, rows.size())) {
             String where = INPUT + " line " + row.line();
             Map<String, String> v = values(row, rows.getFirst(), columns, INPUT, where);
             builder.add(v.get("character"), v.get("line_id"), v.get("text"), v.get("emotion"), v.get("instruct"), where);
@@ -294,7 +286,7 @@ final class PackParser {
     }
 
     /** Maps column names (case-insensitive, aliases allowed, unknown columns ignored) to positions. */
-    private static Map<String, Integer> header(Csv.Row row, List<String> known, List<String> required, String field) {
+    private static Map<String, Integer> header(DelimitedReader.Row row, List<String> known, List<String> required, String field) {
         Map<String, Integer> columns = new LinkedHashMap<>();
         for (int i = 0; i < row.fields().size(); i++) {
             String name = row.fields().get(i).strip().toLowerCase(Locale.ROOT).replace(' ', '_');
@@ -317,7 +309,7 @@ final class PackParser {
         return columns;
     }
 
-    private static Map<String, String> values(Csv.Row row, Csv.Row header, Map<String, Integer> columns, String field,
+    private static Map<String, String> values(DelimitedReader.Row row, DelimitedReader.Row header, Map<String, Integer> columns, String field,
                                               String where) {
         int width = header.fields().size();
         if (row.fields().size() > width

@@ -1,5 +1,8 @@
 package io.q3tts.plugins.scriptread;
 
+import io.q3tts.lib.text.DelimitedReader;
+import io.q3tts.lib.text.DelimitedReader.Row;
+import io.q3tts.lib.text.DelimitedTextException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,15 +40,8 @@ final class DelimitedParser {
         return m;
     }
 
-    /** One record: the input line it starts on and its fields. */
-    record Row(int line, List<String> fields) {
-        boolean blank() {
-            return fields.stream().allMatch(String::isBlank);
-        }
-    }
-
     static Script parse(String text, char delimiter, String format) {
-        List<Row> rows = rows(text, delimiter).stream().filter(r -> !r.blank()).toList();
+        List<Row> rows = rows(text, delimiter);
         if (rows.isEmpty()) {
             throw ScriptParser.error(1, "the " + format + " file has no header row.");
         }
@@ -101,68 +97,17 @@ final class DelimitedParser {
         return index < fields.size() ? fields.get(index) : "";
     }
 
-    /** RFC 4180 records; lenient about spaces around a quoted field, strict about unclosed quotes. */
+    /** RFC 4180 records, blank ones skipped; a stray quote inside an unquoted field is kept as text. */
     static List<Row> rows(String s, char delimiter) {
-        List<Row> rows = new ArrayList<>();
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean afterQuote = false;
-        int line = 1;
-        int rowLine = 1;
-        int quoteLine = 1;
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < n && s.charAt(i + 1) == '"') {
-                        field.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                        afterQuote = true;
-                    }
-                } else {
-                    if (c == '\n') {
-                        line++;
-                    }
-                    field.append(c);
-                }
-                continue;
-            }
-            if (c == delimiter) {
-                fields.add(field.toString());
-                field.setLength(0);
-                afterQuote = false;
-            } else if (c == '\n') {
-                fields.add(field.toString());
-                rows.add(new Row(rowLine, List.copyOf(fields)));
-                fields.clear();
-                field.setLength(0);
-                afterQuote = false;
-                line++;
-                rowLine = line;
-            } else if (afterQuote) {
-                if (c != ' ' && c != '\t') {
-                    throw ScriptParser.error(line, "unexpected '" + c + "' after a closing quote; inside a quoted field "
-                            + "write a quote as two quotes (\"\").");
-                }
-            } else if (c == '"' && field.toString().isBlank()) {
-                field.setLength(0);
-                quoted = true;
-                quoteLine = line;
-            } else {
-                field.append(c);
-            }
+        try {
+            return DelimitedReader.readAll(s, delimiter, DelimitedReader.StrayQuotes.KEEP);
+        } catch (DelimitedTextException e) {
+            throw switch (e.problem()) {
+                case UNCLOSED_QUOTE -> ScriptParser.error(e.line(), "a quoted field starts here but its closing quote is missing.");
+                // KEEP reads a stray quote as text, so only a quote followed by text can be left.
+                case TEXT_AFTER_QUOTE, STRAY_QUOTE -> ScriptParser.error(e.line(), "unexpected '" + e.character()
+                        + "' after a closing quote; inside a quoted field write a quote as two quotes (\"\").");
+            };
         }
-        if (quoted) {
-            throw ScriptParser.error(quoteLine, "a quoted field starts here but its closing quote is missing.");
-        }
-        if (!fields.isEmpty() || !field.isEmpty() || afterQuote) {
-            fields.add(field.toString());
-            rows.add(new Row(rowLine, List.copyOf(fields)));
-        }
-        return rows;
     }
 }
