@@ -44,6 +44,54 @@ public final class Loudness {
         return relative <= 0 ? SILENCE : lufs(relative);
     }
 
+    /**
+     * What {@link #normalise} did.
+     *
+     * @param measured the loudness before, in LUFS, or {@link #SILENCE}
+     * @param gainDb the gain applied, in dB (0 for silence)
+     * @param limited whether the peak ceiling held the gain below what the target asked for
+     */
+    public record Normalisation(double measured, double gainDb, boolean limited) {
+
+        /** @return the loudness after, in LUFS, or {@link #SILENCE} */
+        public double loudness() {
+            return measured == SILENCE ? SILENCE : measured + gainDb;
+        }
+    }
+
+    /**
+     * Scales audio, in place, to a target integrated loudness, but never so far that its peak passes
+     * a ceiling: clipping is worse than landing a little under the target. Silence is left as it is.
+     *
+     * @param samples mono audio, scaled in place
+     * @param sampleRate its rate, &gt; 0
+     * @param targetLufs the loudness to reach
+     * @param peakCeiling the largest absolute sample value allowed after the gain, e.g. 0.891 (-1 dBFS)
+     * @return the loudness measured, the gain applied and whether the ceiling limited it
+     */
+    public static Normalisation normalise(float[] samples, int sampleRate, double targetLufs, float peakCeiling) {
+        double measured = integrated(samples, sampleRate);
+        if (measured == SILENCE) {
+            return new Normalisation(measured, 0, false);
+        }
+        float peak = 0;
+        for (float v : samples) {
+            peak = Math.max(peak, Math.abs(v));
+        }
+        double gainDb = targetLufs - measured;
+        double gain = Math.pow(10, gainDb / 20);
+        boolean limited = false;
+        if (peak * gain > peakCeiling) {
+            gain = peakCeiling / peak;
+            gainDb = 20 * Math.log10(gain);
+            limited = true;
+        }
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (float) (samples[i] * gain);
+        }
+        return new Normalisation(measured, gainDb, limited);
+    }
+
     private static double gatedMean(double[] power, double threshold) {
         double sum = 0;
         int n = 0;

@@ -7,10 +7,15 @@ import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.CancelledException;
 import io.q3tts.ports.model.OverloadedException;
 import io.q3tts.ports.web.WebResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -110,6 +115,49 @@ public final class PipelineSupport {
             return prefix + "-" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 16);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * A plugin's positive whole-number setting ({@code plugins.<id>.<key>}), read at start so a bad
+     * value stops the server with a message naming the setting rather than failing a request later.
+     *
+     * @param pluginId the plugin's id, for the message
+     * @param config the plugin's configuration ({@link PluginContext#config()})
+     * @param key the setting
+     * @param fallback the value when the setting is absent or blank
+     * @return the setting, &gt; 0
+     * @throws IllegalArgumentException if it is not a positive integer
+     */
+    public static int positiveInt(String pluginId, Map<String, String> config, String key, int fallback) {
+        String v = config.get(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < 1) {
+                throw new NumberFormatException("not positive");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(pluginId + " config " + key + " must be a positive integer: " + v, e);
+        }
+    }
+
+    /**
+     * Decodes an uploaded text file strictly: a file in another encoding (or a binary one) is
+     * refused rather than read with replacement characters that would then be spoken.
+     *
+     * @param bytes the file's content
+     * @return the text, or empty if the bytes are not valid UTF-8
+     */
+    public static Optional<String> strictUtf8(byte[] bytes) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
         }
     }
 

@@ -28,10 +28,6 @@ import io.q3tts.ports.web.Part;
 import io.q3tts.ports.web.RouteSpec;
 import io.q3tts.ports.web.WebRequest;
 import io.q3tts.ports.web.WebResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,12 +145,8 @@ public final class NarrationPlugin implements TaskPlugin {
         if (part.isEmpty()) {
             return request.optionalString(Chunker.FIELD).orElse("");
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(part.get().content())).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidArgumentException(Chunker.FIELD, "text file is not UTF-8 text (binary or another encoding).");
-        }
+        return PipelineSupport.strictUtf8(part.get().content()).orElseThrow(() -> new InvalidArgumentException(
+                Chunker.FIELD, "text file is not UTF-8 text (binary or another encoding)."));
     }
 
     /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */

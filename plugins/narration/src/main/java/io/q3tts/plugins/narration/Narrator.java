@@ -278,25 +278,7 @@ public final class Narrator {
     }
 
     private Result normalise(float[] out, List<ChunkResult> results, List<ChapterMark> marks) {
-        double measured = Loudness.integrated(out, SAMPLE_RATE);
-        if (measured == Loudness.SILENCE) {
-            return new Result(out, results, marks, measured, measured, 0, false);
-        }
-        double gainDb = settings.targetLufs() - measured;
-        float peak = 0;
-        for (float v : out) {
-            peak = Math.max(peak, Math.abs(v));
-        }
-        boolean limited = false;
-        double gain = Math.pow(10, gainDb / 20);
-        if (peak * gain > PEAK_CEILING) {
-            gain = PEAK_CEILING / peak;
-            gainDb = 20 * Math.log10(gain);
-            limited = true;
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (out[i] * gain);
-        }
-        return new Result(out, results, marks, measured, measured + gainDb, gainDb, limited);
+        Loudness.Normalisation n = Loudness.normalise(out, SAMPLE_RATE, settings.targetLufs(), PEAK_CEILING);
+        return new Result(out, results, marks, n.measured(), n.loudness(), n.gainDb(), n.limited());
     }
 }

@@ -72,25 +72,11 @@ public final class NpcPackPlugin implements TaskPlugin {
         this.context = Objects.requireNonNull(pluginContext, "pluginContext");
         PackParser.Limits d = PackParser.Limits.defaults();
         Map<String, String> config = pluginContext.config();
-        parser = new PackParser(new PackParser.Limits(number(config, "max_input_bytes", d.maxBytes()),
-                number(config, "max_lines", d.maxLines()), number(config, "max_characters", d.maxCharacters())));
+        parser = new PackParser(new PackParser.Limits(
+                PipelineSupport.positiveInt(id(), config, "max_input_bytes", d.maxBytes()),
+                PipelineSupport.positiveInt(id(), config, "max_lines", d.maxLines()),
+                PipelineSupport.positiveInt(id(), config, "max_characters", d.maxCharacters())));
         pluginContext.useCase(PipelineJobsUseCase.class).registerPipeline(id(), this::prepare);
-    }
-
-    private static int number(Map<String, String> config, String key, int fallback) {
-        String v = config.get(key);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n < 1) {
-                throw new NumberFormatException("not positive");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("npc-pack config " + key + " must be a positive integer: " + v, e);
-        }
     }
 
     @Override

@@ -104,32 +104,18 @@ final class Packer {
         PackOptions o = request.options();
         int rate = o.sampleRate() != null ? o.sampleRate() : take.sampleRate();
         float[] samples = resample(take.samples(), take.sampleRate(), rate);
-        double measured = Loudness.integrated(samples, rate);
-        double gainDb = 0;
-        boolean limited = false;
-        if (o.targetLufs() != null && measured != Loudness.SILENCE) {
-            gainDb = o.targetLufs() - measured;
-            float peak = 0;
-            for (float v : samples) {
-                peak = Math.max(peak, Math.abs(v));
-            }
-            double gain = Math.pow(10, gainDb / 20);
-            if (peak * gain > PEAK_CEILING) {
-                gain = PEAK_CEILING / peak;
-                gainDb = 20 * Math.log10(gain);
-                limited = true;
-            }
-            float[] out = new float[samples.length];
-            for (int i = 0; i < samples.length; i++) {
-                out[i] = (float) (samples[i] * gain);
-            }
-            samples = out;
+        Loudness.Normalisation n;
+        if (o.targetLufs() != null) {
+            // A copy: without resampling, samples is the take's own array, which must stay as synthesized.
+            samples = samples.clone();
+            n = Loudness.normalise(samples, rate, o.targetLufs(), PEAK_CEILING);
+        } else {
+            n = new Loudness.Normalisation(Loudness.integrated(samples, rate), 0, false);
         }
-        double loudness = measured == Loudness.SILENCE ? measured : measured + gainDb;
         byte[] file = o.format() == AudioFormat.WAV ? Pcm16.wav(samples, rate)
                 : Objects.requireNonNull(encoder, "an encoder for " + o.format()).encodeAudio(new PcmAudio(samples, rate),
                         o.format()).bytes();
-        return new Line(line, take, samples, rate, file, loudness, gainDb, limited);
+        return new Line(line, take, samples, rate, file, n.loudness(), n.gainDb(), n.limited());
     }
 
     private float[] resample(float[] samples, int from, int to) {

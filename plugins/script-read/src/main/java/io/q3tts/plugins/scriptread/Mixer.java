@@ -109,26 +109,12 @@ public final class Mixer {
             System.arraycopy(t, 0, out, (int) starts[i], t.length);
             placements.add(new Placement((int) starts[i], (int) starts[i] + t.length));
         }
-        double measured = Loudness.integrated(out, SAMPLE_RATE);
-        if (targetLufs == null || measured == Loudness.SILENCE) {
+        if (targetLufs == null) {
+            double measured = Loudness.integrated(out, SAMPLE_RATE);
             return new Result(out, placements, measured, measured, 0, false);
         }
-        float peak = 0;
-        for (float v : out) {
-            peak = Math.max(peak, Math.abs(v));
-        }
-        double gainDb = targetLufs - measured;
-        double gain = Math.pow(10, gainDb / 20);
-        boolean limited = false;
-        if (peak * gain > PEAK_CEILING) {
-            gain = PEAK_CEILING / peak;
-            gainDb = 20 * Math.log10(gain);
-            limited = true;
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (out[i] * gain);
-        }
-        return new Result(out, placements, measured, measured + gainDb, gainDb, limited);
+        Loudness.Normalisation n = Loudness.normalise(out, SAMPLE_RATE, targetLufs, PEAK_CEILING);
+        return new Result(out, placements, n.measured(), n.loudness(), n.gainDb(), n.limited());
     }
 
     /**

@@ -18,10 +18,6 @@ import io.q3tts.ports.web.Part;
 import io.q3tts.ports.web.RouteSpec;
 import io.q3tts.ports.web.WebRequest;
 import io.q3tts.ports.web.WebResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,24 +67,9 @@ public final class ScriptReadPlugin implements TaskPlugin {
     public void start(PluginContext pluginContext) {
         this.context = Objects.requireNonNull(pluginContext, "pluginContext");
         Map<String, String> config = pluginContext.config();
-        parser = new ScriptParser(number(config, "max_chars", 500_000), number(config, "max_lines", 2_000));
+        parser = new ScriptParser(PipelineSupport.positiveInt(id(), config, "max_chars", 500_000),
+                PipelineSupport.positiveInt(id(), config, "max_lines", 2_000));
         pluginContext.useCase(PipelineJobsUseCase.class).registerPipeline(id(), this::prepare);
-    }
-
-    private static int number(Map<String, String> config, String key, int fallback) {
-        String v = config.get(key);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n < 1) {
-                throw new NumberFormatException("not positive");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("script-read config " + key + " must be a positive integer: " + v, e);
-        }
     }
 
     @Override
@@ -157,12 +138,8 @@ public final class ScriptReadPlugin implements TaskPlugin {
     }
 
     private static String utf8(byte[] content) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidArgumentException(ScriptParser.FIELD, "script file is not UTF-8 text (binary or another encoding).");
-        }
+        return PipelineSupport.strictUtf8(content).orElseThrow(() -> new InvalidArgumentException(ScriptParser.FIELD,
+                "script file is not UTF-8 text (binary or another encoding)."));
     }
 
     /** {@code voices}: a JSON object in a JSON body, or its JSON text in a form field. */

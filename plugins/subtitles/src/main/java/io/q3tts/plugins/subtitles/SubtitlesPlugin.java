@@ -80,9 +80,9 @@ public final class SubtitlesPlugin implements TaskPlugin {
         this.context = Objects.requireNonNull(pluginContext, "pluginContext");
         pluginContext.useCase(PipelineJobsUseCase.class).registerPipeline(id(), this::prepare);
         Map<String, String> config = pluginContext.config();
-        parser = new SubtitleParser(intConfig(config, "max_bytes", SubtitleParser.DEFAULT_MAX_BYTES),
-                intConfig(config, "max_cues", SubtitleParser.DEFAULT_MAX_CUES));
-        maxTrackSeconds = intConfig(config, "max_track_seconds", 1800);
+        parser = new SubtitleParser(PipelineSupport.positiveInt(id(), config, "max_bytes", SubtitleParser.DEFAULT_MAX_BYTES),
+                PipelineSupport.positiveInt(id(), config, "max_cues", SubtitleParser.DEFAULT_MAX_CUES));
+        maxTrackSeconds = PipelineSupport.positiveInt(id(), config, "max_track_seconds", 1800);
     }
 
     @Override
@@ -335,21 +335,5 @@ public final class SubtitlesPlugin implements TaskPlugin {
 
     private static double round(double v) {
         return Math.round(v * 1000.0) / 1000.0;
-    }
-
-    private static int intConfig(Map<String, String> config, String key, int fallback) {
-        String v = config.get(key);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(v.strip());
-            if (parsed <= 0) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("plugins.subtitles." + key + " must be a positive integer, got '" + v + "'");
-        }
     }
 }
