@@ -88,6 +88,46 @@ final class Chromium implements AutoCloseable {
         return Q3ttsServer.start(ServerSettings.from(config).withPort(port), DrivenPorts.onDisk(config.paths()));
     }
 
+    /**
+     * What most browser test classes run against: one demo server and one browser, started before
+     * the class and closed after it.
+     *
+     * @param server the demo-bundle server
+     * @param browser the browser
+     * @param base the server's root URL, without a trailing slash
+     */
+    record Demo(Q3ttsServer server, Chromium browser, String base) implements AutoCloseable {
+
+        /**
+         * Skips the test class when chromium is missing, else starts the server (data under
+         * {@code dir/server}) and the browser (profile under {@code dir/chromium}).
+         *
+         * @param dir the test class's temporary folder
+         * @param extraEnv further configuration variables for the server
+         * @return the running pair
+         * @throws IOException if the profile folder cannot be made
+         */
+        static Demo start(Path dir, Map<String, String> extraEnv) throws IOException {
+            assumeInstalled();
+            Q3ttsServer server = demoServer(dir.resolve("server"), extraEnv, 0);
+            try {
+                return new Demo(server, Chromium.start(dir.resolve("chromium")), "http://127.0.0.1:" + server.port());
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                browser.close();
+            } finally {
+                server.close();
+            }
+        }
+    }
+
     void open(String url) {
         driver.get(url);
         waitFor(() -> "complete".equals(js("return document.readyState")));

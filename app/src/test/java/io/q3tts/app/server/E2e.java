@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.q3tts.app.config.Q3ttsConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** A java.net.http client and WAV/JSON checks for the end-to-end tests. */
+/**
+ * A java.net.http client, WAV/JSON checks and pipeline-job helpers (submit, follow, read the
+ * output) for the end-to-end tests.
+ */
 final class E2e {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +104,121 @@ final class E2e {
             return http.send(jsonRequest(path, body).build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * @param base the folder the server keeps its data in (reuse it to restart "the same" server)
+     * @return a server on the demo bundles, on a free port
+     */
+    static Q3ttsServer startServer(Path base) {
+        Q3ttsConfig config = ServerEndToEndTest.config(base);
+        return Q3ttsServer.start(ServerEndToEndTest.settings(config), DrivenPorts.onDisk(config.paths()));
+    }
+
+    /**
+     * @param r a pipeline plugin's answer to a submission
+     * @return the admitted pipeline job's id
+     */
+    static String submitted(HttpResponse<byte[]> r) {
+        assertEquals(202, r.statusCode(), () -> text(r));
+        Map<String, Object> accepted = json(r);
+        assertEquals("pipeline", accepted.get("kind"));
+        return (String) accepted.get("job_id");
+    }
+
+    /**
+     * A pipeline job that a server shutdown cut off part-way.
+     *
+     * @param job the job's id
+     * @param stepsDone the steps it had done when the server stopped
+     */
+    record CutOff(String job, int stepsDone) {
+    }
+
+    /**
+     * Starts a server on {@code base}, submits a pipeline job, waits until it has done some steps and
+     * shuts the server down, so a test can check what a new server on the same folder resumes.
+     *
+     * @param base the server's data folder
+     * @param path the plugin's submission path, e.g. {@code /plugins/narration/jobs}
+     * @param body the JSON submission
+     * @param atLeast the steps to wait for
+     * @param timeout the longest wait for them
+     * @return the job and the steps it had done
+     */
+    static CutOff submitThenShutDown(Path base, String path, Map<String, ?> body, int atLeast, Duration timeout) {
+        try (Q3ttsServer first = startServer(base)) {
+            E2e c = new E2e(first.port());
+            String job = submitted(c.postJson(path, body));
+            return new CutOff(job, c.awaitStepsDone(job, atLeast, timeout));
+        }
+    }
+
+    /** Polls a job until it ends; returns its last snapshot. */
+    Map<String, Object> awaitEnd(String jobId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> job = json(get("/api/v1/jobs/" + jobId));
+            if (List.of("done", "failed", "cancelled").contains(job.get("state"))) {
+                return job;
+            }
+            sleep(20);
+        }
+        throw new AssertionError("job " + jobId + " did not end");
+    }
+
+    /**
+     * Polls a pipeline job's progress until it has done some steps, so a test can cut it off part-way.
+     *
+     * @return the steps done when {@code atLeast} was reached or {@code timeout} ran out
+     */
+    @SuppressWarnings("unchecked")
+    int awaitStepsDone(String jobId, int atLeast, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Object> p = (Map<String, Object>) json(get("/api/v1/jobs/" + jobId)).get("progress");
+            int done = p.get("steps_done") == null ? 0 : ((Number) p.get("steps_done")).intValue();
+            if (done >= atLeast || System.nanoTime() > deadline) {
+                return done;
+            }
+            sleep(5);
+        }
+    }
+
+    /** @return the output a finished pipeline job stored (fails unless the job is done) */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> output(Map<String, Object> job) {
+        assertEquals("done", job.get("state"), () -> "job: " + job);
+        String id = (String) ((Map<String, Object>) job.get("result")).get("output_id");
+        return json(get("/api/v1/outputs/" + id));
+    }
+
+    /** @return one file of an output, by its path in the output */
+    @SuppressWarnings("unchecked")
+    byte[] file(Map<String, Object> output, String path) {
+        for (Map<String, Object> f : (List<Map<String, Object>>) output.get("files")) {
+            if (f.get("path").equals(path)) {
+                HttpResponse<byte[]> r = get((String) f.get("url"));
+                assertEquals(200, r.statusCode(), () -> text(r));
+                return r.body();
+            }
+        }
+        throw new AssertionError("no file " + path + " in " + output.get("files"));
+    }
+
+    /** @return the server's job list, newest first */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> jobs() {
+        return (List<Map<String, Object>>) json(get("/api/v1/jobs?limit=1000")).get("jobs");
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

@@ -28,25 +28,21 @@ class MicrophoneRecordingBrowserTest {
     @TempDir
     static Path dir;
 
-    private static Q3ttsServer server;
+    private static Chromium.Demo demo;
     private static Chromium browser;
     private static String base;
 
     @BeforeAll
     static void start() throws IOException {
-        Chromium.assumeInstalled();
-        server = Chromium.demoServer(dir.resolve("server"), Map.of(), 0);
-        base = "http://127.0.0.1:" + server.port();
-        browser = Chromium.start(dir.resolve("chromium"));
+        demo = Chromium.Demo.start(dir, Map.of());
+        browser = demo.browser();
+        base = demo.base();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
+        if (demo != null) {
+            demo.close();
         }
     }
 
@@ -95,7 +91,7 @@ class MicrophoneRecordingBrowserTest {
                 browser.text("#vc-save-form"));
         browser.screenshot("voice-clone-recorded");
 
-        Map<String, Object> voices = E2e.json(new E2e(server.port()).get("/api/v1/voices"));
+        Map<String, Object> voices = E2e.json(new E2e(demo.server().port()).get("/api/v1/voices"));
         List<?> list = (List<?>) voices.get("voices");
         assertEquals(1, list.size(), voices.toString());
         Map<?, ?> voice = (Map<?, ?>) list.getFirst();

@@ -49,7 +49,7 @@ class NpcPackEndToEndTest {
 
     @BeforeAll
     static void start() {
-        server = PipelinesEndToEndTest.start(dir);
+        server = E2e.startServer(dir);
         client = new E2e(server.port());
     }
 
@@ -96,12 +96,12 @@ class NpcPackEndToEndTest {
         fields.put("max_new_tokens", "8");
         fields.put("seed", "5");
         fields.put("target_lufs", "-20");
-        String job = PipelinesEndToEndTest.submit(client, client.postMultipart("/plugins/npc-pack/jobs", fields));
-        Map<String, Object> end = PipelinesEndToEndTest.awaitEnd(client, job);
+        String job = E2e.submitted(client.postMultipart("/plugins/npc-pack/jobs", fields));
+        Map<String, Object> end = client.awaitEnd(job);
         assertEquals("npc-pack", end.get("pipeline"));
         assertEquals(5, ((Number) ((Map<String, Object>) end.get("progress")).get("steps")).intValue(),
                 "one design and four lines");
-        Map<String, Object> out = PipelinesEndToEndTest.output(client, end);
+        Map<String, Object> out = client.output(end);
 
         List<String> names = List.of("town_guard/greet_01.wav", "narrator/intro.wav", "hero/greet_01.wav",
                 "town_guard/warn-02.wav");
@@ -109,12 +109,12 @@ class NpcPackEndToEndTest {
         List<String> expected = new ArrayList<>(names);
         expected.addAll(List.of("manifest.json", "manifest.csv", "pack.zip"));
         assertEquals(expected.stream().sorted().toList(), listed.stream().sorted().toList());
-        Map<String, byte[]> zip = unzip(PipelinesEndToEndTest.file(client, out, "pack.zip"));
+        Map<String, byte[]> zip = unzip(client.file(out, "pack.zip"));
         List<String> inZip = new ArrayList<>(names);
         inZip.addAll(List.of("manifest.json", "manifest.csv"));
         assertEquals(inZip, List.copyOf(zip.keySet()));
 
-        Map<String, Object> manifest = E2e.json(PipelinesEndToEndTest.file(client, out, "manifest.json"));
+        Map<String, Object> manifest = E2e.json(client.file(out, "manifest.json"));
         List<Map<String, Object>> lines = (List<Map<String, Object>>) manifest.get("lines");
         assertEquals(names, lines.stream().map(l -> (String) l.get("file")).toList());
         String designed = (String) lines.get(0).get("voice");
@@ -125,7 +125,7 @@ class NpcPackEndToEndTest {
         assertEquals("saved:" + hero, lines.get(2).get("voice"));
         for (Map<String, Object> l : lines) {
             byte[] wav = zip.get((String) l.get("file"));
-            assertArrayEquals(wav, PipelinesEndToEndTest.file(client, out, (String) l.get("file")));
+            assertArrayEquals(wav, client.file(out, (String) l.get("file")));
             assertEquals(((Number) l.get("duration")).doubleValue() * 24_000, wavSamples(wav), 1.0);
             assertTrue(l.get("seed") instanceof Number && ((Number) l.get("attempts")).intValue() >= 1, l.toString());
         }
@@ -182,60 +182,36 @@ class NpcPackEndToEndTest {
         body.put("max_new_tokens", 16);
         body.put("seed", 11);
 
-        Q3ttsServer first = PipelinesEndToEndTest.start(other);
-        String job;
-        int doneBeforeCut;
-        try {
-            E2e c = new E2e(first.port());
-            job = PipelinesEndToEndTest.submit(c, c.postJson("/plugins/npc-pack/jobs", body));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (true) {
-                Map<String, Object> p = (Map<String, Object>) E2e.json(c.get("/api/v1/jobs/" + job)).get("progress");
-                doneBeforeCut = p.get("steps_done") == null ? 0 : ((Number) p.get("steps_done")).intValue();
-                if (doneBeforeCut >= 3 || System.nanoTime() > deadline) {
-                    break;
-                }
-                sleep(5);
-            }
-        } finally {
-            first.close();
-        }
+        E2e.CutOff cut = E2e.submitThenShutDown(other, "/plugins/npc-pack/jobs", body, 3, Duration.ofSeconds(90));
+        String job = cut.job();
+        int doneBeforeCut = cut.stepsDone();
         assertTrue(doneBeforeCut >= 3 && doneBeforeCut < 10, "cut off part-way, after the design: " + doneBeforeCut);
 
-        Q3ttsServer second = PipelinesEndToEndTest.start(other);
+        Q3ttsServer second = E2e.startServer(other);
         try {
             E2e c = new E2e(second.port());
-            Map<String, Object> out = PipelinesEndToEndTest.output(c, PipelinesEndToEndTest.awaitEnd(c, job));
-            List<Map<String, Object>> jobs = (List<Map<String, Object>>) E2e.json(c.get("/api/v1/jobs?limit=1000")).get("jobs");
+            Map<String, Object> out = c.output(c.awaitEnd(job));
+            List<Map<String, Object>> jobs = c.jobs();
             long designs = jobs.stream().filter(j -> "design_then_clone".equals(j.get("kind"))).count();
             long spoken = jobs.stream().filter(j -> List.of("voice_clone", "custom_voice").contains(j.get("kind"))).count();
             assertEquals(0, designs, "the designed voice was checkpointed, not designed again");
             int linesDone = doneBeforeCut - 1;
             assertTrue(spoken <= 9 - linesDone, "only unfinished lines were spoken: " + spoken + " after " + linesDone + " done");
 
-            Map<String, Object> fresh = PipelinesEndToEndTest.output(c, PipelinesEndToEndTest.awaitEnd(c,
-                    PipelinesEndToEndTest.submit(c, c.postJson("/plugins/npc-pack/jobs", body))));
-            List<Map<String, Object>> a = (List<Map<String, Object>>) E2e.json(PipelinesEndToEndTest.file(c, out, "manifest.json")).get("lines");
-            List<Map<String, Object>> b = (List<Map<String, Object>>) E2e.json(PipelinesEndToEndTest.file(c, fresh, "manifest.json")).get("lines");
+            Map<String, Object> fresh = c.output(c.awaitEnd(
+                    E2e.submitted(c.postJson("/plugins/npc-pack/jobs", body))));
+            List<Map<String, Object>> a = (List<Map<String, Object>>) E2e.json(c.file(out, "manifest.json")).get("lines");
+            List<Map<String, Object>> b = (List<Map<String, Object>>) E2e.json(c.file(fresh, "manifest.json")).get("lines");
             assertEquals(9, a.size());
             for (int i = 0; i < 9; i++) {
                 String file = (String) a.get(i).get("file");
                 assertEquals(file, b.get(i).get("file"));
                 assertEquals(a.get(i).get("seed"), b.get(i).get("seed"));
-                assertArrayEquals(PipelinesEndToEndTest.file(c, fresh, file), PipelinesEndToEndTest.file(c, out, file),
+                assertArrayEquals(c.file(fresh, file), c.file(out, file),
                         "the resumed run's " + file + " is the same as an uninterrupted run's");
             }
         } finally {
             second.close();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

@@ -33,26 +33,22 @@ class PipelinePagesBrowserTest {
     @TempDir
     static Path dir;
 
-    private static Q3ttsServer server;
+    private static Chromium.Demo demo;
     private static Chromium browser;
     private static String base;
 
     @BeforeAll
     static void start() throws IOException {
-        Chromium.assumeInstalled();
         // With the guard on, random weights stop at a length tied to the text, as a real run would.
-        server = Chromium.demoServer(dir.resolve("server"), Map.of("Q3TTS_GENERATION_RUNAWAY_GUARD", "true"), 0);
-        base = "http://127.0.0.1:" + server.port();
-        browser = Chromium.start(dir.resolve("chromium"));
+        demo = Chromium.Demo.start(dir, Map.of("Q3TTS_GENERATION_RUNAWAY_GUARD", "true"));
+        browser = demo.browser();
+        base = demo.base();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
+        if (demo != null) {
+            demo.close();
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.q3tts.app.config.Q3ttsConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,67 +31,14 @@ class PipelinesEndToEndTest {
 
     @BeforeAll
     static void start() {
-        server = start(dir);
+        server = E2e.startServer(dir);
         client = new E2e(server.port());
-    }
-
-    static Q3ttsServer start(Path base) {
-        Q3ttsConfig config = ServerEndToEndTest.config(base);
-        return Q3ttsServer.start(ServerEndToEndTest.settings(config), DrivenPorts.onDisk(config.paths()));
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
             server.close();
-        }
-    }
-
-    /** Polls a job until it ends; returns its last snapshot. */
-    static Map<String, Object> awaitEnd(E2e c, String jobId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<String, Object> job = E2e.json(c.get("/api/v1/jobs/" + jobId));
-            if (List.of("done", "failed", "cancelled").contains(job.get("state"))) {
-                return job;
-            }
-            sleep(20);
-        }
-        throw new AssertionError("job " + jobId + " did not end");
-    }
-
-    static String submit(E2e c, HttpResponse<byte[]> r) {
-        assertEquals(202, r.statusCode(), () -> E2e.text(r));
-        Map<String, Object> accepted = E2e.json(r);
-        assertEquals("pipeline", accepted.get("kind"));
-        return (String) accepted.get("job_id");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> output(E2e c, Map<String, Object> job) {
-        assertEquals("done", job.get("state"), () -> "job: " + job);
-        String id = (String) ((Map<String, Object>) job.get("result")).get("output_id");
-        return E2e.json(c.get("/api/v1/outputs/" + id));
-    }
-
-    @SuppressWarnings("unchecked")
-    static byte[] file(E2e c, Map<String, Object> output, String path) {
-        for (Map<String, Object> f : (List<Map<String, Object>>) output.get("files")) {
-            if (f.get("path").equals(path)) {
-                HttpResponse<byte[]> r = c.get((String) f.get("url"));
-                assertEquals(200, r.statusCode(), () -> E2e.text(r));
-                return r.body();
-            }
-        }
-        throw new AssertionError("no file " + path + " in " + output.get("files"));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 
@@ -107,15 +53,15 @@ class PipelinesEndToEndTest {
         fields.put("model", "demo-custom-voice");
         fields.put("max_new_tokens", "12");
         fields.put("seed", "7");
-        String job = submit(client, client.postMultipart("/plugins/subtitles/jobs", fields));
-        Map<String, Object> end = awaitEnd(client, job);
+        String job = E2e.submitted(client.postMultipart("/plugins/subtitles/jobs", fields));
+        Map<String, Object> end = client.awaitEnd(job);
         assertEquals("subtitles", end.get("pipeline"));
         Map<String, Object> progress = (Map<String, Object>) end.get("progress");
         assertEquals(2, ((Number) progress.get("steps")).intValue());
-        Map<String, Object> out = output(client, end);
+        Map<String, Object> out = client.output(end);
         assertEquals("subtitles", out.get("pipeline"));
 
-        Map<String, Object> report = E2e.json(file(client, out, "report.json"));
+        Map<String, Object> report = E2e.json(client.file(out, "report.json"));
         List<Map<String, Object>> cues = (List<Map<String, Object>>) report.get("cues");
         assertEquals(2, cues.size());
         assertEquals(6_000, ((Number) cues.get(0).get("start_sample")).intValue());
@@ -125,7 +71,7 @@ class PipelinesEndToEndTest {
         for (Map<String, Object> c : cues) {
             double stretch = ((Number) c.get("stretch")).doubleValue();
             assertTrue(stretch >= 1.0 && stretch <= 1.35, "stretch " + stretch);
-            byte[] cueWav = file(client, out, (String) c.get("file"));
+            byte[] cueWav = client.file(out, (String) c.get("file"));
             assertEquals(((Number) c.get("achieved_ms")).doubleValue() * 24, (cueWav.length - 44) / 2.0, 1.0);
         }
         byte[] wav = client.get((String) out.get("audio_url")).body();
@@ -154,9 +100,10 @@ class PipelinesEndToEndTest {
         body.put("model", "demo-custom-voice");
         body.put("max_new_tokens", 8);
         body.put("seed", 7);
-        Map<String, Object> out = output(client, awaitEnd(client, submit(client, client.postJson("/plugins/narration/jobs", body))));
+        Map<String, Object> out = client.output(client.awaitEnd(
+                E2e.submitted(client.postJson("/plugins/narration/jobs", body))));
 
-        Map<String, Object> report = E2e.json(file(client, out, "report.json"));
+        Map<String, Object> report = E2e.json(client.file(out, "report.json"));
         List<Map<String, Object>> chunks = (List<Map<String, Object>>) report.get("chunks");
         List<Map<String, Object>> chapters = (List<Map<String, Object>>) report.get("chapters");
         assertTrue(chunks.size() >= 2, "chunks: " + chunks);
@@ -167,7 +114,7 @@ class PipelinesEndToEndTest {
             double end = ((Number) c.get("end")).doubleValue();
             assertTrue(start >= previousEnd && end > start, "chunks in order without overlap: " + chunks);
             previousEnd = end;
-            assertEquals("RIFF", new String(file(client, out, (String) c.get("file")), 0, 4,
+            assertEquals("RIFF", new String(client.file(out, (String) c.get("file")), 0, 4,
                     java.nio.charset.StandardCharsets.US_ASCII));
         }
         byte[] wav = client.get((String) out.get("audio_url")).body();
@@ -203,42 +150,27 @@ class PipelinesEndToEndTest {
         body.put("max_new_tokens", 30);
         body.put("seed", 11);
 
-        Q3ttsServer first = start(other);
-        String job;
-        int doneBeforeCut;
-        try {
-            E2e c = new E2e(first.port());
-            job = submit(c, c.postJson("/plugins/narration/jobs", body));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                Map<String, Object> p = (Map<String, Object>) E2e.json(c.get("/api/v1/jobs/" + job)).get("progress");
-                doneBeforeCut = p.get("steps_done") == null ? 0 : ((Number) p.get("steps_done")).intValue();
-                if (doneBeforeCut >= 2 || System.nanoTime() > deadline) {
-                    break;
-                }
-                sleep(5);
-            }
-        } finally {
-            first.close();
-        }
+        E2e.CutOff cut = E2e.submitThenShutDown(other, "/plugins/narration/jobs", body, 2, Duration.ofSeconds(60));
+        String job = cut.job();
+        int doneBeforeCut = cut.stepsDone();
         assertTrue(doneBeforeCut >= 2 && doneBeforeCut < 10, "cut off part-way: " + doneBeforeCut);
         assertTrue(Files.isDirectory(other.resolve("outputs").resolve(DrivenPorts.PIPELINE_RUNS).resolve(job)),
                 "the interrupted run is kept on disk");
 
-        Q3ttsServer second = start(other);
+        Q3ttsServer second = E2e.startServer(other);
         try {
             E2e c = new E2e(second.port());
-            Map<String, Object> out = output(c, awaitEnd(c, job));
-            Map<String, Object> report = E2e.json(file(c, out, "report.json"));
+            Map<String, Object> out = c.output(c.awaitEnd(job));
+            Map<String, Object> report = E2e.json(c.file(out, "report.json"));
             int resumed = ((Number) report.get("resumed_takes")).intValue();
             assertTrue(resumed >= doneBeforeCut, "finished chunks were reused: " + resumed + " of " + doneBeforeCut);
-            List<Map<String, Object>> jobs = (List<Map<String, Object>>) E2e.json(c.get("/api/v1/jobs?limit=1000")).get("jobs");
+            List<Map<String, Object>> jobs = c.jobs();
             long spoken = jobs.stream().filter(j -> "custom_voice".equals(j.get("kind"))).count();
             assertEquals(10 - resumed, spoken, "the new server spoke only the chunks that were not finished");
             assertTrue(!Files.exists(other.resolve("outputs").resolve(DrivenPorts.PIPELINE_RUNS).resolve(job)),
                     "a finished run leaves no state behind");
 
-            Map<String, Object> fresh = output(c, awaitEnd(c, submit(c, c.postJson("/plugins/narration/jobs", body))));
+            Map<String, Object> fresh = c.output(c.awaitEnd(E2e.submitted(c.postJson("/plugins/narration/jobs", body))));
             assertArrayEquals(c.get((String) fresh.get("audio_url")).body(), c.get((String) out.get("audio_url")).body(),
                     "the resumed run sounds exactly like an uninterrupted one");
         } finally {

@@ -39,7 +39,7 @@ class ScriptReadEndToEndTest {
 
     @BeforeAll
     static void start() {
-        server = PipelinesEndToEndTest.start(dir);
+        server = E2e.startServer(dir);
         client = new E2e(server.port());
     }
 
@@ -65,15 +65,10 @@ class ScriptReadEndToEndTest {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> jobs(E2e c) {
-        return (List<Map<String, Object>>) E2e.json(c.get("/api/v1/jobs?limit=1000")).get("jobs");
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void givenTheExampleScript_whenRead_thenTheMixLineFilesAndManifestAgreeToTheSample() throws IOException {
-        long designsBefore = jobs(client).stream().filter(j -> "design_then_clone".equals(j.get("kind"))).count();
+        long designsBefore = client.jobs().stream().filter(j -> "design_then_clone".equals(j.get("kind"))).count();
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("script", example("table-read.txt"));
         fields.put("voices", "{\"ALICE\": \"vivian\", \"BOB\": \"design:a sleepy young man\"}");
@@ -81,18 +76,18 @@ class ScriptReadEndToEndTest {
         fields.put("model", "demo-custom-voice");
         fields.put("max_new_tokens", "8");
         fields.put("seed", "3");
-        String job = PipelinesEndToEndTest.submit(client, client.postMultipart("/plugins/script-read/jobs", fields));
-        Map<String, Object> end = PipelinesEndToEndTest.awaitEnd(client, job);
+        String job = E2e.submitted(client.postMultipart("/plugins/script-read/jobs", fields));
+        Map<String, Object> end = client.awaitEnd(job);
         assertEquals("script-read", end.get("pipeline"));
         assertEquals(7, ((Number) ((Map<String, Object>) end.get("progress")).get("steps")).intValue(),
                 "one designed voice and six lines");
-        Map<String, Object> out = PipelinesEndToEndTest.output(client, end);
+        Map<String, Object> out = client.output(end);
 
         List<String> listed = ((List<Map<String, Object>>) out.get("files")).stream().map(f -> (String) f.get("path")).toList();
         assertEquals(List.of("lines/0001-narrator.wav", "lines/0002-alice.wav", "lines/0003-bob.wav", "lines/0004-alice.wav",
                 "lines/0005-narrator.wav", "lines/0006-bob.wav", "manifest.csv", "manifest.json"), listed.stream().sorted().toList());
         float[] mix = samples(client.get((String) out.get("audio_url")).body());
-        Map<String, Object> manifest = E2e.json(PipelinesEndToEndTest.file(client, out, "manifest.json"));
+        Map<String, Object> manifest = E2e.json(client.file(out, "manifest.json"));
         List<Map<String, Object>> lines = (List<Map<String, Object>>) manifest.get("lines");
         assertEquals(6, lines.size());
         int previousEnd = 0;
@@ -100,7 +95,7 @@ class ScriptReadEndToEndTest {
             int start = ((Number) l.get("start_sample")).intValue();
             int end2 = ((Number) l.get("end_sample")).intValue();
             assertTrue(start >= previousEnd && end2 > start, "lines in order, not overlapping: " + l);
-            float[] file = samples(PipelinesEndToEndTest.file(client, out, (String) l.get("file")));
+            float[] file = samples(client.file(out, (String) l.get("file")));
             assertEquals(end2 - start, file.length, "the line file is as long as its place in the mix");
             for (int i = 0; i < file.length; i += 97) {
                 assertEquals(mix[start + i], file[i], 1e-4, "the line file is its stretch of the mix");
@@ -115,10 +110,10 @@ class ScriptReadEndToEndTest {
         assertEquals("whispering", lines.get(2).get("instruct"));
         assertEquals(false, lines.get(2).get("instruct_applied"));
         assertTrue(((List<String>) manifest.get("warnings")).getFirst().contains("instruct 'whispering' is not used"));
-        String csv = new String(PipelinesEndToEndTest.file(client, out, "manifest.csv"), StandardCharsets.UTF_8);
+        String csv = new String(client.file(out, "manifest.csv"), StandardCharsets.UTF_8);
         assertEquals(7, csv.split("\r\n").length, csv);
 
-        assertEquals(designsBefore + 1, jobs(client).stream().filter(j -> "design_then_clone".equals(j.get("kind"))).count());
+        assertEquals(designsBefore + 1, client.jobs().stream().filter(j -> "design_then_clone".equals(j.get("kind"))).count());
         assertFalse(E2e.text(client.get("/api/v1/voices")).contains("(script "), "the designed voice does not stay in the library");
         List<Map<String, Object>> all = (List<Map<String, Object>>) E2e.json(client.get("/api/v1/outputs?pipeline=script-read"))
                 .get("outputs");
@@ -169,58 +164,34 @@ class ScriptReadEndToEndTest {
         body.put("max_new_tokens", 16);
         body.put("seed", 11);
 
-        Q3ttsServer first = PipelinesEndToEndTest.start(other);
-        String job;
-        int doneBeforeCut;
-        try {
-            E2e c = new E2e(first.port());
-            job = PipelinesEndToEndTest.submit(c, c.postJson("/plugins/script-read/jobs", body));
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (true) {
-                Map<String, Object> p = (Map<String, Object>) E2e.json(c.get("/api/v1/jobs/" + job)).get("progress");
-                doneBeforeCut = p.get("steps_done") == null ? 0 : ((Number) p.get("steps_done")).intValue();
-                if (doneBeforeCut >= 3 || System.nanoTime() > deadline) {
-                    break;
-                }
-                sleep(5);
-            }
-        } finally {
-            first.close();
-        }
+        E2e.CutOff cut = E2e.submitThenShutDown(other, "/plugins/script-read/jobs", body, 3, Duration.ofSeconds(90));
+        String job = cut.job();
+        int doneBeforeCut = cut.stepsDone();
         assertTrue(doneBeforeCut >= 3 && doneBeforeCut < 12, "cut off part-way: " + doneBeforeCut);
 
-        Q3ttsServer second = PipelinesEndToEndTest.start(other);
+        Q3ttsServer second = E2e.startServer(other);
         try {
             E2e c = new E2e(second.port());
-            Map<String, Object> out = PipelinesEndToEndTest.output(c, PipelinesEndToEndTest.awaitEnd(c, job));
-            long spoken = jobs(c).stream().filter(j -> "custom_voice".equals(j.get("kind"))).count();
+            Map<String, Object> out = c.output(c.awaitEnd(job));
+            long spoken = c.jobs().stream().filter(j -> "custom_voice".equals(j.get("kind"))).count();
             assertTrue(spoken <= 12 - doneBeforeCut, "only unfinished lines were spoken: " + spoken + " after "
                     + doneBeforeCut + " done");
-            Map<String, Object> resumedManifest = E2e.json(PipelinesEndToEndTest.file(c, out, "manifest.json"));
+            Map<String, Object> resumedManifest = E2e.json(c.file(out, "manifest.json"));
             assertTrue(((Number) resumedManifest.get("resumed_steps")).intValue() >= doneBeforeCut, resumedManifest.toString());
 
-            Map<String, Object> fresh = PipelinesEndToEndTest.output(c, PipelinesEndToEndTest.awaitEnd(c,
-                    PipelinesEndToEndTest.submit(c, c.postJson("/plugins/script-read/jobs", body))));
+            Map<String, Object> fresh = c.output(c.awaitEnd(
+                    E2e.submitted(c.postJson("/plugins/script-read/jobs", body))));
             assertArrayEquals(c.get((String) fresh.get("audio_url")).body(),
                     c.get((String) out.get("audio_url")).body(), "the resumed mix is the uninterrupted mix");
             List<String> files = new ArrayList<>();
             ((List<Map<String, Object>>) out.get("files")).forEach(f -> files.add((String) f.get("path")));
             for (String f : files) {
                 if (f.endsWith(".wav")) {
-                    assertArrayEquals(PipelinesEndToEndTest.file(c, fresh, f), PipelinesEndToEndTest.file(c, out, f), f);
+                    assertArrayEquals(c.file(fresh, f), c.file(out, f), f);
                 }
             }
         } finally {
             second.close();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

@@ -3,17 +3,9 @@ package io.q3tts.app.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.q3tts.app.config.ConfigLoader;
-import io.q3tts.app.config.Q3ttsConfig;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,16 +18,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI in a real browser (headless Debian chromium through Selenium) against the real server on
@@ -50,53 +35,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WebUiBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
     @TempDir
     static Path dir;
 
-    private static Q3ttsServer server;
+    private static Chromium.Demo demo;
+    private static Chromium chromium;
     private static WebDriver browser;
     private static String base;
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "chromium and chromedriver are not installed (run scripts/install-system-deps.sh)");
-        Map<String, String> env = new HashMap<>();
-        env.put("MODELS_DIR", repo().resolve("models").toString());
-        env.put("VOICES_DIR", dir.resolve("voices").toString());
-        env.put("OUTPUTS_DIR", dir.resolve("outputs").toString());
-        env.put("PLUGINS_DIR", dir.resolve("plugins").toString());
-        env.put("Q3TTS_ENGINE_DEVICE", "cpu");
-        // Random weights never stop on their own: without the guard a job runs to max_new_tokens,
-        // which makes lengths predictable and a long job easy to cancel.
-        env.put("Q3TTS_GENERATION_RUNAWAY_GUARD", "false");
-        Q3ttsConfig config = new ConfigLoader(dir, env).load().config();
-        server = Q3ttsServer.start(ServerSettings.from(config).withPort(0), DrivenPorts.onDisk(config.paths()));
-        base = "http://127.0.0.1:" + server.port();
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1280,1000", "--autoplay-policy=no-user-gesture-required",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium")));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        // The demo server runs without the runaway guard: random weights then run to max_new_tokens, which
+        // makes lengths predictable and a long job easy to cancel.
+        demo = Chromium.Demo.start(dir, Map.of());
+        chromium = demo.browser();
+        browser = chromium.driver;
+        base = demo.base();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
+        if (demo != null) {
+            demo.close();
         }
     }
 
@@ -110,11 +70,11 @@ class WebUiBrowserTest {
                 nav.subList(0, 6), "task pages by order: " + nav);
         assertEquals(List.of("Outputs", "Voices", "Models"), nav.subList(nav.size() - 3, nav.size()), "core pages last: " + nav);
         assertTrue(nav.subList(6, nav.size() - 3).contains("Subtitles"), "pipeline pages: " + nav);
-        waitFor(() -> !text("#home-status").contains("loading"));
-        assertTrue(text("#home-status").contains("Random weights only"), text("#home-status"));
+        chromium.waitFor(() -> !chromium.text("#home-status").contains("loading"));
+        assertTrue(chromium.text("#home-status").contains("Random weights only"), chromium.text("#home-status"));
         assertTrue(browser.findElement(By.id("q3-banner")).isDisplayed(), "demo bundles have random weights: the banner shows");
-        screenshot("home");
-        String css = (String) js("return getComputedStyle(document.querySelector('.sidebar')).display");
+        chromium.screenshot("home");
+        String css = (String) chromium.js("return getComputedStyle(document.querySelector('.sidebar')).display");
         assertEquals("flex", css, "the stylesheet is served locally and applied");
     }
 
@@ -124,32 +84,32 @@ class WebUiBrowserTest {
         open("/tasks/custom-voice");
         assertTrue(browser.findElement(By.cssSelector("[data-model-warning]")).isDisplayed(), "random-weight banner");
         new Select(browser.findElement(By.name("voice"))).selectByIndex(1);
-        assertFalse(text("#cv-speaker-info").isBlank(), "the speaker's description is shown");
+        assertFalse(chromium.text("#cv-speaker-info").isBlank(), "the speaker's description is shown");
         browser.findElement(By.name("input")).sendKeys("Hello from the browser test.");
-        setSampling(Map.of("max_new_tokens", "20", "seed", "1234"));
-        screenshot("custom-voice-form");
+        chromium.setSampling(Map.of("max_new_tokens", "20", "seed", "1234"));
+        chromium.screenshot("custom-voice-form");
         browser.findElement(By.id("generate")).click();
-        waitForResult("done");
-        assertTrue(text(".result .status").startsWith("Done"), text(".result .status"));
-        assertEquals("1234", text(".result .seed"), "the seed is shown");
+        chromium.waitForResult("done");
+        assertTrue(chromium.text(".result .status").startsWith("Done"), chromium.text(".result .status"));
+        assertEquals("1234", chromium.text(".result .seed"), "the seed is shown");
         assertEquals(4, browser.findElements(By.cssSelector(".downloads a.dl")).size(), "wav, flac, mp3, opus links");
-        double duration = audioDuration(".result audio");
+        double duration = chromium.audioDuration(".result audio");
         assertTrue(duration > 0, "the player has the final file: " + duration);
-        Number streamed = (Number) js("return document.querySelector('canvas.wave') && document.querySelector('.result').dataset.state === 'done' ? 1 : 0");
+        Number streamed = (Number) chromium.js("return document.querySelector('canvas.wave') && document.querySelector('.result').dataset.state === 'done' ? 1 : 0");
         assertEquals(1, streamed.intValue());
         assertStreamWasGaplessAndEqualsTheFile();
-        screenshot("custom-voice-done");
+        chromium.screenshot("custom-voice-done");
 
         open("/outputs");
-        waitFor(() -> !browser.findElements(By.cssSelector("#output-list .item")).isEmpty());
+        chromium.waitFor(() -> !browser.findElements(By.cssSelector("#output-list .item")).isEmpty());
         WebElement item = browser.findElement(By.cssSelector("#output-list .item"));
         assertTrue(item.getText().contains("Hello from the browser test."), item.getText());
         assertTrue(item.getText().contains("seed 1234"), item.getText());
-        screenshot("outputs");
+        chromium.screenshot("outputs");
         String rerun = item.findElement(By.linkText("Re-run")).getAttribute("href");
         assertTrue(rerun.contains("/tasks/custom-voice?rerun="), rerun);
         browser.get(rerun);
-        waitFor(() -> "1234".equals(browser.findElement(By.name("seed")).getDomProperty("value")));
+        chromium.waitFor(() -> "1234".equals(browser.findElement(By.name("seed")).getDomProperty("value")));
         assertEquals("Hello from the browser test.", browser.findElement(By.name("input")).getDomProperty("value"));
     }
 
@@ -158,17 +118,17 @@ class WebUiBrowserTest {
     void errorsAppearNextToTheirField() {
         open("/tasks/custom-voice");
         browser.findElement(By.id("generate")).click();
-        assertEquals("input is required.", text("[data-error-for=input]"), "client-side check mirrors the API");
+        assertEquals("input is required.", chromium.text("[data-error-for=input]"), "client-side check mirrors the API");
         browser.findElement(By.name("input")).sendKeys("Hi.");
-        setSampling(Map.of("top_p", "1.5"));
+        chromium.setSampling(Map.of("top_p", "1.5"));
         browser.findElement(By.id("generate")).click();
-        assertTrue(text("[data-error-for=top_p]").contains("(0, 1]"), text("[data-error-for=top_p]"));
+        assertTrue(chromium.text("[data-error-for=top_p]").contains("(0, 1]"), chromium.text("[data-error-for=top_p]"));
         // A value the page cannot produce reaches the API, whose error names the field.
-        setSampling(Map.of("top_p", ""));
-        js("const s = document.querySelector('[name=voice]'); s.append(new Option('nobody', 'nobody')); s.value = 'nobody';");
+        chromium.setSampling(Map.of("top_p", ""));
+        chromium.js("const s = document.querySelector('[name=voice]'); s.append(new Option('nobody', 'nobody')); s.value = 'nobody';");
         browser.findElement(By.id("generate")).click();
-        waitFor(() -> !text("[data-error-for=voice]").isBlank());
-        screenshot("custom-voice-error");
+        chromium.waitFor(() -> !chromium.text("[data-error-for=voice]").isBlank());
+        chromium.screenshot("custom-voice-error");
     }
 
     @Test
@@ -176,12 +136,12 @@ class WebUiBrowserTest {
     void aRunningJobIsCancelled() {
         open("/tasks/custom-voice");
         browser.findElement(By.name("input")).sendKeys("A very long reading that will be cancelled.");
-        setSampling(Map.of("max_new_tokens", "8192"));
+        chromium.setSampling(Map.of("max_new_tokens", "8192"));
         browser.findElement(By.id("generate")).click();
-        waitFor(() -> text(".result .status").startsWith("Generating"));
+        chromium.waitFor(() -> chromium.text(".result .status").startsWith("Generating"));
         browser.findElement(By.cssSelector(".result button.danger")).click();
-        waitForResult("failed");
-        assertEquals("Cancelled.", text(".result .status"));
+        chromium.waitForResult("failed");
+        assertEquals("Cancelled.", chromium.text(".result .status"));
     }
 
     @Test
@@ -192,19 +152,19 @@ class WebUiBrowserTest {
         browser.findElement(By.cssSelector("input[type=file][name=audio_sample]")).sendKeys(clip().toString());
         browser.findElement(By.name("ref_text")).sendKeys("This is the reference clip.");
         browser.findElement(By.id("voice-create-button")).click();
-        waitFor(() -> browser.findElements(By.cssSelector("#voice-list .item")).stream()
+        chromium.waitFor(() -> browser.findElements(By.cssSelector("#voice-list .item")).stream()
                 .anyMatch(e -> e.getText().contains("Browser voice")));
-        screenshot("voices");
+        chromium.screenshot("voices");
         String id = browser.findElement(By.cssSelector("#voice-list .item")).getAttribute("data-voice-id");
         browser.findElement(By.cssSelector("#voice-list .item")).findElement(By.linkText("Use")).click();
-        waitFor(() -> browser.getCurrentUrl().contains("/tasks/voice-clone"));
+        chromium.waitFor(() -> browser.getCurrentUrl().contains("/tasks/voice-clone"));
         assertEquals(id, new Select(browser.findElement(By.name("voice"))).getFirstSelectedOption().getAttribute("value"));
         browser.findElement(By.name("input")).sendKeys("Cloned in the browser.");
-        setSampling(Map.of("max_new_tokens", "12"));
+        chromium.setSampling(Map.of("max_new_tokens", "12"));
         browser.findElement(By.id("generate")).click();
-        waitForResult("done");
-        assertTrue(audioDuration(".result audio") > 0);
-        screenshot("voice-clone-done");
+        chromium.waitForResult("done");
+        assertTrue(chromium.audioDuration(".result audio") > 0);
+        chromium.screenshot("voice-clone-done");
     }
 
     @Test
@@ -214,16 +174,16 @@ class WebUiBrowserTest {
         browser.findElement(By.cssSelector("[data-example-instructions]")).click();
         // A saved voice needs at least a second of reference audio: 20 frames are 1.6 s, and a fixed
         // seed keeps random weights from stopping early.
-        setSampling(Map.of("max_new_tokens", "20", "seed", "1234"));
+        chromium.setSampling(Map.of("max_new_tokens", "20", "seed", "1234"));
         browser.findElement(By.id("generate")).click();
-        waitForResult("done");
-        assertTrue(audioDuration(".result audio") > 0);
+        chromium.waitForResult("done");
+        assertTrue(chromium.audioDuration(".result audio") > 0);
         browser.findElement(By.id("vd-save-name")).sendKeys("Designed in browser");
-        String saveFormText = text("#vd-save-form");
+        String saveFormText = chromium.text("#vd-save-form");
         browser.findElement(By.cssSelector("#vd-save-form button[type=submit]")).click();
-        waitFor(() -> !text("#vd-save-status").isBlank() || !text("#vd-save-form").equals(saveFormText));
-        assertTrue(text("#vd-save-status").startsWith("Saved as Designed in browser"), text("#vd-save-form"));
-        screenshot("voice-design-done");
+        chromium.waitFor(() -> !chromium.text("#vd-save-status").isBlank() || !chromium.text("#vd-save-form").equals(saveFormText));
+        assertTrue(chromium.text("#vd-save-status").startsWith("Saved as Designed in browser"), chromium.text("#vd-save-form"));
+        chromium.screenshot("voice-design-done");
     }
 
     @Test
@@ -234,11 +194,11 @@ class WebUiBrowserTest {
         browser.findElement(By.name("instructions")).sendKeys("A calm narrator.");
         browser.findElement(By.name("input")).clear();
         browser.findElement(By.name("input")).sendKeys("Short sample.");
-        setSampling(Map.of("max_new_tokens", "20"));
+        chromium.setSampling(Map.of("max_new_tokens", "20"));
         browser.findElement(By.id("generate")).click();
-        waitForResult("done");
-        assertTrue(text(".result .meta").contains("saved as voice"), text(".result .meta"));
-        screenshot("design-then-clone-done");
+        chromium.waitForResult("done");
+        assertTrue(chromium.text(".result .meta").contains("saved as voice"), chromium.text(".result .meta"));
+        chromium.screenshot("design-then-clone-done");
     }
 
     @Test
@@ -247,24 +207,24 @@ class WebUiBrowserTest {
         open("/tasks/tokenizer");
         browser.findElement(By.id("tok-audio")).sendKeys(clip().toString());
         browser.findElement(By.id("encode")).click();
-        waitFor(() -> text("#tok-encode-status").contains("frames"));
+        chromium.waitFor(() -> chromium.text("#tok-encode-status").contains("frames"));
         browser.findElement(By.id("decode")).click();
-        waitFor(() -> text("#tok-decode-status").contains("s of audio"));
-        assertTrue(audioDuration("#tok-player") > 0);
-        screenshot("tokenizer");
+        chromium.waitFor(() -> chromium.text("#tok-decode-status").contains("s of audio"));
+        assertTrue(chromium.audioDuration("#tok-player") > 0);
+        chromium.screenshot("tokenizer");
     }
 
     @Test
     @Order(9)
     void modelsPageLoadsAndUnloads() {
         open("/models");
-        waitFor(() -> !browser.findElements(By.cssSelector("#model-list .item")).isEmpty());
+        chromium.waitFor(() -> !browser.findElements(By.cssSelector("#model-list .item")).isEmpty());
         WebElement custom = browser.findElement(By.cssSelector("[data-model-id=demo-custom-voice]"));
         assertTrue(custom.getText().contains("random weights"), custom.getText());
-        screenshot("models");
+        chromium.screenshot("models");
         String before = custom.getAttribute("data-residency");
         custom.findElement(By.cssSelector(".item-actions button")).click();
-        waitFor(() -> !before.equals(browser.findElement(By.cssSelector("[data-model-id=demo-custom-voice]"))
+        chromium.waitFor(() -> !before.equals(browser.findElement(By.cssSelector("[data-model-id=demo-custom-voice]"))
                 .getAttribute("data-residency")));
     }
 
@@ -275,7 +235,7 @@ class WebUiBrowserTest {
      */
     @SuppressWarnings("unchecked")
     private static void assertStreamWasGaplessAndEqualsTheFile() {
-        List<Object> r = (List<Object>) ((JavascriptExecutor) browser).executeAsyncScript("""
+        List<Object> r = (List<Object>) chromium.asyncJs("""
                 const done = arguments[arguments.length - 1];
                 const form = document.querySelector('form');
                 const p = form.streamPlayer, rate = 24000;
@@ -309,71 +269,10 @@ class WebUiBrowserTest {
     }
 
     private static void open(String path) {
-        browser.get(base + path);
-        waitFor(() -> "complete".equals(js("return document.readyState")));
-    }
-
-    private static void setSampling(Map<String, String> values) {
-        js("document.querySelector('details.advanced').open = true");
-        values.forEach((name, value) -> {
-            WebElement input = browser.findElement(By.name(name));
-            input.clear();
-            if (!value.isEmpty()) {
-                input.sendKeys(value);
-            }
-        });
-    }
-
-    private static void waitForResult(String state) {
-        waitFor(() -> {
-            Object s = js("const r = document.querySelector('.result'); return r ? r.dataset.state : null");
-            if ("failed".equals(s) && !"failed".equals(state)) {
-                throw new AssertionError("generation failed: " + text(".result .status"));
-            }
-            return state.equals(s);
-        });
-    }
-
-    private static double audioDuration(String selector) {
-        new WebDriverWait(browser, WAIT).until(d -> ((Number) js(
-                "const a = document.querySelector(arguments[0]); return a.readyState >= 1 ? 1 : 0", selector)).intValue() == 1);
-        return ((Number) js("return document.querySelector(arguments[0]).duration", selector)).doubleValue();
-    }
-
-    private static String text(String selector) {
-        return browser.findElement(By.cssSelector(selector)).getText();
-    }
-
-    private static Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, WAIT).until(d -> condition.getAsBoolean());
+        chromium.open(base + path);
     }
 
     private static Path clip() {
-        return repo().resolve("fixtures/clips/ref_24k_mono_f32.wav");
-    }
-
-    private static void screenshot(String name) {
-        try {
-            Path dirOut = Files.createDirectories(repo().resolve("app/target/screenshots"));
-            // The whole page, not just the viewport: grow the window to the document's height for the shot.
-            Number height = (Number) js("return document.documentElement.scrollHeight");
-            org.openqa.selenium.Dimension size = browser.manage().window().getSize();
-            browser.manage().window().setSize(new org.openqa.selenium.Dimension(size.getWidth(),
-                    Math.min(4000, Math.max(size.getHeight(), height.intValue() + 140))));
-            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-            browser.manage().window().setSize(size);
-            Files.copy(shot.toPath(), dirOut.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new AssertionError("cannot write the screenshot " + name, e);
-        }
-    }
-
-    private static Path repo() {
-        Path here = Path.of("").toAbsolutePath();
-        return Files.isDirectory(here.resolve("app")) ? here : here.getParent();
+        return Chromium.repo().resolve("fixtures/clips/ref_24k_mono_f32.wav");
     }
 }
