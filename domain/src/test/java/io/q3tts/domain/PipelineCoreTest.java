@@ -215,6 +215,10 @@ class PipelineCoreTest {
         assertEquals(JobState.FAILED, failed.state());
         assertEquals(List.of("A.", "B."), synthesized);
         assertEquals(2, runs.checkpointCount(id.value()), "finished steps stay checkpointed");
+        assertTrue(runs.find(id.value()).orElseThrow().failed(), "marked failed");
+        Q3ttsCore restarted = core();
+        assertEquals(List.of(), restarted.resumeInterruptedPipelines(), "a failed run is not restarted by itself");
+        restarted.close();
 
         JobView resumed = awaitEnd(core, pipelines.resumePipeline(id).id());
         assertEquals(JobState.DONE, resumed.state());

@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * checkpointed in the store; when it ends:
  * <ul>
  *   <li>DONE: the output (main track, metadata, files) is stored, then the stored run is deleted;</li>
- *   <li>FAILED: the stored run stays, so {@link #resumePipeline} goes on from the checkpoints;</li>
+ *   <li>FAILED: the stored run stays (marked failed), so {@link #resumePipeline} goes on from the
+ *       checkpoints; it is not restarted by itself at the next start, where it would only fail again;</li>
  *   <li>CANCELLED by a user: the stored run is deleted (nothing is left behind);</li>
  *   <li>CANCELLED by shutdown, or the process died: the stored run stays and {@link #resumeInterrupted()}
  *       restarts it at the next start.</li>
@@ -131,7 +132,11 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
             // Forgotten by the job history (or from before a restart): resume it all the same.
         }
         PipelineWork work = handler(run.pipelineId()).prepare(run.payload().clone());
-        return start(jobId, run.pipelineId(), work, resolver.resolve(work.modelId(), work.task(), "model"));
+        JobView started = start(jobId, run.pipelineId(), work, resolver.resolve(work.modelId(), work.task(), "model"));
+        if (run.failed()) {
+            store.markFailed(run.runId(), false);
+        }
+        return started;
     }
 
     /**
@@ -144,6 +149,11 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
     public List<JobId> resumeInterrupted() {
         List<JobId> resumed = new ArrayList<>();
         for (StoredPipelineRun run : store.list()) {
+            if (run.failed()) {
+                LOG.log(Level.INFO, "Pipeline run " + run.runId() + " failed before the restart; it is kept, not restarted"
+                        + " (POST /api/v1/jobs/" + run.runId() + "/resume runs it again from its checkpoints).");
+                continue;
+            }
             if (!handlers.containsKey(run.pipelineId())) {
                 LOG.log(Level.WARNING, "Pipeline run " + run.runId() + " of '" + run.pipelineId()
                         + "' is not resumed: that pipeline is not installed.");
@@ -220,6 +230,9 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
                 throw e;
             }
             throw new CancelledException("The service is shutting down; the pipeline will resume at the next start.");
+        } catch (RuntimeException e) {
+            store.markFailed(runId, true);
+            throw e;
         }
         token.throwIfCancelled();
         String outputId = store(jobId, pipelineId, out, Duration.between(started, clock.now()));

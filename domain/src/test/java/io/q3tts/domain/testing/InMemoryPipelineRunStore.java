@@ -55,6 +55,15 @@ public final class InMemoryPipelineRunStore implements PipelineRunStore {
     }
 
     @Override
+    public void markFailed(String runId, boolean failed) {
+        StoredPipelineRun r = runs.get(runId);
+        if (r == null) {
+            throw new IllegalStateException("no run " + runId);
+        }
+        runs.put(runId, new StoredPipelineRun(r.runId(), r.pipelineId(), r.payload(), r.createdAt(), failed));
+    }
+
+    @Override
     public void delete(String runId) {
         runs.remove(runId);
         checkpoints.remove(runId);

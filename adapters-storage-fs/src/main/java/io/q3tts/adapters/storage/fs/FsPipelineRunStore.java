@@ -19,8 +19,8 @@ import java.util.Optional;
 
 /**
  * Unfinished pipeline runs in a folder: {@code <root>/<run-id>/run.json} (pipeline id, creation
- * time), {@code payload.bin} (the request as submitted) and {@code checkpoints/<key>} (one file per
- * finished step).
+ * time), {@code payload.bin} (the request as submitted), {@code checkpoints/<key>} (one file per
+ * finished step) and, while the last attempt has failed, an empty {@code failed} file.
  *
  * <p>A run folder becomes visible when {@code run.json} exists; it is written last, through a
  * temporary sibling and a rename, so a crash during {@link #create} leaves a folder that the next
@@ -32,6 +32,8 @@ public final class FsPipelineRunStore implements PipelineRunStore {
     static final String RUN = "run.json";
     static final String PAYLOAD = "payload.bin";
     static final String CHECKPOINTS = "checkpoints";
+    /** Present while the run's last attempt has failed. */
+    static final String FAILED = "failed";
     private static final System.Logger LOG = System.getLogger(FsPipelineRunStore.class.getName());
 
     private final Path root;
@@ -121,7 +123,7 @@ public final class FsPipelineRunStore implements PipelineRunStore {
                 throw new IOException("run.json does not describe run " + id);
             }
             return Optional.of(new StoredPipelineRun(id, Json.text(n, "pipeline"), Files.readAllBytes(dir.resolve(PAYLOAD)),
-                    Json.instant(n, "created_at")));
+                    Json.instant(n, "created_at"), Files.exists(dir.resolve(FAILED))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
@@ -170,6 +172,23 @@ public final class FsPipelineRunStore implements PipelineRunStore {
             return 0;
         } catch (IOException e) {
             throw new StorageException("The checkpoints of pipeline run '" + runId + "' cannot be read.", e);
+        }
+    }
+
+    @Override
+    public void markFailed(String runId, boolean failed) {
+        Path dir = root.resolve(Ids.requireSafe(runId, "job_id"));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("pipeline run " + runId + " is not stored");
+        }
+        try {
+            if (failed) {
+                AtomicFiles.write(dir.resolve(FAILED), new byte[0]);
+            } else {
+                Files.deleteIfExists(dir.resolve(FAILED));
+            }
+        } catch (IOException e) {
+            throw new StorageException("The state of pipeline run '" + runId + "' could not be saved.", e);
         }
     }
 

@@ -38,6 +38,12 @@ class FsPipelineRunStoreTest {
         assertEquals(2, reopened.checkpointCount("run-1"));
         assertTrue(reopened.readCheckpoint("run-1", "chunk-0003").isEmpty());
 
+        assertFalse(reopened.find("run-1").orElseThrow().failed());
+        reopened.markFailed("run-1", true);
+        assertTrue(new FsPipelineRunStore(dir).find("run-1").orElseThrow().failed(), "the mark survives a restart");
+        reopened.markFailed("run-1", false);
+        assertFalse(reopened.find("run-1").orElseThrow().failed());
+
         reopened.delete("run-1");
         assertEquals(List.of("run-2"), reopened.list().stream().map(StoredPipelineRun::runId).toList());
         assertTrue(reopened.find("run-1").isEmpty());

@@ -55,6 +55,16 @@ public interface PipelineRunStore {
     int checkpointCount(String runId);
 
     /**
+     * Marks a run as failed (its last attempt ended with an error) or clears the mark when it is
+     * resumed. A failed run is kept for an explicit resume but not restarted automatically at start-up,
+     * where it would only fail again.
+     *
+     * @param runId a stored run
+     * @param failed the new mark
+     */
+    void markFailed(String runId, boolean failed);
+
+    /**
      * Deletes a run and its checkpoints. Idempotent.
      *
      * @param runId a run id

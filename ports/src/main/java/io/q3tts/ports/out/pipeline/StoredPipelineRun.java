@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param pipelineId the pipeline (plugin) id, path-safe
  * @param payload the request exactly as submitted, never null
  * @param createdAt when it was first submitted, never null
+ * @param failed whether its last attempt failed ({@link PipelineRunStore#markFailed})
  */
-public record StoredPipelineRun(String runId, String pipelineId, byte[] payload, Instant createdAt) {
+public record StoredPipelineRun(String runId, String pipelineId, byte[] payload, Instant createdAt, boolean failed) {
 
     /** @throws IllegalArgumentException if an id is unsafe or a field is null */
     public StoredPipelineRun {
@@ -21,5 +22,17 @@ public record StoredPipelineRun(String runId, String pipelineId, byte[] payload,
         }
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /**
+     * A run just submitted: not failed.
+     *
+     * @param runId the run's id
+     * @param pipelineId the pipeline
+     * @param payload the request
+     * @param createdAt when it was submitted
+     */
+    public StoredPipelineRun(String runId, String pipelineId, byte[] payload, Instant createdAt) {
+        this(runId, pipelineId, payload, createdAt, false);
     }
 }
