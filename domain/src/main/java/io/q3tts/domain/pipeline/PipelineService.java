@@ -132,11 +132,19 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
             // Forgotten by the job history (or from before a restart): resume it all the same.
         }
         PipelineWork work = handler(run.pipelineId()).prepare(run.payload().clone());
-        JobView started = start(jobId, run.pipelineId(), work, resolver.resolve(work.modelId(), work.task(), "model"));
+        ModelDescriptor model = resolver.resolve(work.modelId(), work.task(), "model");
+        // Cleared before the start: a quick run may finish, and delete its state, before start() returns.
         if (run.failed()) {
             store.markFailed(run.runId(), false);
         }
-        return started;
+        try {
+            return start(jobId, run.pipelineId(), work, model);
+        } catch (RuntimeException e) {
+            if (run.failed()) {
+                store.markFailed(run.runId(), true);
+            }
+            throw e;
+        }
     }
 
     /**
