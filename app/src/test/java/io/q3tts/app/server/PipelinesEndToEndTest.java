@@ -123,6 +123,40 @@ class PipelinesEndToEndTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void givenASavedVoiceWithPreviousChunkContext_whenNarrated_thenTheBaseModelClonesEachChunkFromTheOneBefore()
+            throws Exception {
+        Map<String, Object> voice = new LinkedHashMap<>();
+        voice.put("name", "Narrator voice");
+        voice.put("ref_text", "The reference recording says this.");
+        voice.put("audio_sample", java.nio.file.Files.readAllBytes(ServerEndToEndTest.repo()
+                .resolve("fixtures/clips/ref_24k_mono_f32.wav")));
+        HttpResponse<byte[]> created = client.postMultipart("/api/v1/voices", voice);
+        assertEquals(201, created.statusCode(), () -> E2e.text(created));
+        String voiceId = (String) E2e.json(created).get("id");
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", "The first paragraph is read in the saved voice.\n\nThe second continues from the first.");
+        body.put("voice", "saved:" + voiceId);
+        body.put("model", "demo-base");
+        body.put("context", "previous_chunk");
+        // 40 frames = 3.2 s, longer than the 2 s a take needs to serve as the next chunk's reference.
+        body.put("max_new_tokens", 40);
+        body.put("seed", 9);
+        Map<String, Object> out = client.output(client.awaitEnd(E2e.submitted(client.postJson("/plugins/narration/jobs", body))));
+        assertEquals("previous_chunk", ((Map<String, Object>) out.get("parameters")).get("context"));
+        assertEquals("voice_clone", out.get("task"));
+        Map<String, Object> report = E2e.json(client.file(out, "report.json"));
+        List<Map<String, Object>> chunks = (List<Map<String, Object>>) report.get("chunks");
+        assertEquals(2, chunks.size());
+        double first = ((Number) chunks.get(0).get("end")).doubleValue() - ((Number) chunks.get(0).get("start")).doubleValue();
+        assertTrue(first >= PREVIOUS_CONTEXT_SECONDS, "the first take is long enough to be the second's reference: " + first);
+    }
+
+    /** NarrationPlugin.MIN_CONTEXT_SECONDS: shorter takes are not used as a reference. */
+    private static final double PREVIOUS_CONTEXT_SECONDS = 2.0;
+
+    @Test
     void givenABadRequest_whenSubmitted_thenA400NamesTheFieldAndNoJobOrOutputIsLeft() {
         int before = ((List<?>) E2e.json(client.get("/api/v1/outputs?pipeline=narration")).get("outputs")).size();
         HttpResponse<byte[]> r = client.postJson("/plugins/narration/jobs", Map.of("text", "Hello.", "voice", "saved:../x"));

@@ -19,6 +19,7 @@ import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
 import io.q3tts.ports.in.synthesis.SynthesizeVoiceCloneCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeVoiceCloneUseCase;
 import io.q3tts.ports.model.AudioFormat;
+import io.q3tts.ports.model.AudioUpload;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.plugin.NavEntry;
 import io.q3tts.ports.plugin.PageDescriptor;
@@ -48,6 +49,9 @@ public final class NarrationPlugin implements TaskPlugin {
 
     /** Prefix of a saved voice in the {@code voice} field; anything else is a preset speaker key. */
     static final String SAVED_PREFIX = "saved:";
+
+    /** The shortest previous take used as in-context reference (the voice library's minimum is 1 s). */
+    static final int MIN_CONTEXT_SECONDS = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -106,7 +110,7 @@ public final class NarrationPlugin implements TaskPlugin {
                 RouteSpec.post("/jobs", this::submit)
                         .withSummary("Narrate a document as a pipeline job (JSON or multipart fields: text (or a .txt/.md file "
                                 + "part), format markdown|text, voice (preset speaker or saved:<id>), language?, model?, seed?, "
-                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?); answers 202 with the job; the "
+                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?, context none|previous_chunk?); answers 202 with the job; the "
                                 + "output has the track, chunks/NNNN.wav and report.json"),
                 RouteSpec.post("/chunks", request -> WebResponse.json(chunkReport(document(text(request), markdown(request)))))
                         .withSummary("Preview the chunking only (fields: text, format); no synthesis"));
@@ -161,6 +165,7 @@ public final class NarrationPlugin implements TaskPlugin {
         p.put("seed_policy", request.optionalString("seed_policy").orElse("fixed"));
         p.put("target_lufs", request.optionalDouble("target_lufs").orElse(settings.targetLufs()));
         request.optionalInt("max_new_tokens").ifPresent(v -> p.put("max_new_tokens", v));
+        request.optionalString("context").ifPresent(v -> p.put("context", v));
         byte[] payload;
         try {
             payload = JSON.writeValueAsBytes(p);
@@ -204,7 +209,17 @@ public final class NarrationPlugin implements TaskPlugin {
         Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
         // Built once up front so a bad value fails as a 400 naming the field before any chunk is spoken.
         GenerationOptions.builder().maxNewTokens(maxNewTokens).build();
-        return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens);
+        boolean previousContext = switch (p.path("context").asText("none").strip().toLowerCase(Locale.ROOT)) {
+            case "none", "" -> false;
+            case "previous_chunk" -> true;
+            default -> throw new InvalidArgumentException("context", "context must be none or previous_chunk.");
+        };
+        if (previousContext && saved == null) {
+            throw new InvalidArgumentException("context", "context=previous_chunk clones each chunk from the one before it,"
+                    + " which needs a saved voice (voice saved:<id>) and a Base model; preset speakers have no"
+                    + " in-context cloning.");
+        }
+        return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens, previousContext);
     }
 
     /** One narration: the chunked document and its settings. */
@@ -218,9 +233,11 @@ public final class NarrationPlugin implements TaskPlugin {
         private final Narrator.SeedPolicy policy;
         private final double target;
         private final Integer maxNewTokens;
+        private final boolean previousContext;
 
         Run(NarrationDocument document, String voice, String saved, String language, String model, long seed,
-            Narrator.SeedPolicy policy, double target, Integer maxNewTokens) {
+            Narrator.SeedPolicy policy, double target, Integer maxNewTokens, boolean previousContext) {
+            this.previousContext = previousContext;
             this.document = document;
             this.voice = voice;
             this.saved = saved;
@@ -254,20 +271,33 @@ public final class NarrationPlugin implements TaskPlugin {
             String[] usedModel = {model};
             boolean[] randomWeights = {false};
             int[] frames = {0};
-            Narrator.Voice speaker = (text, chunkSeed) -> {
-                String key = PipelineSupport.checkpointKey("take", text, Long.toString(chunkSeed), voice);
-                Optional<byte[]> done = ctx.checkpoint(key);
-                if (done.isPresent()) {
-                    return new Narrator.Speech(Pcm16.fromWav(done.get()), Pcm16.sampleRate(done.get()), null);
+            Narrator.Voice speaker = new Narrator.Voice() {
+                @Override
+                public Narrator.Speech speak(String text, long chunkSeed) {
+                    return speak(text, chunkSeed, null);
                 }
-                GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens).build();
-                SynthesisOutcome outcome = PipelineSupport.step(context, () -> speak(text, options, ctx), ctx.cancellation());
-                usedModel[0] = outcome.output().modelId();
-                randomWeights[0] = outcome.output().randomWeights();
-                frames[0] += outcome.output().frames();
-                float[] samples = Pcm16.decode(outcome.audio().bytes());
-                ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
-                return new Narrator.Speech(samples, outcome.audio().sampleRate(), null);
+
+                @Override
+                public Narrator.Speech speak(String text, long chunkSeed, Narrator.Previous previous) {
+                    CloneVoice.UploadedReference reference = previousChunkReference(previous);
+                    // The take depends on the reference too, so a continued chunk is keyed by the one before it.
+                    String key = PipelineSupport.checkpointKey("take", text, Long.toString(chunkSeed), voice,
+                            reference == null ? "" : previous.text() + "\u0000"
+                                    + java.util.Arrays.hashCode(previous.speech().samples()));
+                    Optional<byte[]> done = ctx.checkpoint(key);
+                    if (done.isPresent()) {
+                        return new Narrator.Speech(Pcm16.fromWav(done.get()), Pcm16.sampleRate(done.get()), null);
+                    }
+                    GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens).build();
+                    SynthesisOutcome outcome = PipelineSupport.step(context, () -> Run.this.speak(text, options, reference, ctx),
+                            ctx.cancellation());
+                    usedModel[0] = outcome.output().modelId();
+                    randomWeights[0] = outcome.output().randomWeights();
+                    frames[0] += outcome.output().frames();
+                    float[] samples = Pcm16.decode(outcome.audio().bytes());
+                    ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
+                    return new Narrator.Speech(samples, outcome.audio().sampleRate(), null);
+                }
             };
             Narrator.Result result = new Narrator(settings.withTarget(target)).render(document, speaker, seed, policy,
                     ctx.cancellation(), (done, chunk) -> ctx.progress(done, total, "chunk " + (chunk.index() + 1) + " of " + total
@@ -305,16 +335,37 @@ public final class NarrationPlugin implements TaskPlugin {
             if (maxNewTokens != null) {
                 parameters.put("max_new_tokens", maxNewTokens.toString());
             }
+            parameters.put("context", previousContext ? "previous_chunk" : "none");
             String text = document.chunks().stream().map(Chunk::text).collect(java.util.stream.Collectors.joining(" "));
             return new PipelineOutput(new EncodedAudio(AudioFormat.WAV, wav, Narrator.SAMPLE_RATE, result.durationSeconds()),
                     task(), usedModel[0] != null ? usedModel[0] : "auto", randomWeights[0], text,
                     language == null ? "auto" : language, saved == null ? voice : null, null, saved, parameters, frames[0], files);
         }
 
-        private SynthesisOutcome speak(String text, GenerationOptions options, PipelineContext ctx) {
+        /**
+         * With {@code context=previous_chunk}, the previous chunk's kept take and its text become the
+         * in-context reference of the next chunk (a peer remedy for drift in pitch and pace across long
+         * reads); a take shorter than {@value #MIN_CONTEXT_SECONDS} s is too little to clone from, so that
+         * chunk falls back to the saved voice.
+         */
+        private CloneVoice.UploadedReference previousChunkReference(Narrator.Previous previous) {
+            if (!previousContext || previous == null) {
+                return null;
+            }
+            Narrator.Speech s = previous.speech();
+            if (s.samples().length < MIN_CONTEXT_SECONDS * s.sampleRate()) {
+                return null;
+            }
+            return new CloneVoice.UploadedReference(AudioUpload.of("ref_audio", Pcm16.wav(s.samples(), s.sampleRate())),
+                    previous.text(), false);
+        }
+
+        private SynthesisOutcome speak(String text, GenerationOptions options, CloneVoice.UploadedReference reference,
+                                       PipelineContext ctx) {
             if (saved != null) {
+                CloneVoice cloneVoice = reference != null ? reference : new CloneVoice.SavedVoice(saved);
                 return context.useCase(SynthesizeVoiceCloneUseCase.class).synthesizeVoiceClone(
-                        new SynthesizeVoiceCloneCommand(model, text, language, new CloneVoice.SavedVoice(saved), options,
+                        new SynthesizeVoiceCloneCommand(model, text, language, cloneVoice, options,
                                 AudioFormat.PCM), ctx.stepListener(), ctx.cancellation());
             }
             return context.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(

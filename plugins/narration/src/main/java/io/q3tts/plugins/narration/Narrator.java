@@ -94,6 +94,28 @@ public final class Narrator {
          * @return the speech
          */
         Speech speak(String text, long seed);
+
+        /**
+         * Speaks a chunk knowing the one before it, for voices that continue from the previous
+         * chunk's audio (in-context cloning); by default the previous chunk is ignored.
+         *
+         * @param text the chunk
+         * @param seed the sampling seed
+         * @param previous the previous chunk and its kept take, or null for the first chunk
+         * @return the speech
+         */
+        default Speech speak(String text, long seed, Previous previous) {
+            return speak(text, seed);
+        }
+    }
+
+    /**
+     * The chunk spoken just before, as it was kept.
+     *
+     * @param text its text
+     * @param speech its kept take
+     */
+    public record Previous(String text, Speech speech) {
     }
 
     /**
@@ -193,11 +215,12 @@ public final class Narrator {
                          CancellationToken cancellation, ChunkListener listener) {
         List<float[]> takes = new ArrayList<>();
         List<ChunkResult> partial = new ArrayList<>();
+        Previous previous = null;
         for (Chunk c : document.chunks()) {
             cancellation.throwIfCancelled();
             listener.starting(takes.size(), c);
             long seed = policy.seedFor(documentSeed, c.index());
-            Speech take = voice.speak(c.text(), seed);
+            Speech take = voice.speak(c.text(), seed, previous);
             float[] audio = at24k(take);
             int retries = 0;
             double limit = runawayLimit(c.text());
@@ -205,7 +228,7 @@ public final class Narrator {
                 // One more take with an unrelated seed; a runaway is a sampling accident, rarely repeated.
                 long retrySeed = seed ^ 0x9E3779B97F4A7C15L;
                 cancellation.throwIfCancelled();
-                Speech again = voice.speak(c.text(), retrySeed);
+                Speech again = voice.speak(c.text(), retrySeed, previous);
                 float[] audio2 = at24k(again);
                 retries = 1;
                 if (audio2.length < audio.length) {
@@ -215,6 +238,7 @@ public final class Narrator {
                 }
             }
             takes.add(audio);
+            previous = new Previous(c.text(), take);
             partial.add(new ChunkResult(c, 0, 0, seed, retries, audio.length / (double) SAMPLE_RATE > limit,
                     take.outputId()));
         }

@@ -165,6 +165,24 @@ class NarrationPluginTest {
     }
 
     @Test
+    void givenPreviousChunkContext_whenRendering_thenEachChunkIsClonedFromTheOneBefore() {
+        String first = "The first paragraph is long enough to clone from.";
+        String second = "The second one continues in the same voice and pace.";
+        render(Map.of("text", first + "\n\n" + second + "\n\nShort.", "voice", "saved:my-voice",
+                "context", "previous_chunk", "seed", 3));
+        assertEquals(3, clone.size());
+        assertEquals(new CloneVoice.SavedVoice("my-voice"), clone.get(0).voice(), "the first chunk uses the saved voice");
+        CloneVoice.UploadedReference ref = (CloneVoice.UploadedReference) clone.get(1).voice();
+        assertEquals(first, ref.transcript(), "the second chunk continues from the first");
+        assertTrue(clone.get(2).voice() instanceof CloneVoice.UploadedReference);
+        assertEquals("previous_chunk", pipelines.outputs().values().iterator().next().parameters().get("context"));
+
+        assertEquals("context", fieldOf(Map.of("text", "Hi.", "voice", "ryan", "context", "previous_chunk")),
+                "preset speakers cannot clone from the previous chunk");
+        assertEquals("context", fieldOf(Map.of("text", "Hi.", "voice", "saved:v", "context", "chapter")));
+    }
+
+    @Test
     void givenTheChunksRoute_thenNothingIsSynthesized() {
         Map<String, Object> report = post("/chunks", Map.of("text", "# T\n\nBody.", "format", "md"));
         assertEquals(2, ((List<?>) report.get("chunks")).size());
