@@ -77,6 +77,29 @@ final class Cors {
         return !origin.equals("null") && (any || origins.contains(normalize(origin)));
     }
 
+    /**
+     * Whether a WebSocket may be opened from a page of {@code origin}. Browsers do not apply CORS to
+     * WebSockets, so without this check any web page the user visits could drive the local server
+     * through its sockets; a client that is not a browser sends no {@code Origin} and is let in.
+     *
+     * @param origin the upgrade request's {@code Origin} header, or null
+     * @param host its {@code Host} header, or null
+     * @return whether the socket may open: no origin, the server's own origin, or an allowed one
+     */
+    boolean socketAllowed(String origin, String host) {
+        if (origin == null || origin.isBlank()) {
+            return true;
+        }
+        String o = normalize(origin);
+        if (host != null && !host.isBlank()) {
+            String h = host.strip().toLowerCase(Locale.ROOT);
+            if (o.equals(normalize("http://" + h)) || o.equals(normalize("https://" + h))) {
+                return true;
+            }
+        }
+        return allowed(origin);
+    }
+
     /** Scheme and host are case-insensitive; browsers leave out a default port and never send a trailing slash. */
     private static String normalize(String origin) {
         String o = origin.strip().toLowerCase(Locale.ROOT);

@@ -307,6 +307,13 @@ final class JavalinBridge {
         ws.onConnect(ctx -> {
             ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(10));
             Connection connection = new Connection(ctx.sessionId(), ctx.session);
+            String origin = ctx.header("Origin");
+            if (!cors.socketAllowed(origin, ctx.header("Host"))) {
+                connection.sendJson(ErrorMapping.of(new InvalidArgumentException("Origin", "Pages of " + origin
+                        + " may not open this server's WebSockets; add the origin to http.cors_origins to allow it.")).frame());
+                connection.close(1008, "origin not allowed");
+                return;
+            }
             Map<String, List<String>> headers = new LinkedHashMap<>();
             ctx.headerMap().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.of(v)));
             String path = socket.path();

@@ -99,4 +99,46 @@ class CorsTest {
         assertFalse(cors.allowed("http://ui.example:8080"));
         assertFalse(cors.allowed("https://ui.example"));
     }
+
+    /** Opens a socket with the given Origin; returns the first text frame, or "open" if none came and it stayed open. */
+    private String socket(HttpServer server, String origin) throws Exception {
+        java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket.Builder b = client.newWebSocketBuilder();
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        java.net.http.WebSocket ws = b.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + HttpServer.STREAM_PATH),
+                new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence d, boolean last) {
+                        first.complete(d.toString());
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
+                        first.complete("closed " + code);
+                        return null;
+                    }
+                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            return first.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "open";
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
+    void aForeignPageCannotOpenTheSocketsButClientsTheServersOwnPagesAndListedOriginsCan() throws Exception {
+        try (HttpServer server = server(List.of(UI))) {
+            String refused = socket(server, "https://evil.example");
+            assertTrue(refused.contains("\"field\":\"Origin\"") && refused.contains("http.cors_origins"), refused);
+            assertEquals("open", socket(server, null), "a client that is not a browser sends no Origin");
+            assertEquals("open", socket(server, "http://127.0.0.1:" + server.port()), "the server's own pages");
+            assertEquals("open", socket(server, UI), "a listed origin (remote UI)");
+            assertTrue(socket(server, "null").contains("Origin"), "sandboxed frames name no one");
+        }
+    }
 }
