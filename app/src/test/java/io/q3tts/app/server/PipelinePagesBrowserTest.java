@@ -189,4 +189,28 @@ class PipelinePagesBrowserTest {
                 "engine-friendly names with a player");
         browser.screenshot("npc-pack-done");
     }
+
+    @Test
+    @Order(7)
+    void aPipelineKeepsRunningWhenItsPageIsLeftAndIsFollowedAndCancelledFromHome() {
+        browser.open(base + "/tasks/narration");
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 30; i++) {
+            text.append("Paragraph ").append(i).append(" goes on for a while.\n\n");
+        }
+        browser.js("document.getElementById('nar-text').value = arguments[0]", text.toString());
+        browser.find("#nar-voice").sendKeys("ryan");
+        browser.find("#nar-render").click();
+        browser.waitFor(() -> browser.text(".pipeline .result .status").contains("chunk"));
+        browser.open(base + "/");
+        String pipelineJob = "#home-jobs .item[data-kind=pipeline][data-state=running]";
+        browser.waitFor(() -> !browser.driver.findElements(By.cssSelector(pipelineJob)).isEmpty());
+        WebElement job = browser.find(pipelineJob);
+        assertTrue(job.getText().contains("narration"), job.getText());
+        browser.waitFor(() -> browser.text(pipelineJob + " .status").contains("chunk"));
+        browser.screenshot("home-jobs");
+        browser.find(pipelineJob + " button.danger").click();
+        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#home-jobs .item")).isEmpty());
+        assertTrue(browser.find("#home-jobs-empty").isDisplayed(), "the list empties once the job is cancelled");
+    }
 }

@@ -41,6 +41,61 @@
     dl.replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: String(v) })]));
   }
 
+  // ---- jobs on the home page ----------------------------------------------------------------------
+
+  /**
+   * Queued and running jobs, and recently failed pipelines (which can be resumed), refreshed every
+   * two seconds: a long pipeline keeps working when its page is closed, and this is where it is found.
+   */
+  async function jobs() {
+    const list = document.getElementById('home-jobs');
+    const empty = document.getElementById('home-jobs-empty');
+    if (!list) return;
+    async function refresh() {
+      let items;
+      try {
+        const active = (await api('GET', '/api/v1/jobs?state=queued,running&limit=50')).jobs || [];
+        const failed = ((await api('GET', '/api/v1/jobs?state=failed&limit=20')).jobs || []).filter(j => j.kind === 'pipeline');
+        items = active.concat(failed);
+      } catch (e) {
+        failure(list, e);
+        return;
+      }
+      empty.hidden = items.length > 0;
+      list.replaceChildren(...items.map(jobItem));
+    }
+    function jobItem(j) {
+      const p = j.progress || {};
+      const what = j.kind === 'pipeline' ? j.pipeline.replace(/-/g, ' ') : j.kind.replace(/_/g, ' ');
+      const status = j.state === 'queued' ? 'queued' + (p.queue_position ? ', position ' + p.queue_position : '')
+        : j.state === 'failed' ? 'failed: ' + (j.error ? j.error.error : '')
+        : [p.stage, p.steps ? p.steps_done + ' of ' + p.steps + ' done' : (p.frames ? p.frames + ' frames' : '')].filter(Boolean).join(' · ') || 'running';
+      const bar = el('progress', { class: 'progress-bar', max: '1' });
+      if (j.state === 'running') bar.value = p.fraction || 0;
+      const act = async (method, path, button) => {
+        button.disabled = true;
+        try { await api(method, path); } catch (e) { alert(e.message); }
+        refresh();
+      };
+      const id = encodeURIComponent(j.id);
+      return el('article', { class: 'item', 'data-job-id': j.id, 'data-state': j.state, 'data-kind': j.kind }, [
+        el('div', { class: 'item-head' }, [
+          el('span', { class: 'tag', text: what }),
+          j.random_weights ? el('span', { class: 'tag warn', text: 'random weights' }) : null,
+          el('span', { class: 'muted', text: j.summary }),
+        ]),
+        el('div', { class: 'progress' }, [bar, el('span', { class: 'status', text: status })]),
+        el('div', { class: 'item-actions' }, [
+          j.state === 'failed'
+            ? el('button', { type: 'button', class: 'secondary', text: 'Resume', onclick: ev => act('POST', '/api/v1/jobs/' + id + '/resume', ev.target) })
+            : el('button', { type: 'button', class: 'secondary danger', text: 'Cancel', onclick: ev => act('DELETE', '/api/v1/jobs/' + id, ev.target) }),
+        ]),
+      ]);
+    }
+    await refresh();
+    setInterval(refresh, 2000);
+  }
+
   // ---- outputs ----------------------------------------------------------------------------------
 
   async function outputs() {
@@ -271,6 +326,7 @@
 
   const page = document.body.dataset.page;
   Q3.shellHealth().then(h => { if (page === 'home') home(h); });
+  if (page === 'home') jobs();
   if (page === 'outputs') outputs();
   if (page === 'voices') voices();
   if (page === 'models') models();
