@@ -216,6 +216,26 @@ final class E2e {
         return (List<Map<String, Object>>) json(get("/api/v1/jobs?limit=1000")).get("jobs");
     }
 
+    /**
+     * Saves a voice in the library from the fixtures' 24 kHz reference clip.
+     *
+     * @param name the voice's name
+     * @return its id
+     */
+    String saveFixtureVoice(String name) {
+        Map<String, Object> voice = new java.util.LinkedHashMap<>();
+        voice.put("name", name);
+        voice.put("ref_text", "The reference recording says this.");
+        try {
+            voice.put("audio_sample", Files.readAllBytes(ServerEndToEndTest.repo().resolve("fixtures/clips/ref_24k_mono_f32.wav")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        HttpResponse<byte[]> created = postMultipart("/api/v1/voices", voice);
+        assertEquals(201, created.statusCode(), () -> text(created));
+        return (String) json(created).get("id");
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

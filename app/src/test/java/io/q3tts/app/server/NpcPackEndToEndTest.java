@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,16 +59,6 @@ class NpcPackEndToEndTest {
         }
     }
 
-    private static String libraryVoice(E2e c) throws IOException {
-        Map<String, Object> voice = new LinkedHashMap<>();
-        voice.put("name", "Hero voice");
-        voice.put("ref_text", "The reference recording says this.");
-        voice.put("audio_sample", Files.readAllBytes(ServerEndToEndTest.repo().resolve("fixtures/clips/ref_24k_mono_f32.wav")));
-        HttpResponse<byte[]> created = c.postMultipart("/api/v1/voices", voice);
-        assertEquals(201, created.statusCode(), () -> E2e.text(created));
-        return (String) E2e.json(created).get("id");
-    }
-
     private static Map<String, byte[]> unzip(byte[] zip) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
@@ -89,7 +78,7 @@ class NpcPackEndToEndTest {
     @Test
     @SuppressWarnings("unchecked")
     void givenACsvPack_whenGenerated_thenTheZipAndManifestsHoldEveryLineUnderItsEngineFriendlyName() throws IOException {
-        String hero = libraryVoice(client);
+        String hero = client.saveFixtureVoice("Hero voice");
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("input", LINES_CSV);
         fields.put("characters", CHARACTERS_CSV + "hero,,saved:" + hero + ",english\n");

@@ -62,6 +62,19 @@ class PipelinePagesBrowserTest {
         });
     }
 
+    /** Starts a 30-paragraph narration on its page and waits until its first chunk is being spoken. */
+    private static void startALongNarration() {
+        browser.open(base + "/tasks/narration");
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 30; i++) {
+            text.append("Paragraph ").append(i).append(" goes on for a while.\n\n");
+        }
+        browser.js("document.getElementById('nar-text').value = arguments[0]", text.toString());
+        browser.find("#nar-voice").sendKeys("ryan");
+        browser.find("#nar-render").click();
+        browser.waitFor(() -> browser.text(".pipeline .result .status").contains("chunk"));
+    }
+
     /** Waits until the main track's player knows a finite, positive duration. */
     private static void assertTheTrackPlays() {
         try {
@@ -133,15 +146,7 @@ class PipelinePagesBrowserTest {
     @Test
     @Order(4)
     void aRunningPipelineIsCancelledFromItsPage() {
-        browser.open(base + "/tasks/narration");
-        StringBuilder text = new StringBuilder();
-        for (int i = 1; i <= 30; i++) {
-            text.append("Paragraph ").append(i).append(" goes on for a while.\n\n");
-        }
-        browser.js("document.getElementById('nar-text').value = arguments[0]", text.toString());
-        browser.find("#nar-voice").sendKeys("ryan");
-        browser.find("#nar-render").click();
-        browser.waitFor(() -> browser.text(".pipeline .result .status").contains("chunk"));
+        startALongNarration();
         browser.find(".pipeline .result .progress button.danger").click();
         waitForPipeline("failed");
         assertTrue(browser.text(".pipeline .result .status").startsWith("Cancelled"), browser.text(".pipeline .result .status"));
@@ -193,15 +198,7 @@ class PipelinePagesBrowserTest {
     @Test
     @Order(7)
     void aPipelineKeepsRunningWhenItsPageIsLeftAndIsFollowedAndCancelledFromHome() {
-        browser.open(base + "/tasks/narration");
-        StringBuilder text = new StringBuilder();
-        for (int i = 1; i <= 30; i++) {
-            text.append("Paragraph ").append(i).append(" goes on for a while.\n\n");
-        }
-        browser.js("document.getElementById('nar-text').value = arguments[0]", text.toString());
-        browser.find("#nar-voice").sendKeys("ryan");
-        browser.find("#nar-render").click();
-        browser.waitFor(() -> browser.text(".pipeline .result .status").contains("chunk"));
+        startALongNarration();
         browser.open(base + "/");
         String pipelineJob = "#home-jobs .item[data-kind=pipeline][data-state=running]";
         browser.waitFor(() -> !browser.driver.findElements(By.cssSelector(pipelineJob)).isEmpty());

@@ -126,14 +126,7 @@ class PipelinesEndToEndTest {
     @SuppressWarnings("unchecked")
     void givenASavedVoiceWithPreviousChunkContext_whenNarrated_thenTheBaseModelClonesEachChunkFromTheOneBefore()
             throws Exception {
-        Map<String, Object> voice = new LinkedHashMap<>();
-        voice.put("name", "Narrator voice");
-        voice.put("ref_text", "The reference recording says this.");
-        voice.put("audio_sample", java.nio.file.Files.readAllBytes(ServerEndToEndTest.repo()
-                .resolve("fixtures/clips/ref_24k_mono_f32.wav")));
-        HttpResponse<byte[]> created = client.postMultipart("/api/v1/voices", voice);
-        assertEquals(201, created.statusCode(), () -> E2e.text(created));
-        String voiceId = (String) E2e.json(created).get("id");
+        String voiceId = client.saveFixtureVoice("Narrator voice");
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", "The first paragraph is read in the saved voice.\n\nThe second continues from the first.");
