@@ -28,9 +28,12 @@ public final class AudioConversion {
      * @throws UnsupportedException (field {@code response_format}) if this build cannot encode it
      */
     public void requireSupported(AudioFormat format) {
+        requireSupported(format, "response_format");
+    }
+
+    private void requireSupported(AudioFormat format, String field) {
         if (!encoder.formats().contains(format)) {
-            throw new UnsupportedException("response_format", "response_format '" + format.key()
-                    + "' is not available in this build; available: "
+            throw new UnsupportedException(field, field + " '" + format.key() + "' is not available in this build; available: "
                     + encoder.formats().stream().map(AudioFormat::key).sorted().collect(Collectors.joining(", ")) + ".");
         }
     }
@@ -47,10 +50,7 @@ public final class AudioConversion {
      * @throws UnsupportedException (field {@code format}) if the encoder cannot produce it
      */
     public EncodedAudio encode(io.q3tts.ports.model.PcmAudio audio, AudioFormat format) {
-        if (!encoder.formats().contains(format)) {
-            throw new UnsupportedException("format", "format '" + format.key() + "' is not available in this build; available: "
-                    + encoder.formats().stream().map(AudioFormat::key).sorted().collect(Collectors.joining(", ")) + ".");
-        }
+        requireSupported(format, "format");
         return encoder.encode(audio, format);
     }
 

@@ -59,12 +59,9 @@ public final class OutputService implements ListOutputsUseCase, GetOutputUseCase
 
     @Override
     public byte[] getOutputFile(String outputId, String relativePath) {
-        OutputRecord r = find(outputId);
-        if (relativePath == null || !r.files().contains(relativePath)) {
-            throw new NotFoundException("file", "Output '" + r.id() + "' has no file '" + relativePath + "'"
-                    + (r.files().isEmpty() ? "; it has no extra files." : "; its files are listed in the output's 'files'."));
-        }
-        return outputs.readFile(r.id(), relativePath);
+        // The repository checks the output and that the file is one of its files; reading the record here too would read it twice.
+        Ids.requireSafe(outputId, "output_id");
+        return outputs.readFile(outputId, relativePath);
     }
 
     @Override
