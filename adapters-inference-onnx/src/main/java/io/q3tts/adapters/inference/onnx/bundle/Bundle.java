@@ -2,6 +2,7 @@ package io.q3tts.adapters.inference.onnx.bundle;
 
 import ai.onnxruntime.OrtSession;
 import io.q3tts.adapters.inference.onnx.io.Npy;
+import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
 import io.q3tts.ports.model.ModelException;
 import io.q3tts.ports.model.UnsupportedException;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class Bundle implements AutoCloseable {
     private final Manifest manifest;
     private final OrtRuntime runtime;
     private final Map<GraphKind, OrtSession> sessions = new EnumMap<>(GraphKind.class);
+    private final Map<GraphKind, NativeSession> nativeSessions = new EnumMap<>(GraphKind.class);
     private final Map<String, Npy> tables = new HashMap<>();
     private boolean closed;
 
@@ -153,21 +155,55 @@ public final class Bundle implements AutoCloseable {
             if (s != null) {
                 return s;
             }
-            String file = manifest.graphs().get(kind);
-            if (file == null) {
-                throw new ModelException("Model bundle " + dir + " has no " + kind.defaultFile() + " graph");
-            }
-            if ("fp16".equals(manifest.graphPrecision().get(kind)) && !runtime.usesCuda()) {
-                throw new ModelException("Model '" + manifest.name() + "' stores " + file
-                        + " in fp16, which needs a CUDA GPU, but ONNX Runtime runs on "
-                        + runtime.providerDescription() + "; export an fp32 bundle (tools/export without --fp16) for the CPU");
-            }
+            String file = graphFile(kind);
             long t0 = System.nanoTime();
             s = runtime.createSession(dir.resolve(file));
             LOG.log(Level.DEBUG, "loaded {0} in {1} ms", file, (System.nanoTime() - t0) / 1_000_000);
             sessions.put(kind, s);
             return s;
         }
+    }
+
+    /**
+     * The session of a graph created through the ONNX Runtime C API (for I/O binding), created on
+     * first use and then shared; independent of {@link #session} (a graph used through both would
+     * hold its weights twice, so the engine uses one or the other per graph).
+     *
+     * @param kind the graph
+     * @return the session, owned by this bundle (do not close it)
+     * @throws ModelException as {@link #session}, or if the C API cannot be bound
+     */
+    public NativeSession nativeSession(GraphKind kind) {
+        synchronized (sessions) {
+            ensureOpen();
+            NativeSession s = nativeSessions.get(kind);
+            if (s != null) {
+                return s;
+            }
+            String file = graphFile(kind);
+            long t0 = System.nanoTime();
+            try {
+                s = NativeSession.open(dir.resolve(file), runtime.nativeOptions());
+            } catch (RuntimeException e) {
+                throw new ModelException("ONNX Runtime (C API) cannot load " + file + ": " + e.getMessage(), e);
+            }
+            LOG.log(Level.DEBUG, "loaded {0} through the C API in {1} ms", file, (System.nanoTime() - t0) / 1_000_000);
+            nativeSessions.put(kind, s);
+            return s;
+        }
+    }
+
+    private String graphFile(GraphKind kind) {
+        String file = manifest.graphs().get(kind);
+        if (file == null) {
+            throw new ModelException("Model bundle " + dir + " has no " + kind.defaultFile() + " graph");
+        }
+        if ("fp16".equals(manifest.graphPrecision().get(kind)) && !runtime.usesCuda()) {
+            throw new ModelException("Model '" + manifest.name() + "' stores " + file
+                    + " in fp16, which needs a CUDA GPU, but ONNX Runtime runs on "
+                    + runtime.providerDescription() + "; export an fp32 bundle (tools/export without --fp16) for the CPU");
+        }
+        return file;
     }
 
     /**
@@ -277,6 +313,14 @@ public final class Bundle implements AutoCloseable {
                     }
                 }
                 sessions.clear();
+                for (NativeSession s : nativeSessions.values()) {
+                    try {
+                        s.close();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "closing a C API session of " + dir + " failed", e);
+                    }
+                }
+                nativeSessions.clear();
                 tables.values().forEach(Npy::close);
                 tables.clear();
             }

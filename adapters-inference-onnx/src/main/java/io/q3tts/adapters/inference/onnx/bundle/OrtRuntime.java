@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
+import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
 import io.q3tts.ports.model.ModelException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -76,6 +77,18 @@ public final class OrtRuntime implements AutoCloseable {
         synchronized (ENV_LOCK) {
             return globalPool;
         }
+    }
+
+    /**
+     * Options for a session created through the C API ({@code ffm}), equal to what
+     * {@link #createSession} gives the Java binding.
+     *
+     * @return the options; decides the provider if not done yet
+     */
+    public NativeSession.Options nativeOptions() {
+        decide();
+        return new NativeSession.Options(cuda, config.cudaDeviceId(), config.intraOpThreads(), config.interOpThreads(),
+                config.sharedThreadPool() && globalPool(), config.spinning());
     }
 
     /** @return the shared environment */

@@ -8,6 +8,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.GraphKind;
+import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
+import io.q3tts.adapters.inference.onnx.ffm.OrtCallException;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.CancelledException;
 import io.q3tts.ports.model.ModelException;
@@ -34,11 +36,15 @@ import java.util.SplittableRandom;
  * ({@link PredictorMode}), and the next talker input is their embedding sum plus the next trailing
  * text vector (or {@code tts_pad}).
  *
- * <p>The KV cache never leaves native memory: the talker's {@code present_*} tensors are passed back
- * as the next {@code past_*} inputs, and the previous run's result is closed once the next run is
- * done. Inputs live in direct buffers allocated once per generation; the small outputs the loop
- * reads ({@code logits}, {@code last_hidden}, the frame codes) are written by ONNX Runtime into
- * pinned direct buffers.
+ * <p>The talker runs behind a {@link TalkerRunner}, chosen per generator ({@link TalkerPath}): the
+ * Java binding ({@link JavaTalkerRunner}, the default) or I/O binding through the C API
+ * ({@link BoundTalkerRunner}, {@code engine.device_kv}), which keeps the KV cache on the device
+ * between steps. Both produce identical codes on the CPU. Inputs live in direct buffers allocated
+ * once per generation; the small outputs the loop reads ({@code logits}, {@code last_hidden}, the
+ * frame codes) are written by ONNX Runtime into pinned direct buffers.
+ *
+ * <p>Non-finite talker logits (an fp16 overflow) fail the generation with a message that names the
+ * fix instead of sampling from garbage.
  *
  * <p>Cancellation is checked between frames and also interrupts a running graph
  * ({@link OrtSession.RunOptions#setTerminate}). Thread-safe: each {@link #generate} call has its
@@ -51,7 +57,11 @@ public final class CodeGenerator {
     private final OrtEnvironment env;
     private final CodecEmbeddings emb;
     private final PredictorMode mode;
+    private final TalkerPath path;
     private final OrtSession talker;
+    private final NativeSession nativeTalker;
+    private final int cudaDevice;
+    private final String precision;
     private final OrtSession predictor;
     private final KvLayout talkerKv;
     private final KvLayout predictorKv;
@@ -65,14 +75,35 @@ public final class CodeGenerator {
      * @param mode how residual codes are predicted
      */
     public CodeGenerator(Bundle bundle, CodecEmbeddings emb, PredictorMode mode) {
+        this(bundle, emb, mode, bundle.runtime().config().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING);
+    }
+
+    /**
+     * @param bundle a TTS bundle
+     * @param emb its codec embeddings
+     * @param mode how residual codes are predicted
+     * @param path how the talker reaches ONNX Runtime
+     */
+    public CodeGenerator(Bundle bundle, CodecEmbeddings emb, PredictorMode mode, TalkerPath path) {
         this.env = bundle.runtime().env();
+        this.path = Objects.requireNonNull(path, "path");
+        this.precision = bundle.manifest().precision();
         this.emb = Objects.requireNonNull(emb, "emb");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.hidden = emb.hidden();
         this.vocab = emb.codecVocab();
         this.residualGroups = emb.groups() - 1;
-        this.talker = bundle.session(GraphKind.TALKER);
-        this.talkerKv = KvLayout.of(talker, "talker");
+        if (path == TalkerPath.IO_BINDING) {
+            this.talker = null;
+            this.nativeTalker = bundle.nativeSession(GraphKind.TALKER);
+            this.talkerKv = KvLayout.of(nativeTalker, "talker");
+            this.cudaDevice = bundle.runtime().usesCuda() ? bundle.runtime().config().cudaDeviceId() : -1;
+        } else {
+            this.talker = bundle.session(GraphKind.TALKER);
+            this.nativeTalker = null;
+            this.talkerKv = KvLayout.of(talker, "talker");
+            this.cudaDevice = -1;
+        }
         if (mode == PredictorMode.FUSED) {
             this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_FRAME);
             this.predictorKv = null;
@@ -85,6 +116,26 @@ public final class CodeGenerator {
     /** @return the predictor mode */
     public PredictorMode mode() {
         return mode;
+    }
+
+    /** @return how the talker reaches ONNX Runtime */
+    public TalkerPath path() {
+        return path;
+    }
+
+    /** Opens the talker runner of one generation over the given host buffers and tensors (which view them). */
+    TalkerRunner openTalker(FloatBuffer logitsBuf, FloatBuffer lastHiddenBuf, FloatBuffer stepBuf, OnnxTensor logitsOut,
+                            OnnxTensor lastHiddenOut, OnnxTensor stepIn, OrtSession.RunOptions runOptions,
+                            CancellationToken cancel) throws OrtException {
+        if (path == TalkerPath.IO_BINDING) {
+            return new BoundTalkerRunner(nativeTalker, talkerKv, logitsBuf, lastHiddenBuf, stepBuf, cudaDevice, cancel);
+        }
+        return new JavaTalkerRunner(env, talker, talkerKv, logitsOut, lastHiddenOut, stepIn, runOptions);
+    }
+
+    /** @return the talker's KV layout */
+    KvLayout talkerKv() {
+        return talkerKv;
     }
 
     /**
@@ -110,61 +161,11 @@ public final class CodeGenerator {
         cancel.throwIfCancelled();
         try (Run run = new Run(prompt, settings, listener, hook, cancel)) {
             return run.loop();
-        } catch (OrtException e) {
+        } catch (OrtException | OrtCallException e) {
             if (cancel.isCancelled()) {
                 throw new CancelledException();
             }
             throw new ModelException("Generation failed in ONNX Runtime: " + e.getMessage(), e);
-        }
-    }
-
-    /** Names and shapes of one graph's KV inputs and outputs. */
-    private record KvLayout(String[] pastK, String[] pastV, String[] presentK, String[] presentV, int kvHeads, int headDim) {
-
-        static KvLayout of(OrtSession session, String what) {
-            try {
-                Map<String, NodeInfo> inputs = session.getInputInfo();
-                int layers = 0;
-                while (inputs.containsKey("past_key." + layers)) {
-                    layers++;
-                }
-                if (layers == 0) {
-                    throw new ModelException(what + " graph has no past_key.* inputs");
-                }
-                long[] shape = ((TensorInfo) inputs.get("past_key.0").getInfo()).getShape();
-                if (shape.length != 4 || shape[1] <= 0 || shape[3] <= 0) {
-                    throw new ModelException(what + " past_key.0 has an unexpected shape");
-                }
-                String[] pk = new String[layers];
-                String[] pv = new String[layers];
-                String[] ck = new String[layers];
-                String[] cv = new String[layers];
-                for (int i = 0; i < layers; i++) {
-                    pk[i] = "past_key." + i;
-                    pv[i] = "past_value." + i;
-                    ck[i] = "present_key." + i;
-                    cv[i] = "present_value." + i;
-                }
-                return new KvLayout(pk, pv, ck, cv, (int) shape[1], (int) shape[3]);
-            } catch (OrtException e) {
-                throw new ModelException("cannot read the " + what + " graph's inputs: " + e.getMessage(), e);
-            }
-        }
-
-        Set<String> presents() {
-            Set<String> s = new LinkedHashSet<>();
-            for (int i = 0; i < presentK.length; i++) {
-                s.add(presentK[i]);
-                s.add(presentV[i]);
-            }
-            return s;
-        }
-
-        void feed(Map<String, OnnxTensor> inputs, OrtSession.Result previous, OnnxTensor empty) {
-            for (int i = 0; i < pastK.length; i++) {
-                inputs.put(pastK[i], previous == null ? empty : Tensors.output(previous, presentK[i]));
-                inputs.put(pastV[i], previous == null ? empty : Tensors.output(previous, presentV[i]));
-            }
         }
     }
 
@@ -195,11 +196,7 @@ public final class CodeGenerator {
         private final OnnxTensor logitsOut;
         private final OnnxTensor lastHiddenOut;
         private final OnnxTensor stepIn;
-        private final OnnxTensor talkerEmptyPast;
-        private final Map<String, OnnxTensor> talkerPinned = new HashMap<>();
-        private final Set<String> talkerRequested;
-        private final Map<String, OnnxTensor> talkerInputs = new HashMap<>();
-        private OrtSession.Result talkerPrevious;
+        private TalkerRunner talkerRunner;
 
         // predictor (fused)
         private FloatBuffer c0Buf;
@@ -261,10 +258,8 @@ public final class CodeGenerator {
                 this.logitsOut = own(Tensors.wrap(env, logitsBuf, 1, vocab));
                 this.lastHiddenOut = own(Tensors.wrap(env, lastHiddenBuf, 1, hidden));
                 this.stepIn = own(Tensors.wrap(env, stepBuf, 1, 1, hidden));
-                this.talkerEmptyPast = own(Tensors.wrap(env, Tensors.floats(0), 1, talkerKv.kvHeads(), 0, talkerKv.headDim()));
-                talkerPinned.put("logits", logitsOut);
-                talkerPinned.put("last_hidden", lastHiddenOut);
-                this.talkerRequested = talkerKv.presents();
+                this.talkerRunner = openTalker(logitsBuf, lastHiddenBuf, stepBuf, logitsOut, lastHiddenOut, stepIn,
+                        runOptions, cancel);
                 if (mode == PredictorMode.FUSED) {
                     initFused();
                 } else {
@@ -320,17 +315,12 @@ public final class CodeGenerator {
             long start = System.nanoTime();
             FloatBuffer prefill = Tensors.floats(prompt.length() * hidden);
             prefill.put(prompt.embeds());
-            try (OnnxTensor prefillIn = Tensors.wrap(env, prefill, 1, prompt.length(), hidden)) {
-                talkerInputs.put("inputs_embeds", prefillIn);
-                talkerKv.feed(talkerInputs, null, talkerEmptyPast);
-                long t0 = timed ? System.nanoTime() : 0;
-                talkerPrevious = talker.run(talkerInputs, talkerRequested, talkerPinned, runOptions);
-                if (timed) {
-                    prefillRunNanos = System.nanoTime() - t0;
-                }
+            long t0 = timed ? System.nanoTime() : 0;
+            talkerRunner.prefill(prefill, prompt.length());
+            if (timed) {
+                prefillRunNanos = System.nanoTime() - t0;
             }
             long prefillNanos = System.nanoTime() - start;
-            talkerInputs.put("inputs_embeds", stepIn);
 
             List<int[]> frames = new ArrayList<>();
             int guardLimit = s.guard() == null ? Integer.MAX_VALUE : s.guard().limit(prompt.textTokens());
@@ -376,6 +366,7 @@ public final class CodeGenerator {
 
         private int decideTalker(int generated) {
             logitsBuf.get(0, scores);
+            requireFinite(scores);
             LogitsProcessors.repetitionPenalty(scores, seenList, seenCount, p.repetitionPenalty());
             LogitsProcessors.minNewTokens(scores, generated, s.minNewTokens(), s.eosId());
             LogitsProcessors.suppress(scores, s.suppressFrom(), s.suppressTo(), s.eosId());
@@ -403,15 +394,20 @@ public final class CodeGenerator {
                 float extra = add == null ? prompt.trailing()[off + i] : add[i];
                 stepBuf.put(i, frameEmbed[i] + extra);
             }
-            OrtSession.Result previous = talkerPrevious;
-            talkerKv.feed(talkerInputs, previous, talkerEmptyPast);
             long t0 = timed ? System.nanoTime() : 0;
-            talkerPrevious = talker.run(talkerInputs, talkerRequested, talkerPinned, runOptions);
+            talkerRunner.step();
             if (timed) {
                 talkerNanos += System.nanoTime() - t0;
                 talkerRuns++;
             }
-            previous.close();
+        }
+
+        private void requireFinite(float[] logits) {
+            for (float v : logits) {
+                if (!Float.isFinite(v)) {
+                    throw new ModelException(nonFiniteMessage(precision));
+                }
+            }
         }
 
         private int[] predictFused(int c0) throws OrtException {
@@ -453,7 +449,7 @@ public final class CodeGenerator {
                 for (int step = 0; step < residualGroups; step++) {
                     cpInputs.put("inputs_embeds", step == 0 ? cpPrefillIn : cpStepIn);
                     cpInputs.put("step", stepIndex[step]);
-                    predictorKv.feed(cpInputs, previous, cpEmptyPast);
+                    feed(predictorKv, cpInputs, previous, cpEmptyPast);
                     long t0 = timed ? System.nanoTime() : 0;
                     OrtSession.Result next = predictor.run(cpInputs, cpRequested, cpPinned, runOptions);
                     if (timed) {
@@ -508,9 +504,9 @@ public final class CodeGenerator {
             if (registration != null) {
                 registration.close();
             }
-            if (talkerPrevious != null) {
-                talkerPrevious.close();
-                talkerPrevious = null;
+            if (talkerRunner != null) {
+                talkerRunner.close();
+                talkerRunner = null;
             }
             for (int i = owned.size() - 1; i >= 0; i--) {
                 try {
@@ -520,5 +516,24 @@ public final class CodeGenerator {
                 }
             }
         }
+    }
+
+    private static void feed(KvLayout kv, Map<String, OnnxTensor> inputs, OrtSession.Result previous, OnnxTensor empty) {
+        for (int i = 0; i < kv.layers(); i++) {
+            inputs.put(kv.pastK()[i], previous == null ? empty : Tensors.output(previous, kv.presentK()[i]));
+            inputs.put(kv.pastV()[i], previous == null ? empty : Tensors.output(previous, kv.presentV()[i]));
+        }
+    }
+
+    /**
+     * @param precision the bundle's precision
+     * @return the error for non-finite talker logits
+     */
+    static String nonFiniteMessage(String precision) {
+        if ("fp16".equals(precision)) {
+            return "The talker produced non-finite scores: this fp16 bundle overflowed; use the fp32 bundle "
+                    + "(tools/export without --fp16, or with --fp16 --probe to keep the overflowing nodes in fp32).";
+        }
+        return "The talker produced non-finite scores (NaN or infinity); the model's weights or graph are broken.";
     }
 }

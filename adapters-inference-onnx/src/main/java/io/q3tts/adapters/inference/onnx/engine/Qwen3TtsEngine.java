@@ -36,6 +36,16 @@ public final class Qwen3TtsEngine {
      * @param mode how residual codes are predicted
      */
     public Qwen3TtsEngine(Bundle bundle, TextTokenizer tokenizer, PredictorMode mode) {
+        this(bundle, tokenizer, mode, bundle.runtime().config().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING);
+    }
+
+    /**
+     * @param bundle a TTS bundle (kept open by the caller while this engine is used)
+     * @param tokenizer the bundle's tokenizer
+     * @param mode how residual codes are predicted
+     * @param path how the talker reaches ONNX Runtime
+     */
+    public Qwen3TtsEngine(Bundle bundle, TextTokenizer tokenizer, PredictorMode mode, TalkerPath path) {
         this.bundle = Objects.requireNonNull(bundle, "bundle");
         this.manifest = bundle.manifest();
         if (!manifest.type().isTts()) {
@@ -46,7 +56,7 @@ public final class Qwen3TtsEngine {
         this.embeddings = new CodecEmbeddings(bundle);
         this.prompts = new PromptBuilder(new TextProjector(bundle, embeddings.hidden()), embeddings, manifest.text(),
                 manifest.codecTokens());
-        this.generator = new CodeGenerator(bundle, embeddings, mode);
+        this.generator = new CodeGenerator(bundle, embeddings, mode, path);
         this.decoder = new CodecDecoder(bundle);
     }
 
@@ -63,6 +73,11 @@ public final class Qwen3TtsEngine {
     /** @return how this engine predicts residual codes */
     public PredictorMode generatorMode() {
         return generator.mode();
+    }
+
+    /** @return how the talker reaches ONNX Runtime */
+    public TalkerPath talkerPath() {
+        return generator.path();
     }
 
     /** @return the codec decoder */

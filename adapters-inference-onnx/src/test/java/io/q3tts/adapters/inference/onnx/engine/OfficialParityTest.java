@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Token-for-token parity with the official PyTorch pipeline on every fixture case: the prompt
  * tensors, every codebook decision of the talker and the code predictor (both predictor modes), and
- * the decoded waveform.
+ * the decoded waveform. Generation runs through both talker paths ({@link TalkerPath}), which must
+ * therefore give identical codes.
  *
  * <p>At a recorded near-tie (top-2 margin below the fixture's epsilon) either token is accepted, the
  * tie is counted, and the loop continues from the reference token.
@@ -42,15 +43,19 @@ class OfficialParityTest {
     private static final OrtRuntime RUNTIME = new OrtRuntime(OnnxRuntimeConfig.cpu());
     private static final Map<String, Loaded> LOADED = new HashMap<>();
 
-    private record Loaded(Bundle bundle, TextTokenizer tokenizer, Qwen3TtsEngine fused, Qwen3TtsEngine stepwise) { }
+    /** Both predictor modes, each through both talker paths (Java binding, I/O binding through the C API). */
+    private record Loaded(Bundle bundle, TextTokenizer tokenizer, Qwen3TtsEngine fused, Qwen3TtsEngine stepwise,
+                          Qwen3TtsEngine fusedBound, Qwen3TtsEngine stepwiseBound) { }
 
     private static synchronized Loaded load(String model) throws Exception {
         Loaded l = LOADED.get(model);
         if (l == null) {
             Bundle b = Bundle.open(TestPaths.requireBundle(model), RUNTIME);
             TextTokenizer tok = TextTokenizer.load(b.tokenizerFile());
-            l = new Loaded(b, tok, new Qwen3TtsEngine(b, tok, PredictorMode.FUSED),
-                    new Qwen3TtsEngine(b, tok, PredictorMode.STEPWISE));
+            l = new Loaded(b, tok, new Qwen3TtsEngine(b, tok, PredictorMode.FUSED, TalkerPath.JAVA_BINDING),
+                    new Qwen3TtsEngine(b, tok, PredictorMode.STEPWISE, TalkerPath.JAVA_BINDING),
+                    new Qwen3TtsEngine(b, tok, PredictorMode.FUSED, TalkerPath.IO_BINDING),
+                    new Qwen3TtsEngine(b, tok, PredictorMode.STEPWISE, TalkerPath.IO_BINDING));
             LOADED.put(model, l);
         }
         return l;
@@ -137,6 +142,8 @@ class OfficialParityTest {
         Decisions ref = new Decisions(cs, eps);
         String stepwise = compare(name + " stepwise", l.stepwise(), prompt, settings, ref, refCodes);
         String fused = compare(name + " fused", l.fused(), prompt, settings, ref, refCodes);
+        String stepwiseBound = compare(name + " stepwise/iobinding", l.stepwiseBound(), prompt, settings, ref, refCodes);
+        String fusedBound = compare(name + " fused/iobinding", l.fusedBound(), prompt, settings, ref, refCodes);
 
         // Waveform from the reference codes (isolates the codec from generation).
         float[] refWave = Fixture.npy(dir.resolve("waveform.npy"));
@@ -144,8 +151,8 @@ class OfficialParityTest {
         assertEquals(refWave.length, wave.length, name + ": waveform length");
         double dWave = Fixture.maxAbsDiff(refWave, wave);
         assertTrue(dWave < WAVE_TOL, name + ": waveform max diff " + dWave);
-        System.out.printf("PARITY %-30s frames=%3d embeds=%.2e trailing=%.2e wave=%.2e | %s | %s%n",
-                name, refCodes.length, dEmb, dTrail, dWave, stepwise, fused);
+        System.out.printf("PARITY %-30s frames=%3d embeds=%.2e trailing=%.2e wave=%.2e | %s | %s | %s | %s%n",
+                name, refCodes.length, dEmb, dTrail, dWave, stepwise, fused, stepwiseBound, fusedBound);
     }
 
     private static PromptBuilder promptBuilder(Loaded l) {

@@ -1,0 +1,217 @@
+package io.q3tts.adapters.inference.onnx.ffm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An {@code OrtSession} created through the C API, with its input types and output names read once.
+ *
+ * <p>Thread-safe: ONNX Runtime allows concurrent runs of one session; {@link #close()} must not
+ * race a run (the owning bundle closes it only after its leases are released).
+ */
+public final class NativeSession implements AutoCloseable {
+
+    private static final int ORT_ENABLE_ALL = 99;
+
+    /**
+     * How the session is created; mirrors the Java binding's options so both paths run alike.
+     *
+     * @param cuda append the CUDA execution provider
+     * @param cudaDeviceId the CUDA device
+     * @param intraOpThreads 0 = ONNX Runtime's default
+     * @param interOpThreads 0 = ONNX Runtime's default
+     * @param sharedThreadPool use the environment's global pools (only when the environment has them)
+     * @param spinning let idle pool threads spin (ignored with the shared pool, which was set up with the environment)
+     */
+    public record Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
+                          boolean sharedThreadPool, boolean spinning) { }
+
+    private final OrtApi api;
+    private final Path file;
+    private final Map<String, TensorType> inputs;
+    private final List<String> outputs;
+    private MemorySegment handle;
+
+    private NativeSession(OrtApi api, Path file, MemorySegment handle, Map<String, TensorType> inputs,
+                          List<String> outputs) {
+        this.api = api;
+        this.file = file;
+        this.handle = handle;
+        this.inputs = inputs;
+        this.outputs = outputs;
+    }
+
+    /**
+     * Loads a graph by path (so that an external-data side file is found).
+     *
+     * @param file the {@code .onnx} file
+     * @param options how to create it
+     * @return the session; close it
+     * @throws OrtCallException if ONNX Runtime cannot load it
+     */
+    public static NativeSession open(Path file, Options options) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        OrtApi api = OrtApi.get();
+        MemorySegment sessionOptions = MemorySegment.NULL;
+        MemorySegment session = MemorySegment.NULL;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            api.check((MemorySegment) api.createSessionOptions.invokeExact(out), "CreateSessionOptions");
+            sessionOptions = out.get(ADDRESS, 0);
+            api.check((MemorySegment) api.setGraphOptimizationLevel.invokeExact(sessionOptions, ORT_ENABLE_ALL),
+                    "SetSessionGraphOptimizationLevel");
+            if (options.sharedThreadPool()) {
+                api.check((MemorySegment) api.disablePerSessionThreads.invokeExact(sessionOptions), "DisablePerSessionThreads");
+            } else {
+                if (options.intraOpThreads() > 0) {
+                    api.check((MemorySegment) api.setIntraOpNumThreads.invokeExact(sessionOptions, options.intraOpThreads()),
+                            "SetIntraOpNumThreads");
+                }
+                if (options.interOpThreads() > 0) {
+                    api.check((MemorySegment) api.setInterOpNumThreads.invokeExact(sessionOptions, options.interOpThreads()),
+                            "SetInterOpNumThreads");
+                }
+                if (!options.spinning()) {
+                    for (String key : List.of("session.intra_op.allow_spinning", "session.inter_op.allow_spinning")) {
+                        api.check((MemorySegment) api.addSessionConfigEntry.invokeExact(sessionOptions, a.allocateFrom(key),
+                                a.allocateFrom("0")), "AddSessionConfigEntry");
+                    }
+                }
+            }
+            if (options.cuda()) {
+                appendCuda(api, a, sessionOptions, options.cudaDeviceId());
+            }
+            api.check((MemorySegment) api.createSession.invokeExact(api.env(), a.allocateFrom(file.toString()),
+                    sessionOptions, out), "CreateSession(" + file.getFileName() + ")");
+            session = out.get(ADDRESS, 0);
+            Map<String, TensorType> in = readInputs(api, session, a);
+            List<String> outNames = readOutputs(api, session, a);
+            NativeSession s = new NativeSession(api, file, session, in, outNames);
+            session = MemorySegment.NULL;
+            return s;
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        } finally {
+            try {
+                if (!session.equals(MemorySegment.NULL)) {
+                    api.releaseSession.invokeExact(session);
+                }
+                if (!sessionOptions.equals(MemorySegment.NULL)) {
+                    api.releaseSessionOptions.invokeExact(sessionOptions);
+                }
+            } catch (Throwable t) {
+                throw OrtApi.rethrow(t);
+            }
+        }
+    }
+
+    private static void appendCuda(OrtApi api, Arena a, MemorySegment sessionOptions, int deviceId) throws Throwable {
+        MemorySegment out = a.allocate(ADDRESS);
+        api.check((MemorySegment) api.createCudaProviderOptions.invokeExact(out), "CreateCUDAProviderOptions");
+        MemorySegment cuda = out.get(ADDRESS, 0);
+        try {
+            // HEURISTIC as in OrtRuntime: no exhaustive cuDNN search on the first call.
+            MemorySegment keys = a.allocate(ADDRESS, 2);
+            MemorySegment values = a.allocate(ADDRESS, 2);
+            keys.setAtIndex(ADDRESS, 0, a.allocateFrom("device_id"));
+            values.setAtIndex(ADDRESS, 0, a.allocateFrom(Integer.toString(deviceId)));
+            keys.setAtIndex(ADDRESS, 1, a.allocateFrom("cudnn_conv_algo_search"));
+            values.setAtIndex(ADDRESS, 1, a.allocateFrom("HEURISTIC"));
+            api.check((MemorySegment) api.updateCudaProviderOptions.invokeExact(cuda, keys, values, 2L),
+                    "UpdateCUDAProviderOptions");
+            api.check((MemorySegment) api.appendCudaV2.invokeExact(sessionOptions, cuda),
+                    "SessionOptionsAppendExecutionProvider_CUDA_V2");
+        } finally {
+            api.releaseCudaProviderOptions.invokeExact(cuda);
+        }
+    }
+
+    private static Map<String, TensorType> readInputs(OrtApi api, MemorySegment session, Arena a) throws Throwable {
+        MemorySegment count = a.allocate(JAVA_LONG);
+        api.check((MemorySegment) api.sessionGetInputCount.invokeExact(session, count), "SessionGetInputCount");
+        Map<String, TensorType> in = new LinkedHashMap<>();
+        MemorySegment out = a.allocate(ADDRESS);
+        for (long i = 0; i < count.get(JAVA_LONG, 0); i++) {
+            api.check((MemorySegment) api.sessionGetInputName.invokeExact(session, i, api.allocator(), out),
+                    "SessionGetInputName");
+            MemorySegment name = out.get(ADDRESS, 0);
+            String n = OrtApi.cString(name);
+            api.free(name);
+            api.check((MemorySegment) api.sessionGetInputTypeInfo.invokeExact(session, i, out), "SessionGetInputTypeInfo");
+            MemorySegment typeInfo = out.get(ADDRESS, 0);
+            try {
+                in.put(n, TensorType.ofTypeInfo(api, typeInfo));
+            } finally {
+                api.releaseTypeInfo.invokeExact(typeInfo);
+            }
+        }
+        return Collections.unmodifiableMap(in);
+    }
+
+    private static List<String> readOutputs(OrtApi api, MemorySegment session, Arena a) throws Throwable {
+        MemorySegment count = a.allocate(JAVA_LONG);
+        api.check((MemorySegment) api.sessionGetOutputCount.invokeExact(session, count), "SessionGetOutputCount");
+        List<String> names = new ArrayList<>();
+        MemorySegment out = a.allocate(ADDRESS);
+        for (long i = 0; i < count.get(JAVA_LONG, 0); i++) {
+            api.check((MemorySegment) api.sessionGetOutputName.invokeExact(session, i, api.allocator(), out),
+                    "SessionGetOutputName");
+            MemorySegment name = out.get(ADDRESS, 0);
+            names.add(OrtApi.cString(name));
+            api.free(name);
+        }
+        return List.copyOf(names);
+    }
+
+    /** @return input name to declared type and shape, in graph order */
+    public Map<String, TensorType> inputs() {
+        return inputs;
+    }
+
+    /** @return output names in graph order */
+    public List<String> outputs() {
+        return outputs;
+    }
+
+    /** @return the graph file */
+    public Path file() {
+        return file;
+    }
+
+    /** @return a new I/O binding of this session; close it */
+    public IoBinding newBinding() {
+        return new IoBinding(api, this);
+    }
+
+    MemorySegment handle() {
+        MemorySegment h = handle;
+        if (h == null) {
+            throw new IllegalStateException("session closed");
+        }
+        return h;
+    }
+
+    /** Releases the session. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (handle != null) {
+            try {
+                api.releaseSession.invokeExact(handle);
+            } catch (Throwable t) {
+                throw OrtApi.rethrow(t);
+            }
+            handle = null;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * A small binding to the ONNX Runtime C API through the JDK's foreign function and memory API
+ * ({@code java.lang.foreign}), for what the Microsoft Java binding lacks: I/O binding and tensors
+ * that stay in device memory between runs.
+ *
+ * <p>It calls into the very {@code libonnxruntime} that the Java binding extracts from its jar and
+ * loads (found through the class loader's symbol lookup), through the {@code OrtApi} function table
+ * of the C header of the exact version in the pom ({@link OrtApi#API_VERSION}). It creates its own
+ * {@code OrtEnv} reference, sessions, values and bindings and never touches a handle of the Java
+ * binding. Every native object is owned by one Java object with a {@code close()}; native strings
+ * and shapes are allocated in arenas owned by those objects.
+ */
+package io.q3tts.adapters.inference.onnx.ffm;
