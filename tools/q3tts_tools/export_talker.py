@@ -344,6 +344,9 @@ def _drop_fp16_round_trips(model):
             model.graph.node.remove(n)
 
 
+# Talker inputs/outputs that stay fp32 in an fp16 bundle; the KV (past_*/present_*) is fp16.
+TALKER_FP32_IO = ["inputs_embeds", "logits", "last_hidden"]
+
 FP16_OP_BLOCK = ["Softmax", "Pow", "ReduceMean", "Sqrt", "Reciprocal", "Div"]
 
 
@@ -364,11 +367,13 @@ def _save(model, path: Path) -> str | None:
 
 
 def _export_graph(module, args, path: Path, input_names, output_names, dynamic_axes, fp16: bool,
-                  int8: dict | None = None):
+                  int8: dict | None = None, keep_io=True, fp32_nodes=()):
     """Exports, converts and saves one graph; returns its side-file name or None.
 
     `int8`, when given, receives the quantization counts of this graph (the graph is then saved
-    with 8-bit MatMul weights).
+    with 8-bit MatMul weights). With `fp16`, `keep_io` is True (every float input/output stays
+    fp32) or the list of input/output names that stay fp32 (the others become fp16), and
+    `fp32_nodes` names extra nodes to keep in fp32 (the activation probe's findings).
     """
     from onnxruntime.transformers.float16 import DEFAULT_OP_BLOCK_LIST, convert_float_to_float16
 
@@ -386,9 +391,9 @@ def _export_graph(module, args, path: Path, input_names, output_names, dynamic_a
         model = onnx.shape_inference.infer_shapes(model)
         _restore_arrays(model, arrays)
         model = convert_float_to_float16(
-            model, keep_io_types=True, disable_shape_infer=True,
+            model, keep_io_types=keep_io, disable_shape_infer=True,
             op_block_list=list(DEFAULT_OP_BLOCK_LIST) + FP16_OP_BLOCK,
-            node_block_list=_fp16_block_list(model),
+            node_block_list=_fp16_block_list(model) + [n for n in fp32_nodes],
         )
         del model.graph.value_info[:]
         _drop_fp16_round_trips(model)
@@ -404,13 +409,14 @@ def _graph_facts(file, precision, external, inputs, outputs):
     return {"file": file, "precision": precision, "external_data": external, "inputs": inputs, "outputs": outputs}
 
 
-def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False) -> dict:
+def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, fp32_nodes=()) -> dict:
     """Writes the talker-side tables and graphs of a Qwen3TTSForConditionalGeneration into out_dir.
 
     `int8` stores the MatMul weights of the talker and both code-predictor graphs as 8-bit
     MatMulNBits (CPU; see export_int8); the text projection, tables and I/O stay fp32.
     Returns the manifest facts: dimensions, file names, per-graph precision and I/O names, and with
-    `int8` a `quantization` object (settings and per-graph counts).
+    `int8` a `quantization` object (settings and per-graph counts). `fp32_nodes` (fp16 only) names
+    talker nodes that stay fp32 beyond the fixed list (see export_probe).
     """
     if fp16 and int8:
         raise ToolError("--fp16 and --int8 exclude each other (fp16 is for CUDA, int8 for the CPU)")
@@ -468,9 +474,12 @@ def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False) 
     axes.update({n: {2: "P"} for n in past_in})
     axes.update({n: {2: "P_plus_S"} for n in present_out})
     past = tuple(torch.randn(1, KV, 3, D, generator=gen) for _ in past_in)
+    # fp16: the KV cache is fp16 on both sides of the graph (half the bytes per step, no Cast per
+    # layer); the step input, logits and last hidden state stay fp32 for the host.
     ext = _export_graph(
         TalkerGraph(talker).eval(), (torch.randn(1, 4, H, generator=gen), *past), out_dir / TALKER,
         ["inputs_embeds", *past_in], ["logits", "last_hidden", *present_out], axes, fp16, q("talker"),
+        keep_io=TALKER_FP32_IO, fp32_nodes=fp32_nodes,
     )
     graphs["talker"] = _graph_facts(TALKER, "int8" if int8 else precision, ext, ["inputs_embeds", *past_in],
                                     ["logits", "last_hidden", *present_out])

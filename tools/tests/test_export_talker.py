@@ -58,8 +58,8 @@ def _maxdiff(a, b):
     return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))))
 
 
-def _empty_past(names, kv, d):
-    return {n: np.zeros((1, kv, 0, d), np.float32) for n in names}
+def _empty_past(names, kv, d, dtype=np.float32):
+    return {n: np.zeros((1, kv, 0, d), dtype) for n in names}
 
 
 def _cache_kv(cache, i):
@@ -127,7 +127,9 @@ def _talker_parity(model, bundle, seqs, graph_session=None):
     past_names = [n for n in facts["graphs"]["talker"]["inputs"] if n.startswith("past")]
     gen = torch.Generator().manual_seed(2)
     diffs = {"logits": 0.0, "last_hidden": 0.0, "kv": 0.0}
-    past = _empty_past(past_names, cfg.num_key_value_heads, cfg.head_dim)
+    kv_type = {i.name: i.type for i in sess.get_inputs()}[past_names[0]]
+    past = _empty_past(past_names, cfg.num_key_value_heads, cfg.head_dim,
+                       np.float16 if kv_type == "tensor(float16)" else np.float32)
     cache = DynamicCache()
     total = 0
     for s in seqs:
@@ -371,8 +373,15 @@ def test_fp16_talker(models, bundles, name, tmp_path):
     types = {t.name: t.data_type for t in g.graph.initializer}
     assert onnx.TensorProto.FLOAT16 in types.values()
     assert all(types[n] == onnx.TensorProto.FLOAT for n in types if "norm" in n)
-    for io in list(g.graph.input) + list(g.graph.output):
-        assert io.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+    # fp16 KV I/O; only the step input, logits and last hidden state stay fp32.
+    io_types = {io.name: io.type.tensor_type.elem_type for io in list(g.graph.input) + list(g.graph.output)}
+    assert set(et.TALKER_FP32_IO) < io_types.keys()
+    for n, t in io_types.items():
+        want = onnx.TensorProto.FLOAT if n in et.TALKER_FP32_IO else onnx.TensorProto.FLOAT16
+        assert t == want, f"{n}: {t}"
+    assert any(n.startswith("present_key.") for n in io_types) and any(n.startswith("past_value.") for n in io_types)
+    tp = onnx.load(str(tmp_path / et.TEXT_PROJECTION))
+    assert all(io.type.tensor_type.elem_type == onnx.TensorProto.FLOAT for io in list(tp.graph.input) + list(tp.graph.output))
     producers = {o: n for n in g.graph.node for o in n.output}
     casts16 = [n for n in g.graph.node if n.op_type == "Cast" and n.attribute[0].i == onnx.TensorProto.FLOAT16]
     assert all(producers[n.input[0]].op_type not in ("Cos", "Sin", "MatMul") for n in casts16 if n.input[0] in producers)
