@@ -12,6 +12,7 @@ import io.q3tts.adapters.inference.onnx.engine.GenerationSettings;
 import io.q3tts.adapters.inference.onnx.engine.GenerationStats;
 import io.q3tts.adapters.inference.onnx.engine.PredictorMode;
 import io.q3tts.adapters.inference.onnx.engine.Qwen3TtsEngine;
+import io.q3tts.adapters.inference.onnx.engine.TalkerPath;
 import io.q3tts.adapters.inference.onnx.engine.TalkerPrompt;
 import io.q3tts.adapters.inference.onnx.text.TextTokenizer;
 import io.q3tts.ports.model.CancellationToken;
@@ -27,6 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Times the engine on one bundle: greedy decoding with EOS suppressed, so every run yields exactly
@@ -64,11 +68,11 @@ public final class EngineBench {
         Options o = Options.parse(args);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
-        OnnxRuntimeConfig config = new OnnxRuntimeConfig(ExecutionProvider.CPU, 0, o.threads, 0, o.sharedPool, o.spinning);
+        OnnxRuntimeConfig config = new OnnxRuntimeConfig(o.device, 0, o.threads, 0, o.sharedPool, o.spinning);
         try (OrtRuntime runtime = new OrtRuntime(config);
              Bundle bundle = Bundle.open(o.bundle, runtime);
              TextTokenizer tokenizer = TextTokenizer.load(bundle.tokenizerFile())) {
-            EngineBench bench = new EngineBench(o, bundle, new Qwen3TtsEngine(bundle, tokenizer, o.mode));
+            EngineBench bench = new EngineBench(o, bundle, new Qwen3TtsEngine(bundle, tokenizer, o.mode, o.talkerPath));
             double loadMs = (System.nanoTime() - t0) / 1e6;
             for (int i = 0; i < o.warmup; i++) {
                 bench.runOnce();
@@ -101,6 +105,10 @@ public final class EngineBench {
         m.put("bundle", bundle.dir().toString());
         m.put("model", bundle.manifest().name());
         m.put("predictor_mode", o.mode.name().toLowerCase(Locale.ROOT));
+        m.put("device", bundle.runtime().providerDescription());
+        m.put("talker_path", o.talkerPath.name().toLowerCase(Locale.ROOT));
+        m.put("streams", o.streams);
+        m.put("precision", bundle.manifest().precision());
         m.put("threads", o.threads);
         m.put("shared_thread_pool", o.sharedPool);
         m.put("spinning", o.spinning);
@@ -115,7 +123,38 @@ public final class EngineBench {
         return m;
     }
 
-    private Map<String, Object> runOnce() {
+    /**
+     * One timed run; with {@code --streams N}, N generations of the same text run at once on N
+     * threads (the engine is thread-safe), and the aggregate real-time factor is added.
+     */
+    private Map<String, Object> runOnce() throws Exception {
+        if (o.streams == 1) {
+            return runSingle();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(o.streams);
+        try {
+            long start = System.nanoTime();
+            List<Future<Map<String, Object>>> futures = new ArrayList<>();
+            for (int i = 0; i < o.streams; i++) {
+                futures.add(pool.submit(this::runSingle));
+            }
+            List<Map<String, Object>> each = new ArrayList<>();
+            for (Future<Map<String, Object>> f : futures) {
+                each.add(f.get());
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> m = new LinkedHashMap<>(each.get(0));
+            m.put("streams", o.streams);
+            m.put("aggregate_wall_ms", round(wall * 1e3));
+            m.put("aggregate_rtf", round4(wall / (o.streams * o.frames * SECONDS_PER_FRAME)));
+            m.put("first_audio_ms_max", each.stream().mapToDouble(r -> (Double) r.get("first_audio_ms")).max().orElse(0));
+            return m;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Map<String, Object> runSingle() {
         // max_new_tokens = frames + 1: the last decision only hits the cap, as in the official loop.
         GenerationSettings settings = GenerationSettings.of(bundle.manifest(), SamplingParams.greedy(), o.frames + 1, null)
                 .withEosSuppressed().withStats(true);
@@ -149,6 +188,7 @@ public final class EngineBench {
         m.put("rtf", round4(wall / audio));
         m.put("rtf_without_decode", round4((genEnd - start) / 1e9 / audio));
         m.put("prompt_ms", round(promptNanos / 1e6));
+        m.put("prompt_positions", prompt.length());
         m.put("prefill_ms", round(s.prefillNanos() / 1e6));
         m.put("generate_ms", round((genEnd - start - promptNanos) / 1e6));
         m.put("decode_ms", round((end - genEnd) / 1e6));
@@ -180,7 +220,8 @@ public final class EngineBench {
         static final String USAGE = """
                 usage: EngineBench --bundle DIR [--frames 48] [--threads 0] [--warmup 1] [--runs 3] [--serve]
                                    [--mode fused|stepwise] [--text TEXT] [--speaker ryan] [--language english]
-                                   [--first-chunk 4] [--per-session-threads] [--no-spin]""";
+                                   [--first-chunk 4] [--per-session-threads] [--no-spin]
+                                   [--device cpu|cuda|auto] [--device-kv] [--streams 1]""";
 
         Path bundle;
         int frames = 48;
@@ -195,11 +236,18 @@ public final class EngineBench {
         int firstChunk = 4;
         boolean sharedPool = true;
         boolean spinning = true;
+        ExecutionProvider device = ExecutionProvider.CPU;
+        TalkerPath talkerPath = TalkerPath.JAVA_BINDING;
+        int streams = 1;
 
         static Options parse(String[] args) {
             Options o = new Options();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
+                if (a.equals("--device-kv")) {
+                    o.talkerPath = TalkerPath.IO_BINDING;
+                    continue;
+                }
                 if (a.equals("--serve") || a.equals("--per-session-threads") || a.equals("--no-spin")) {
                     o.serve |= a.equals("--serve");
                     o.sharedPool &= !a.equals("--per-session-threads");
@@ -221,10 +269,12 @@ public final class EngineBench {
                     case "--speaker" -> o.speaker = v;
                     case "--language" -> o.language = v;
                     case "--first-chunk" -> o.firstChunk = Integer.parseInt(v);
+                    case "--device" -> o.device = ExecutionProvider.parse(v);
+                    case "--streams" -> o.streams = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                 }
             }
-            if (o.bundle == null || o.frames < 1 || o.firstChunk < 1) {
+            if (o.bundle == null || o.frames < 1 || o.firstChunk < 1 || o.streams < 1) {
                 throw new IllegalArgumentException(USAGE);
             }
             return o;

@@ -53,8 +53,10 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
     /**
      * @param device where inference runs (a bundle's precision is chosen when it is exported, so
      *     there is no precision setting here)
+     * @param deviceKv keep the talker's KV cache on the device between steps (I/O binding through the
+     *     ONNX Runtime C API) instead of the Java binding's host round trip; same codes, faster on a GPU
      */
-    public record Engine(Device device) {
+    public record Engine(Device device, boolean deviceKv) {
     }
 
     /**

@@ -2,6 +2,7 @@ package io.q3tts.app.server;
 
 import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
 import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
+import io.q3tts.adapters.inference.onnx.engine.TalkerPath;
 import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
 import io.q3tts.app.config.Q3ttsConfig;
 import io.q3tts.domain.pipeline.PipelinePolicy;
@@ -76,7 +77,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
                 config.residency().idleUnloadAfter(), r.evictionTimeout());
         SynthesizerOptions engine = SynthesizerOptions.defaults();
         engine = engine.withRunawayGuard(config.generation().runawayGuard() ? RunawayGuard.defaults() : null)
-                .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames());
+                .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames())
+                .withTalkerPath(config.engine().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING);
         ExecutionProvider device = switch (config.engine().device()) {
             case AUTO -> ExecutionProvider.AUTO;
             case CPU -> ExecutionProvider.CPU;

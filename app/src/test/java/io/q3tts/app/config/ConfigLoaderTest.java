@@ -64,6 +64,7 @@ class ConfigLoaderTest {
         assertEquals(base.resolve("models"), c.paths().models());
         assertEquals(base.resolve("plugins"), c.paths().plugins());
         assertEquals(Q3ttsConfig.Device.AUTO, c.engine().device());
+        assertEquals(false, c.engine().deviceKv());
         assertEquals(new Q3ttsConfig.Scheduler(1, 16, 2), c.scheduler());
         assertEquals(new Q3ttsConfig.Pipelines(2, 16), c.pipelines());
         assertEquals(new Q3ttsConfig.Residency(1, 15), c.residency());
@@ -71,6 +72,16 @@ class ConfigLoaderTest {
         assertEquals(10L * 1024 * 1024, c.limits().uploadLimitBytes());
         assertEquals(new Q3ttsConfig.Generation(true, 4), c.generation());
         assertEquals(Q3ttsConfig.Level.INFO, c.log().level());
+    }
+
+    @Test
+    void deviceKvSelectsTheIoBindingTalker() {
+        Q3ttsConfig c = load(Map.of("Q3TTS_ENGINE_DEVICE_KV", "true")).config();
+        assertEquals(true, c.engine().deviceKv());
+        assertEquals(io.q3tts.adapters.inference.onnx.engine.TalkerPath.IO_BINDING,
+                io.q3tts.app.server.ServerSettings.from(c).synthesizer().talkerPath());
+        assertEquals(io.q3tts.adapters.inference.onnx.engine.TalkerPath.JAVA_BINDING,
+                io.q3tts.app.server.ServerSettings.from(load(Map.of()).config()).synthesizer().talkerPath());
     }
 
     @Test

@@ -16,13 +16,9 @@ import java.util.Objects;
  *     pool; the flag is ignored when something else created the ONNX Runtime environment first.
  * @param spinning let idle pool threads spin for work (ONNX Runtime's default); turning it off
  *     helps only on a CPU that other processes keep busy
- * @param deviceKv run the talker through I/O binding (the ONNX Runtime C API) so that its KV cache
- *     stays on the device between steps ({@code engine.device_kv}); off by default. Worth it on a
- *     GPU, where the Java binding copies the whole cache over the bus twice per step; on the CPU
- *     both paths give identical codes
  */
 public record OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads,
-                                boolean sharedThreadPool, boolean spinning, boolean deviceKv) {
+                                boolean sharedThreadPool, boolean spinning) {
 
     /** @throws IllegalArgumentException on a negative count */
     public OnnxRuntimeConfig {
@@ -32,23 +28,9 @@ public record OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, in
         }
     }
 
-    /** Without the device-resident KV path. */
-    public OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads,
-                             boolean sharedThreadPool, boolean spinning) {
-        this(provider, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, false);
-    }
-
     /** The default thread-pool settings: one shared pool, spinning allowed. */
     public OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads) {
-        this(provider, cudaDeviceId, intraOpThreads, interOpThreads, true, true, false);
-    }
-
-    /**
-     * @param on whether the talker keeps its KV cache on the device (I/O binding)
-     * @return a copy with that setting
-     */
-    public OnnxRuntimeConfig withDeviceKv(boolean on) {
-        return new OnnxRuntimeConfig(provider, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, on);
+        this(provider, cudaDeviceId, intraOpThreads, interOpThreads, true, true);
     }
 
     /** @return CUDA when available, else the CPU, ONNX Runtime's thread defaults */

@@ -8,8 +8,12 @@ import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
 import io.q3tts.ports.model.ModelException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The process-wide ONNX Runtime environment plus the execution-provider decision, shared by every
@@ -17,8 +21,11 @@ import java.util.Objects;
  *
  * <p>The provider is decided once, on the first session: CUDA is tried by actually adding it to
  * session options (never by trusting {@code getAvailableProviders()}, which lists what the jar was
- * built with, not what the machine has); if that throws, the CPU is used. One log line says which
- * provider runs and why.
+ * built with, not what the machine has); if that throws, the CPU is used. With {@code auto} on a
+ * Linux machine without an NVIDIA driver ({@code /proc/driver/nvidia}) CUDA is not tried at all, so a
+ * CPU machine neither extracts the 580 MB CUDA provider library nor logs its loader error. One short
+ * log line says which provider runs and why; a failed CUDA load is reduced to the missing library
+ * (the full native message is logged at DEBUG).
  *
  * <p>CPU threads: by default every session runs on one process-wide intra-op pool
  * ({@link OnnxRuntimeConfig#sharedThreadPool()}), created with the environment by the first runtime
@@ -179,19 +186,59 @@ public final class OrtRuntime implements AutoCloseable {
                 LOG.log(Level.INFO, "ONNX Runtime runs on the CPU (configured)");
                 return;
             }
+            if (config.provider() == ExecutionProvider.AUTO && !nvidiaDriverPresent()) {
+                providerReason = "no NVIDIA GPU found";
+                cuda = false;
+                LOG.log(Level.INFO, "ONNX Runtime runs on the CPU (no NVIDIA GPU found)");
+                return;
+            }
             try {
                 newOptions(true).close();
                 providerReason = config.provider() == ExecutionProvider.CUDA ? "configured" : "detected";
                 cuda = true;
                 LOG.log(Level.INFO, "ONNX Runtime runs on CUDA device {0} ({1})", config.cudaDeviceId(), providerReason);
             } catch (OrtException | RuntimeException e) {
-                providerReason = "CUDA unavailable: " + firstLine(e.getMessage());
+                String why = cudaFailure(e.getMessage());
+                providerReason = "CUDA unavailable: " + why;
                 cuda = false;
                 Level level = config.provider() == ExecutionProvider.CUDA ? Level.WARNING : Level.INFO;
-                LOG.log(level, "ONNX Runtime runs on the CPU: CUDA was {0} but cannot be used here ({1})",
-                        config.provider() == ExecutionProvider.CUDA ? "requested" : "tried", firstLine(e.getMessage()));
+                LOG.log(level, "ONNX Runtime runs on the CPU: CUDA was {0} but cannot be used ({1})",
+                        config.provider() == ExecutionProvider.CUDA ? "requested" : "tried", why);
+                LOG.log(Level.DEBUG, "CUDA provider error: {0}", e.getMessage());
             }
         }
+    }
+
+    private static final Pattern MISSING_LIBRARY =
+            Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file");
+
+    /**
+     * @param message ONNX Runtime's error from adding the CUDA provider
+     * @return one short clause: the missing library and the fix, or the message's first line cut to 160 characters
+     */
+    static String cudaFailure(String message) {
+        if (message != null) {
+            Matcher m = MISSING_LIBRARY.matcher(message);
+            if (m.find()) {
+                String lib = m.group(1);
+                String what = lib.startsWith("libcudnn") ? "cuDNN 9" : lib.startsWith("libcuda.so") ? "the NVIDIA driver"
+                        : "CUDA 12";
+                return lib + " not found: " + what + " runtime libraries missing (./q3tts installs them on a machine "
+                        + "with an NVIDIA GPU)";
+            }
+        }
+        String first = firstLine(message);
+        return first.length() > 160 ? first.substring(0, 157) + "..." : first;
+    }
+
+    /** @return false only where the absence of an NVIDIA driver is certain (Linux without /proc/driver/nvidia) */
+    static boolean nvidiaDriverPresent() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (!os.contains("linux")) {
+            return true;
+        }
+        return Files.exists(Path.of("/proc/driver/nvidia/version"))
+                || Files.exists(Path.of("/dev/nvidia0"));
     }
 
     private static String firstLine(String s) {

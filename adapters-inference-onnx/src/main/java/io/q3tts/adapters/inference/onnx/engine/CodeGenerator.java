@@ -75,7 +75,7 @@ public final class CodeGenerator {
      * @param mode how residual codes are predicted
      */
     public CodeGenerator(Bundle bundle, CodecEmbeddings emb, PredictorMode mode) {
-        this(bundle, emb, mode, bundle.runtime().config().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING);
+        this(bundle, emb, mode, TalkerPath.JAVA_BINDING);
     }
 
     /**

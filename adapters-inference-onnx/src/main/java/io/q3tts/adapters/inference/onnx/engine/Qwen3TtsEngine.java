@@ -36,7 +36,7 @@ public final class Qwen3TtsEngine {
      * @param mode how residual codes are predicted
      */
     public Qwen3TtsEngine(Bundle bundle, TextTokenizer tokenizer, PredictorMode mode) {
-        this(bundle, tokenizer, mode, bundle.runtime().config().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING);
+        this(bundle, tokenizer, mode, TalkerPath.JAVA_BINDING);
     }
 
     /**

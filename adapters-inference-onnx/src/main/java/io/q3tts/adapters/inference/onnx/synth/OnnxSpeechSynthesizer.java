@@ -102,7 +102,7 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
         this.manifest = bundle.manifest();
         this.tokenizer = tokenizer;
         this.options = options;
-        this.engine = new Qwen3TtsEngine(bundle, tokenizer, options.predictorMode());
+        this.engine = new Qwen3TtsEngine(bundle, tokenizer, options.predictorMode(), options.talkerPath());
         this.sampleRate = manifest.sampleRate();
         // The x-vector fills one codec-embedding slot of the prompt, so its size is the talker's hidden size.
         this.embeddingDim = bundle.table(Bundle.CODEC_EMBEDDING).rowLength();

@@ -2,6 +2,7 @@ package io.q3tts.adapters.inference.onnx.synth;
 
 import io.q3tts.adapters.inference.onnx.engine.PredictorMode;
 import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
+import io.q3tts.adapters.inference.onnx.engine.TalkerPath;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,15 +20,20 @@ import java.util.Objects;
  *     reports after every frame. A report allocates a small record, so the default keeps the
  *     per-frame path allocation-free between reports.
  * @param voices where {@link io.q3tts.ports.out.inference.VoicePrompt.Saved} voices come from
+ * @param talkerPath how the talker reaches ONNX Runtime: {@link TalkerPath#IO_BINDING}
+ *     ({@code engine.device_kv}) keeps its KV cache on the device between steps, worth it on a GPU;
+ *     the default {@link TalkerPath#JAVA_BINDING} is the plain Java binding. Codes are identical.
  */
 public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runawayGuard, int firstChunkFrames,
-                                 int chunkFrames, Duration progressInterval, SavedVoices voices) {
+                                 int chunkFrames, Duration progressInterval, SavedVoices voices,
+                                 TalkerPath talkerPath) {
 
     /** @throws IllegalArgumentException on a null or out-of-range value (the guard may be null) */
     public SynthesizerOptions {
         Objects.requireNonNull(predictorMode, "predictorMode");
         Objects.requireNonNull(progressInterval, "progressInterval");
         Objects.requireNonNull(voices, "voices");
+        Objects.requireNonNull(talkerPath, "talkerPath");
         if (firstChunkFrames < 1 || chunkFrames < 1) {
             throw new IllegalArgumentException("chunk sizes must be >= 1");
         }
@@ -43,7 +49,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      */
     public static SynthesizerOptions defaults() {
         return new SynthesizerOptions(PredictorMode.FUSED, RunawayGuard.defaults(), 4, 8, Duration.ofMillis(100),
-                SavedVoices.files());
+                SavedVoices.files(), TalkerPath.JAVA_BINDING);
     }
 
     /**
@@ -51,7 +57,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the runaway guard replaced
      */
     public SynthesizerOptions withRunawayGuard(RunawayGuard guard) {
-        return new SynthesizerOptions(predictorMode, guard, firstChunkFrames, chunkFrames, progressInterval, voices);
+        return new SynthesizerOptions(predictorMode, guard, firstChunkFrames, chunkFrames, progressInterval, voices, talkerPath);
     }
 
     /**
@@ -60,7 +66,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the streaming chunk sizes replaced
      */
     public SynthesizerOptions withChunking(int first, int later) {
-        return new SynthesizerOptions(predictorMode, runawayGuard, first, later, progressInterval, voices);
+        return new SynthesizerOptions(predictorMode, runawayGuard, first, later, progressInterval, voices, talkerPath);
     }
 
     /**
@@ -68,7 +74,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the progress interval replaced
      */
     public SynthesizerOptions withProgressInterval(Duration interval) {
-        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, interval, voices);
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, interval, voices, talkerPath);
     }
 
     /**
@@ -76,7 +82,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the voice locator replaced
      */
     public SynthesizerOptions withVoices(SavedVoices locator) {
-        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, locator);
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, locator, talkerPath);
     }
 
     /**
@@ -84,6 +90,15 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the predictor mode replaced
      */
     public SynthesizerOptions withPredictorMode(PredictorMode mode) {
-        return new SynthesizerOptions(mode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, voices);
+        return new SynthesizerOptions(mode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, voices, talkerPath);
+    }
+
+    /**
+     * @param path how the talker reaches ONNX Runtime
+     * @return a copy with the talker path replaced
+     */
+    public SynthesizerOptions withTalkerPath(TalkerPath path) {
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, voices,
+                path);
     }
 }
