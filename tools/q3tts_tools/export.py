@@ -1,6 +1,6 @@
 """tools/export: an official Qwen3-TTS checkpoint folder -> a q3tts bundle folder.
 
-    tools/export CHECKPOINT_DIR OUT_DIR [--fp16 | --int8] [--name NAME] [--tasks T,...] [--force]
+    tools/export CHECKPOINT_DIR OUT_DIR [--fp16 [--probe] | --int8] [--name NAME] [--tasks T,...] [--force]
 
 CHECKPOINT_DIR is a Hugging Face snapshot of a Qwen3-TTS-12Hz model (config.json,
 generation_config.json, model*.safetensors, vocab.json, merges.txt, tokenizer_config.json,
@@ -8,7 +8,9 @@ speech_tokenizer/) or of the standalone Qwen3-TTS-Tokenizer-12Hz codec. The bund
 a temporary sibling folder and renamed into place at the end, so a failed export never leaves a
 half-written bundle behind.
 
---fp16 stores the talker in fp16 for CUDA. --int8 stores the MatMul weights of the talker and the
+--fp16 stores the talker in fp16 for CUDA, its KV cache inputs/outputs included; --probe first runs
+the fp32 talker for a few hundred frames and keeps in fp32 every node whose activations leave a safe
+fp16 range (manifest: talker.graphs.talker.probe). --int8 stores the MatMul weights of the talker and the
 code predictor as 8-bit ONNX Runtime MatMulNBits for the CPU (the 0.6B request ran 2.7x faster on
 the 2-vCPU bench machine; not bit-exact with the official fp32 model). Both leave the codec and the speaker encoder in fp32.
 """
@@ -153,9 +155,12 @@ def _generation_section(ckpt: Path) -> dict:
 
 
 def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
-           tasks: list[str] | None = None, force: bool = False, int8: bool = False) -> dict:
+           tasks: list[str] | None = None, force: bool = False, int8: bool = False,
+           probe: dict | None = None) -> dict:
     if fp16 and int8:
         raise ToolError("--fp16 and --int8 exclude each other (fp16 is for CUDA, int8 for the CPU)")
+    if probe is not None and not fp16:
+        raise ToolError("--probe needs --fp16 (it decides which talker nodes stay fp32)")
     info = inspect_checkpoint(ckpt)
     kind = "codec" if info["kind"] == "codec" else info["tts_type"]
     available = TASKS_BY_TYPE[kind]
@@ -216,7 +221,7 @@ def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
             # The official loader may swap the pre-tokenizer regex (spec pitfall 1); saving the
             # processor's own backend keeps whatever it actually uses.
             wrapper.processor.tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"), pretty=False)
-            talker = export_talker(model, tmp, fp16=fp16, int8=int8)
+            talker = export_talker(model, tmp, fp16=fp16, int8=int8, probe=probe)
             talker["dims"] = talker.pop("talker")
             if int8:
                 manifest["quantization"] = talker.pop("quantization")
@@ -252,12 +257,19 @@ def main(argv=None) -> int:
     ap.add_argument("--int8", action="store_true",
                     help="8-bit MatMul weights (MatMulNBits) in the talker and code predictor, for the CPU; "
                          "not bit-exact with the official fp32 model")
+    ap.add_argument("--probe", action="store_true",
+                    help="with --fp16: run the fp32 talker for a few hundred frames first and keep in fp32 every "
+                         "talker node whose activations exceed a safe fp16 range")
+    ap.add_argument("--probe-frames", type=int, default=300, help="frames the probe runs (default 300)")
+    ap.add_argument("--probe-limit", type=float, default=16384.0,
+                    help="largest magnitude an fp16 node may reach in the probe (default 16384, a quarter of fp16's range)")
     ap.add_argument("--name", help="bundle name in the manifest (default: folder name)")
     ap.add_argument("--tasks", help="comma-separated tasks the bundle must support (fails if it cannot)")
     ap.add_argument("--force", action="store_true", help="replace an existing output folder")
     a = ap.parse_args(argv)
     tasks = [t.strip().replace("-", "_") for t in a.tasks.split(",")] if a.tasks else None
-    m = export(a.checkpoint, a.out, fp16=a.fp16, name=a.name, tasks=tasks, force=a.force, int8=a.int8)
+    probe = {"frames": a.probe_frames, "limit": a.probe_limit} if a.probe else None
+    m = export(a.checkpoint, a.out, fp16=a.fp16, name=a.name, tasks=tasks, force=a.force, int8=a.int8, probe=probe)
     print(f"wrote {a.out} ({m['model']['type']}, {m['precision']}"
           f"{', random weights' if m['model']['random_weights'] else ''})", file=sys.stderr)
     return 0

@@ -409,14 +409,16 @@ def _graph_facts(file, precision, external, inputs, outputs):
     return {"file": file, "precision": precision, "external_data": external, "inputs": inputs, "outputs": outputs}
 
 
-def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, fp32_nodes=()) -> dict:
+def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, fp32_nodes=(),
+                  probe: dict | None = None) -> dict:
     """Writes the talker-side tables and graphs of a Qwen3TTSForConditionalGeneration into out_dir.
 
     `int8` stores the MatMul weights of the talker and both code-predictor graphs as 8-bit
     MatMulNBits (CPU; see export_int8); the text projection, tables and I/O stay fp32.
     Returns the manifest facts: dimensions, file names, per-graph precision and I/O names, and with
     `int8` a `quantization` object (settings and per-graph counts). `fp32_nodes` (fp16 only) names
-    talker nodes that stay fp32 beyond the fixed list (see export_probe).
+    talker nodes that stay fp32 beyond the fixed list; `probe` (fp16 only; keys `frames`, `limit`)
+    runs the activation probe on the fp32 talker first and adds the nodes it finds (export_probe).
     """
     if fp16 and int8:
         raise ToolError("--fp16 and --int8 exclude each other (fp16 is for CUDA, int8 for the CPU)")
@@ -474,6 +476,21 @@ def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, 
     axes.update({n: {2: "P"} for n in past_in})
     axes.update({n: {2: "P_plus_S"} for n in present_out})
     past = tuple(torch.randn(1, KV, 3, D, generator=gen) for _ in past_in)
+    probe_report = None
+    if probe is not None:
+        if not fp16:
+            raise ToolError("--probe needs --fp16 (it decides which talker nodes stay fp32)")
+        from .export_probe import probe_talker
+
+        with tempfile.TemporaryDirectory() as tmp:
+            pgen = torch.Generator().manual_seed(1)
+            p_past = tuple(torch.randn(1, KV, 3, D, generator=pgen) for _ in past_in)
+            _export_graph(TalkerGraph(talker).eval(), (torch.randn(1, 4, H, generator=pgen), *p_past),
+                          Path(tmp) / TALKER, ["inputs_embeds", *past_in], ["logits", "last_hidden", *present_out],
+                          axes, False)
+            keep, probe_report = probe_talker(model, Path(tmp) / TALKER, **probe)
+        fp32_nodes = sorted(set(fp32_nodes) | set(keep))
+        probe_report["nodes"] = keep
     # fp16: the KV cache is fp16 on both sides of the graph (half the bytes per step, no Cast per
     # layer); the step input, logits and last hidden state stay fp32 for the host.
     ext = _export_graph(
@@ -483,6 +500,8 @@ def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, 
     )
     graphs["talker"] = _graph_facts(TALKER, "int8" if int8 else precision, ext, ["inputs_embeds", *past_in],
                                     ["logits", "last_hidden", *present_out])
+    if probe_report is not None:
+        graphs["talker"]["probe"] = probe_report
 
     cp_past_in, cp_present_out = _kv_names("past", Lc), _kv_names("present", Lc)
     axes = {"inputs_embeds": {1: "S"}}

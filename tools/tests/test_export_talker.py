@@ -414,3 +414,29 @@ def test_large_graph_weights_go_to_one_side_file(models, tmp_path, monkeypatch):
     (got,) = _session(path).run(None, {"text_embeds": x.numpy()})
     with torch.no_grad():
         assert _maxdiff(got, talker.text_projection(x)) <= TOL
+
+
+def test_fp16_probe_keeps_overflowing_nodes_in_fp32(models, tmp_path):
+    """With a limit every MatMul output exceeds, the probe must keep those MatMuls (and their weights) fp32."""
+    model = models["custom-voice"]
+    facts = et.export_talker(model, tmp_path, fp16=True, probe={"frames": 6, "limit": 1e-3})
+    report = facts["graphs"]["talker"]["probe"]
+    assert report["frames"] == 6 and report["kept_fp32"] == len(report["nodes"]) > 0
+    g = onnx.load(str(tmp_path / et.TALKER))
+    init_type = {t.name: t.data_type for t in g.graph.initializer}
+    kept = set(report["nodes"])
+    matmuls = [n for n in g.graph.node if n.op_type == "MatMul" and any(i in init_type for i in n.input)]
+    kept_mm = [n for n in matmuls if n.name in kept]
+    assert kept_mm, "a low limit must catch weight MatMuls"
+    for n in kept_mm:
+        assert all(init_type[i] == onnx.TensorProto.FLOAT for i in n.input if i in init_type), n.name
+
+
+def test_fp16_probe_on_a_tame_model_keeps_nothing_extra(models, tmp_path):
+    from q3tts_tools.export_probe import probe_talker
+
+    model = models["custom-voice"]
+    d = tmp_path / "fp32"
+    facts = et.export_talker(model, d)
+    keep, report = probe_talker(model, d / facts["graphs"]["talker"]["file"], frames=20)
+    assert keep == [] and report["max_abs"] < report["limit"] and report["largest"]
