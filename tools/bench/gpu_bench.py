@@ -86,7 +86,10 @@ def fp16_kv_io(bundle):
 
 
 def engine_bench(a, bundle, path, streams, tag):
-    cmd = ["java", "--enable-native-access=ALL-UNNAMED", "-cp", str(JAR), "io.q3tts.app.bench.EngineBench",
+    # Q3TTS_BENCH_CLASSPATH runs EngineBench from a class path instead of the app jar (a dry run from
+    # compiled module classes, without building the jar).
+    classpath = os.environ.get("Q3TTS_BENCH_CLASSPATH") or str(JAR)
+    cmd = ["java", "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "io.q3tts.app.bench.EngineBench",
            "--bundle", str(bundle), "--frames", str(a.frames), "--runs", str(a.runs), "--warmup", str(a.warmup),
            "--device", a.device, "--mode", a.mode, "--streams", str(streams)]
     if path == "iobinding":
