@@ -123,7 +123,7 @@ def kv_bytes_per_frame(manifest, positions, path, fp16):
     if path == "iobinding":
         return small
     per_position = 2 * layers * kv * d * (2 if fp16 else 4)
-    return small + per_position * (2 * positions + 1)
+    return int(small + per_position * (2 * positions + 1))
 
 
 def summarize(res, manifest, path, fp16):

@@ -1,8 +1,8 @@
 package io.q3tts.adapters.inference.onnx.bundle;
 
 import ai.onnxruntime.OrtSession;
-import io.q3tts.adapters.inference.onnx.io.Npy;
 import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
+import io.q3tts.adapters.inference.onnx.io.Npy;
 import io.q3tts.ports.model.ModelException;
 import io.q3tts.ports.model.UnsupportedException;
 import java.io.IOException;
@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One opened model bundle: its manifest, memory-mapped tables and ONNX sessions.
@@ -267,7 +269,10 @@ public final class Bundle implements AutoCloseable {
             if (closed) {
                 return 0;
             }
-            sessions.keySet().forEach(k -> {
+            Set<GraphKind> open = EnumSet.noneOf(GraphKind.class);
+            open.addAll(sessions.keySet());
+            open.addAll(nativeSessions.keySet());
+            open.forEach(k -> {
                 String file = manifest.graphs().get(k);
                 files.add(file);
                 files.add(file + ".data");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.engine.TalkerPath;
 import io.q3tts.adapters.inference.onnx.engine.TestPaths;
 import io.q3tts.adapters.inference.onnx.io.Npy;
 import io.q3tts.ports.model.CancellationToken;
@@ -51,9 +52,9 @@ class SynthesizerParityTest {
     private static final OrtRuntime RUNTIME = new OrtRuntime(OnnxRuntimeConfig.cpu());
     private static final Map<String, OnnxSpeechSynthesizer> OPEN = new HashMap<>();
 
-    private static synchronized OnnxSpeechSynthesizer synthesizer(String model) {
-        return OPEN.computeIfAbsent(model, m -> OnnxSpeechSynthesizer.open(TestPaths.requireBundle(m), RUNTIME,
-                SynthesizerOptions.defaults().withRunawayGuard(null).withChunking(2, 3)));
+    private static synchronized OnnxSpeechSynthesizer synthesizer(String model, TalkerPath path) {
+        return OPEN.computeIfAbsent(model + "/" + path, k -> OnnxSpeechSynthesizer.open(TestPaths.requireBundle(model),
+                RUNTIME, SynthesizerOptions.defaults().withRunawayGuard(null).withChunking(2, 3).withTalkerPath(path)));
     }
 
     @AfterAll
@@ -73,18 +74,21 @@ class SynthesizerParityTest {
                 continue;
             }
             Path dir = TestPaths.fixtures().resolve(c.path("dir").asText());
-            tests.add(DynamicTest.dynamicTest(c.path("name").asText(), () -> runCase(c, dir)));
+            // Both talker paths (Java binding, I/O binding through the C API) must give the official waveform.
+            for (TalkerPath path : TalkerPath.values()) {
+                tests.add(DynamicTest.dynamicTest(c.path("name").asText() + " " + path, () -> runCase(c, dir, path)));
+            }
         }
         return tests.stream();
     }
 
-    private void runCase(JsonNode entry, Path dir) throws Exception {
+    private void runCase(JsonNode entry, Path dir, TalkerPath path) throws Exception {
         String name = entry.path("name").asText();
         JsonNode cs = JSON.readTree(dir.resolve("case.json").toFile());
         JsonNode req = cs.path("request");
         SynthesisRequest request = request(entry.path("api").asText(), req);
         Collector chunks = new Collector();
-        SynthesisResult result = synthesizer(entry.path("model").asText()).synthesize(request, chunks, CancellationToken.none());
+        SynthesisResult result = synthesizer(entry.path("model").asText(), path).synthesize(request, chunks, CancellationToken.none());
 
         float[] official;
         try (Npy n = Npy.open(dir.resolve("waveform.npy"))) {
@@ -103,8 +107,8 @@ class SynthesizerParityTest {
         assertTrue(lead == 0 || (lead == 1 && req.has("ref_text") && !req.path("x_vector_only_mode").asBoolean()),
                 name + ": streamed " + streamed.length + " samples, final " + result.samples().length);
         double dStream = maxDiff(result.samples(), lead, streamed, 0, streamed.length);
-        System.out.printf("SYNTH %s: waveform max diff %.2e, streamed vs final %.2e (lead %d, %d chunks)%n",
-                name, max, dStream, lead, chunks.chunks.size());
+        System.out.printf("SYNTH %s %s: waveform max diff %.2e, streamed vs final %.2e (lead %d, %d chunks)%n",
+                name, path, max, dStream, lead, chunks.chunks.size());
         assertTrue(dStream < STREAM_TOL, name + ": streamed audio differs from the final audio by " + dStream);
     }
 
