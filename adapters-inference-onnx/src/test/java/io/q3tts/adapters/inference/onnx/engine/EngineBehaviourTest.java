@@ -26,12 +26,14 @@ class EngineBehaviourTest {
     private static Bundle bundle;
     private static TextTokenizer tokenizer;
     private static Qwen3TtsEngine engine;
+    private static Qwen3TtsEngine bound;
 
     @BeforeAll
     static void open() throws Exception {
         bundle = Bundle.open(TestPaths.requireBundle("custom-voice"), new OrtRuntime(OnnxRuntimeConfig.cpu()));
         tokenizer = TextTokenizer.load(bundle.tokenizerFile());
         engine = new Qwen3TtsEngine(bundle, tokenizer, PredictorMode.FUSED);
+        bound = new Qwen3TtsEngine(bundle, tokenizer, PredictorMode.FUSED, TalkerPath.IO_BINDING);
     }
 
     @AfterAll
@@ -135,6 +137,27 @@ class EngineBehaviourTest {
         TalkerPrompt p = engine.customVoicePrompt("Hello there, how are you?", "ryan", "english", null, false);
         CancellationToken token = CancellationToken.create();
         assertThrows(CancelledException.class, () -> engine.generate(p, settings(SamplingParams.greedy(), 50, null),
+                (i, codes, elapsed) -> token.cancel(), null, token));
+    }
+
+    @Test
+    void givenTheIoBindingTalker_whenSamplingWithASeed_thenTheCodesEqualTheJavaBindingTalker() {
+        TalkerPrompt p = engine.customVoicePrompt("Hello there, how are you?", "ryan", "english", null, false);
+        SamplingParams s = SamplingParams.defaults().withSeed(99);
+        GeneratedCodes a = engine.generate(p, settings(s, 24, null), null, null, CancellationToken.none());
+        GeneratedCodes b = bound.generate(p, settings(s, 24, null), null, null, CancellationToken.none());
+        assertEquals(TalkerPath.IO_BINDING, bound.talkerPath());
+        assertEquals(a.frameCount(), b.frameCount());
+        for (int f = 0; f < a.frameCount(); f++) {
+            assertArrayEquals(a.frames()[f], b.frames()[f]);
+        }
+    }
+
+    @Test
+    void givenTheIoBindingTalker_whenCancelledOnAFrame_thenGenerationStopsWithCancelled() {
+        TalkerPrompt p = bound.customVoicePrompt("Hello there, how are you?", "ryan", "english", null, false);
+        CancellationToken token = CancellationToken.create();
+        assertThrows(CancelledException.class, () -> bound.generate(p, settings(SamplingParams.greedy(), 50, null),
                 (i, codes, elapsed) -> token.cancel(), null, token));
     }
 
