@@ -44,16 +44,20 @@ import java.util.function.IntFunction;
  * the runaway guard, the sampling parameters and a random stream seeded from the row's own seed
  * (drawn in the same order as alone: one talker draw, then the predictor's), so a seeded row does
  * not depend on its neighbours. {@link #generate} is the batch loop with one row: there is one
- * loop, and its batch-1 cost is the old single-sequence loop's plus two tiny tensors per step.
+ * loop, and its batch-1 cost is the old single-sequence loop's plus a few tiny tensors per step
+ * (mask, positions, the fused predictor's per-row settings).
  *
  * <p><b>Finished rows stop costing: the batch is compacted.</b> When a row ends (EOS, a limit, its
  * cancellation, its own error) its KV rows are dropped before the next talker step, together with
  * left-padding columns that no remaining row needs. The alternative, masking (keep computing the
  * finished row and ignore it), costs a full row of talker and predictor work on every later frame,
- * while compaction costs one copy of the remaining KV once per ended row. On the demo bundles
- * (batch 4, rows ending 20 frames apart) compaction measured faster; on the full-size 0.6B one
- * frame at batch 8 costs more than copying its whole KV at a few hundred positions, so compaction
- * wins there too as soon as a row ends more than a frame or two before the others.
+ * while compaction costs one copy of the remaining KV once per ended row. Measured on the demo
+ * CustomVoice bundle (2 shared vCPUs, load average about 23, 6 alternating rounds): 8 rows of which
+ * 7 end at frame 10 and one runs to frame 80 took 13.6 s median compacted, against 28.8 s for 8 rows
+ * that all run to frame 80, which is what masking the 7 ended rows costs. (Not yet measured on the
+ * full-size 0.6B, where one compaction copies up to a few hundred MB of KV; a masked row costs its
+ * share of every later step there too, so compaction is expected to win unless rows end within a
+ * frame or two of each other.)
  *
  * <p><b>Row failures end the row alone.</b> A chosen id outside the vocabulary, non-finite talker
  * scores, a listener that throws, or the row's cancellation ends that row with its own exception;
