@@ -119,9 +119,10 @@ def kv_bytes_per_frame(manifest, positions, path, fp16):
     t = manifest["talker"]["dims"] if "dims" in manifest["talker"] else manifest["talker"]
     layers, kv, d = t["num_layers"], t["num_key_value_heads"], t["head_dim"]
     hidden, vocab = t["hidden_size"], t["vocab_size"]
-    small = (2 * hidden + vocab) * 4
+    # Step input, logits, last hidden (fp32), plus a version-2 graph's int64 attention mask and position.
+    small = (2 * hidden + vocab) * 4 + (int(positions) + 2) * 8
     if path == "iobinding":
-        return small
+        return int(small)
     per_position = 2 * layers * kv * d * (2 if fp16 else 4)
     return int(small + per_position * (2 * positions + 1))
 

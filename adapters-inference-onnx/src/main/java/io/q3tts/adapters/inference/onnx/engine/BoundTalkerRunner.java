@@ -6,9 +6,14 @@ import io.q3tts.adapters.inference.onnx.ffm.NativeRunOptions;
 import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
 import io.q3tts.adapters.inference.onnx.ffm.NativeValue;
 import io.q3tts.adapters.inference.onnx.ffm.OrtApi;
-import io.q3tts.ports.model.CancellationToken;
 import java.lang.foreign.MemorySegment;
+import java.nio.Buffer;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The talker over I/O binding (ONNX Runtime C API through {@code ffm}): the KV cache stays in the
@@ -17,31 +22,32 @@ import java.nio.FloatBuffer;
  * <p>Two bindings alternate (ping-pong): step n binds the {@code present_*} values that step n-1's
  * binding produced as its {@code past_*} inputs and binds its own {@code present_*} outputs to the
  * KV device; then the previous values are released, so at most two caches (past and present) are
- * alive. Only the step input ({@code inputs_embeds}, host), {@code logits} and {@code last_hidden}
- * (bound to the caller's host buffers, written in place) cross between host and device:
- * {@link #hostBytes()} grows by the same amount at every step, whatever the sequence length.
+ * alive. Only the step input ({@code inputs_embeds}), the attention mask and positions (host) and
+ * {@code logits} and {@code last_hidden} (bound to the caller's host buffers, written in place)
+ * cross between host and device. Per step and row that is a constant 4 (H + H + vocab) bytes plus
+ * the int64 mask's 8 bytes per position; the KV cache itself never crosses.
  *
- * <p>Cancellation sets the terminate flag of this runner's own run options. Not thread-safe: one
- * runner per generation.
+ * <p>Compaction (a row of the batch ended) copies the kept rows through host memory, so it works
+ * only with a host-memory cache: on CUDA the engine runs this path one row at a time
+ * ({@link CodeGenerator#batched()} is false there), which never compacts.
+ *
+ * <p>Not thread-safe (one runner per batch) except {@link #terminate()}.
  */
 final class BoundTalkerRunner implements TalkerRunner {
 
-    private static final String INPUT = "inputs_embeds";
-
-    private final NativeSession session;
     private final KvLayout kv;
     private final int hidden;
+    private final int vocab;
+    private final FloatBuffer logitsBuf;
+    private final FloatBuffer lastHiddenBuf;
+    private final FloatBuffer stepBuf;
     private final MemoryInfo cpu;
     private final MemoryInfo kvMemory;
     private final NativeRunOptions runOptions;
-    private final CancellationToken.Registration registration;
     private final IoBinding[] bindings = new IoBinding[2];
-    private final NativeValue logits;
-    private final NativeValue lastHidden;
-    private final NativeValue stepIn;
-    private final NativeValue emptyPast;
-    private final long fixedOutBytes;
-    private final long stepBytes;
+    private final Map<Integer, NativeValue[]> outs = new HashMap<>();
+    private final Map<Integer, NativeValue> stepIns = new HashMap<>();
+    private final Map<Integer, NativeValue> emptyPasts = new HashMap<>();
     private NativeValue[] present;
     private int turn;
     private long hostBytes;
@@ -49,36 +55,32 @@ final class BoundTalkerRunner implements TalkerRunner {
     /**
      * @param session the talker session (C API)
      * @param kv its KV layout
-     * @param logitsBuf host buffer for {@code logits} [1, vocab]
-     * @param lastHiddenBuf host buffer for {@code last_hidden} [1, H]
-     * @param stepBuf host buffer of the step input [1, 1, H]
+     * @param logitsBuf host buffer for {@code logits} [capacity, vocab]
+     * @param lastHiddenBuf host buffer for {@code last_hidden} [capacity, H]
+     * @param stepBuf host buffer of the step input [capacity, 1, H]
+     * @param vocab codec vocabulary
+     * @param hidden H
      * @param cudaDevice the CUDA device holding the cache, or -1 for host memory
-     * @param cancel terminates a running graph
      */
     BoundTalkerRunner(NativeSession session, KvLayout kv, FloatBuffer logitsBuf, FloatBuffer lastHiddenBuf,
-                      FloatBuffer stepBuf, int cudaDevice, CancellationToken cancel) {
-        this.session = session;
+                      FloatBuffer stepBuf, int vocab, int hidden, int cudaDevice) {
         this.kv = kv;
-        this.hidden = lastHiddenBuf.capacity();
+        this.hidden = hidden;
+        this.vocab = vocab;
+        this.logitsBuf = logitsBuf;
+        this.lastHiddenBuf = lastHiddenBuf;
+        this.stepBuf = stepBuf;
         MemoryInfo cpuInfo = null;
         MemoryInfo kvInfo = null;
         NativeRunOptions options = null;
-        NativeValue l = null;
-        NativeValue h = null;
-        NativeValue s = null;
-        NativeValue e = null;
         try {
             cpuInfo = MemoryInfo.cpu();
             kvInfo = cudaDevice >= 0 ? MemoryInfo.cuda(cudaDevice) : MemoryInfo.cpu();
             options = new NativeRunOptions();
-            l = NativeValue.wrap(host(logitsBuf), cpuInfo, OrtApi.FLOAT, 1, logitsBuf.capacity());
-            h = NativeValue.wrap(host(lastHiddenBuf), cpuInfo, OrtApi.FLOAT, 1, hidden);
-            s = NativeValue.wrap(host(stepBuf), cpuInfo, OrtApi.FLOAT, 1, 1, hidden);
-            e = NativeValue.allocate(kv.elementType(), 1, kv.kvHeads(), 0, kv.headDim());
             bindings[0] = session.newBinding();
             bindings[1] = session.newBinding();
         } catch (RuntimeException ex) {
-            for (AutoCloseable c : new AutoCloseable[] {bindings[1], bindings[0], e, s, h, l, options, kvInfo, cpuInfo}) {
+            for (AutoCloseable c : new AutoCloseable[] {bindings[1], bindings[0], options, kvInfo, cpuInfo}) {
                 closeQuietly(c);
             }
             throw ex;
@@ -86,51 +88,81 @@ final class BoundTalkerRunner implements TalkerRunner {
         this.cpu = cpuInfo;
         this.kvMemory = kvInfo;
         this.runOptions = options;
-        this.logits = l;
-        this.lastHidden = h;
-        this.stepIn = s;
-        this.emptyPast = e;
-        this.fixedOutBytes = ((long) logitsBuf.capacity() + hidden) * Float.BYTES;
-        this.stepBytes = (long) hidden * Float.BYTES;
-        NativeRunOptions forCancel = options;
-        this.registration = cancel.onCancel(forCancel::terminate);
     }
 
-    private static MemorySegment host(FloatBuffer buf) {
-        return MemorySegment.ofBuffer(buf.duplicate().clear());
+    /** A host segment over the first {@code elements} elements of a direct buffer. */
+    private static MemorySegment host(Buffer buf, long elements, int elementBytes) {
+        return MemorySegment.ofBuffer(buf.duplicate().clear()).asSlice(0, elements * elementBytes);
+    }
+
+    private NativeValue[] outputs(int rows) {
+        return outs.computeIfAbsent(rows, b -> new NativeValue[] {
+            NativeValue.wrap(host(logitsBuf, (long) b * vocab, Float.BYTES), cpu, OrtApi.FLOAT, b, vocab),
+            NativeValue.wrap(host(lastHiddenBuf, (long) b * hidden, Float.BYTES), cpu, OrtApi.FLOAT, b, hidden)});
+    }
+
+    private NativeValue emptyPast(int rows) {
+        return emptyPasts.computeIfAbsent(rows, b -> NativeValue.allocate(kv.elementType(), b, kv.kvHeads(), 0, kv.headDim()));
     }
 
     @Override
-    public void prefill(FloatBuffer embeds, int length) {
-        try (NativeValue in = NativeValue.wrap(host(embeds), cpu, OrtApi.FLOAT, 1, length, hidden)) {
-            run(in, (long) length * hidden * Float.BYTES);
+    public void prefill(FloatBuffer embeds, LongBuffer mask, LongBuffer pos, int rows, int width) {
+        List<NativeValue> in = new ArrayList<>(3);
+        try {
+            in.add(NativeValue.wrap(host(embeds, (long) rows * width * hidden, Float.BYTES), cpu, OrtApi.FLOAT,
+                    rows, width, hidden));
+            if (mask != null) {
+                in.add(NativeValue.wrap(host(mask, (long) rows * width, Long.BYTES), cpu, OrtApi.INT64, rows, width));
+                in.add(NativeValue.wrap(host(pos, (long) rows * width, Long.BYTES), cpu, OrtApi.INT64, rows, width));
+            }
+            run(rows, in, (long) rows * width * hidden * Float.BYTES + (mask == null ? 0 : 2L * rows * width * Long.BYTES));
+        } finally {
+            in.forEach(NativeValue::close);
         }
     }
 
     @Override
-    public void step() {
-        run(stepIn, stepBytes);
+    public void step(int rows, LongBuffer mask, int total, LongBuffer pos) {
+        List<NativeValue> in = new ArrayList<>(3);
+        List<NativeValue> temporary = new ArrayList<>(2);
+        try {
+            in.add(stepIns.computeIfAbsent(rows, b -> NativeValue.wrap(host(stepBuf, (long) b * hidden, Float.BYTES), cpu,
+                    OrtApi.FLOAT, b, 1, hidden)));
+            if (mask != null) {
+                temporary.add(NativeValue.wrap(host(mask, (long) rows * total, Long.BYTES), cpu, OrtApi.INT64, rows, total));
+                temporary.add(NativeValue.wrap(host(pos, rows, Long.BYTES), cpu, OrtApi.INT64, rows, 1));
+                in.addAll(temporary);
+            }
+            run(rows, in, (long) rows * hidden * Float.BYTES + (mask == null ? 0 : ((long) rows * total + rows) * Long.BYTES));
+        } finally {
+            temporary.forEach(NativeValue::close);
+        }
     }
 
-    private void run(NativeValue input, long inputBytes) {
+    private void run(int rows, List<NativeValue> in, long inBytes) {
         IoBinding b = bindings[turn];
         turn ^= 1;
         b.clear();
-        b.bindInput(INPUT, input);
+        b.bindInput("inputs_embeds", in.get(0));
+        if (in.size() == 3) {
+            b.bindInput("attention_mask", in.get(1));
+            b.bindInput("position_ids", in.get(2));
+        }
         for (int i = 0; i < kv.layers(); i++) {
-            b.bindInput(kv.pastK()[i], present == null ? emptyPast : present[2 * i]);
-            b.bindInput(kv.pastV()[i], present == null ? emptyPast : present[2 * i + 1]);
+            b.bindInput(kv.pastK()[i], present == null ? emptyPast(rows) : present[2 * i]);
+            b.bindInput(kv.pastV()[i], present == null ? emptyPast(rows) : present[2 * i + 1]);
         }
         // Output order is the binding order: logits, last_hidden, then K/V per layer.
-        b.bindOutput("logits", logits);
-        b.bindOutput("last_hidden", lastHidden);
+        NativeValue[] host = outputs(rows);
+        b.bindOutput("logits", host[0]);
+        b.bindOutput("last_hidden", host[1]);
         for (int i = 0; i < kv.layers(); i++) {
             b.bindOutputToDevice(kv.presentK()[i], kvMemory);
             b.bindOutputToDevice(kv.presentV()[i], kvMemory);
         }
         b.run(runOptions);
         NativeValue[] out = b.outputs();
-        hostBytes += inputBytes + fixedOutBytes;
+        hostBytes += inBytes + (long) rows * (vocab + hidden) * Float.BYTES;
         out[0].close();
         out[1].close();
         NativeValue[] next = new NativeValue[out.length - 2];
@@ -139,6 +171,38 @@ final class BoundTalkerRunner implements TalkerRunner {
         present = next;
         // The binding that just ran keeps references to its inputs (the old past) until its next turn; drop them now.
         b.clear();
+    }
+
+    @Override
+    public void compact(int[] keep, int oldRows, int pastLength, int drop) {
+        if (kvMemory.device()) {
+            throw new IllegalStateException("batch compaction needs a host-memory KV cache");
+        }
+        int heads = kv.kvHeads();
+        long rowBytes = (long) kv.headDim() * kv.elementBytes();
+        int newLength = pastLength - drop;
+        NativeValue[] fresh = new NativeValue[present.length];
+        try {
+            for (int i = 0; i < present.length; i++) {
+                MemorySegment src = present[i].hostData(oldRows * heads * pastLength * rowBytes);
+                fresh[i] = NativeValue.allocate(kv.elementType(), keep.length, heads, newLength, kv.headDim());
+                MemorySegment dst = fresh[i].hostData(keep.length * heads * newLength * rowBytes);
+                for (int r = 0; r < keep.length; r++) {
+                    for (int h = 0; h < heads; h++) {
+                        long from = (((long) keep[r] * heads + h) * pastLength + drop) * rowBytes;
+                        long to = ((long) r * heads + h) * newLength * rowBytes;
+                        MemorySegment.copy(src, from, dst, to, newLength * rowBytes);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            for (NativeValue v : fresh) {
+                closeQuietly(v);
+            }
+            throw e;
+        }
+        releasePresent();
+        present = fresh;
     }
 
     private void releasePresent() {
@@ -151,18 +215,26 @@ final class BoundTalkerRunner implements TalkerRunner {
     }
 
     @Override
+    public void terminate() {
+        runOptions.terminate();
+    }
+
+    @Override
     public long hostBytes() {
         return hostBytes;
     }
 
     @Override
     public void close() {
-        registration.close();
         releasePresent();
-        for (AutoCloseable c : new AutoCloseable[] {bindings[1], bindings[0], emptyPast, stepIn, lastHidden, logits,
-                runOptions, kvMemory, cpu}) {
-            closeQuietly(c);
-        }
+        List<AutoCloseable> all = new ArrayList<>();
+        all.add(bindings[1]);
+        all.add(bindings[0]);
+        emptyPasts.values().forEach(all::add);
+        stepIns.values().forEach(all::add);
+        outs.values().forEach(v -> all.addAll(List.of(v)));
+        all.addAll(List.of(runOptions, kvMemory, cpu));
+        all.forEach(BoundTalkerRunner::closeQuietly);
     }
 
     private static void closeQuietly(AutoCloseable c) {

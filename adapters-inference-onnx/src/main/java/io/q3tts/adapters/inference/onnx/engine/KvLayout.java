@@ -2,6 +2,7 @@ package io.q3tts.adapters.inference.onnx.engine;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -104,6 +105,15 @@ record KvLayout(String[] pastK, String[] pastV, String[] presentK, String[] pres
      */
     long bytes(long positions) {
         return 2L * layers() * kvHeads * positions * headDim * elementBytes();
+    }
+
+    /** Feeds the previous run's presents (or the empty past) as the pasts of the next run (Java binding). */
+    void feed(Map<String, OnnxTensor> inputs, OrtSession.Result previous,
+              OnnxTensor empty) {
+        for (int i = 0; i < pastK.length; i++) {
+            inputs.put(pastK[i], previous == null ? empty : Tensors.output(previous, presentK[i]));
+            inputs.put(pastV[i], previous == null ? empty : Tensors.output(previous, presentV[i]));
+        }
     }
 
     Set<String> presents() {

@@ -91,4 +91,36 @@ public final class Tensors {
         }
         return t;
     }
+
+    /**
+     * A tensor over the first {@code count} elements of a direct buffer, without copying.
+     *
+     * @param env the environment
+     * @param buf the buffer
+     * @param count elements used
+     * @param shape the shape
+     * @return the tensor
+     */
+    static OnnxTensor view(OrtEnvironment env, FloatBuffer buf, int count, long... shape) {
+        try {
+            return OnnxTensor.createTensor(env, buf.duplicate().clear().limit(count), shape);
+        } catch (OrtException e) {
+            throw new ModelException("Cannot create a tensor: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param env the environment
+     * @param buf the buffer
+     * @param count elements used
+     * @param shape the shape
+     * @return a tensor over the first {@code count} elements of {@code buf}
+     */
+    static OnnxTensor view(OrtEnvironment env, LongBuffer buf, int count, long... shape) {
+        try {
+            return OnnxTensor.createTensor(env, buf.duplicate().clear().limit(count), shape);
+        } catch (OrtException e) {
+            throw new ModelException("Cannot create a tensor: " + e.getMessage(), e);
+        }
+    }
 }

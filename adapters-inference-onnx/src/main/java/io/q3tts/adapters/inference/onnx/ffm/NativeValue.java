@@ -80,6 +80,23 @@ public final class NativeValue implements AutoCloseable {
         }
     }
 
+    /**
+     * The tensor's bytes, for a value in host memory (ONNX Runtime gives device values a device
+     * pointer, which the host must not touch).
+     *
+     * @param bytes the tensor's byte size
+     * @return a segment over its data, valid while this value is open
+     */
+    public MemorySegment hostData(long bytes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            api.check((MemorySegment) api.getTensorMutableData.invokeExact(handle(), out), "GetTensorMutableData");
+            return out.get(ADDRESS, 0).reinterpret(bytes);
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+    }
+
     MemorySegment handle() {
         if (handle == null) {
             throw new IllegalStateException("value closed");

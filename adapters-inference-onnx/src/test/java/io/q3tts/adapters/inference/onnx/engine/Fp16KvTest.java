@@ -3,12 +3,10 @@ package io.q3tts.adapters.inference.onnx.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
 import io.q3tts.adapters.inference.onnx.ffm.OrtApi;
-import io.q3tts.ports.model.CancellationToken;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,13 +53,9 @@ class Fp16KvTest {
 
             FloatBuffer[] a = {Tensors.floats(D), Tensors.floats(H), Tensors.floats(H)};
             FloatBuffer[] b = {Tensors.floats(D), Tensors.floats(H), Tensors.floats(H)};
-            try (OnnxTensor lo = Tensors.wrap(env, a[0], 1, D);
-                 OnnxTensor ho = Tensors.wrap(env, a[1], 1, H);
-                 OnnxTensor si = Tensors.wrap(env, a[2], 1, 1, H);
-                 OrtSession.RunOptions ro = new OrtSession.RunOptions();
-                 TalkerRunner java = new JavaTalkerRunner(env, javaSession, kvJava, lo, ho, si, ro);
-                 TalkerRunner bound = new BoundTalkerRunner(nativeSession, kvNative, b[0], b[1], b[2], -1,
-                         CancellationToken.none())) {
+            try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
+                 TalkerRunner java = new JavaTalkerRunner(env, javaSession, kvJava, a[0], a[1], a[2], D, H, ro);
+                 TalkerRunner bound = new BoundTalkerRunner(nativeSession, kvNative, b[0], b[1], b[2], D, H, -1)) {
                 int prompt = 3;
                 int steps = 5;
                 float[][] rows = new float[prompt + steps][H];
@@ -74,18 +68,79 @@ class Fp16KvTest {
                 for (int r = 0; r < prompt; r++) {
                     pre.put(r * H, rows[r]);
                 }
-                java.prefill(pre, prompt);
-                bound.prefill(pre, prompt);
+                // A version-1 style graph: no attention mask, no positions.
+                java.prefill(pre, null, null, 1, prompt);
+                bound.prefill(pre, null, null, 1, prompt);
                 check(a, b, rows, prompt);
                 for (int n = 0; n < steps; n++) {
                     a[2].put(0, rows[prompt + n]);
                     b[2].put(0, rows[prompt + n]);
-                    java.step();
-                    bound.step();
+                    java.step(1, null, prompt + n + 1, null);
+                    bound.step(1, null, prompt + n + 1, null);
                     check(a, b, rows, prompt + n + 1);
                 }
                 assertEquals(((long) prompt * H + (D + H) + (long) steps * (2 * H + D)) * Float.BYTES,
                         bound.hostBytes(), "only inputs, logits and last_hidden cross with I/O binding");
+            }
+        }
+    }
+
+    @Test
+    void compactionKeepsTheChosenRowsOfAnFp16Cache() throws Exception {
+        Path graph = dir.resolve("talker.onnx");
+        Files.write(graph, miniTalker());
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession javaSession = env.createSession(graph.toString(), new OrtSession.SessionOptions());
+             NativeSession nativeSession = NativeSession.open(graph, new NativeSession.Options(false, 0, 1, 1, false, true))) {
+            int batch = 3;
+            FloatBuffer[] a = {Tensors.floats(batch * D), Tensors.floats(batch * H), Tensors.floats(batch * H)};
+            FloatBuffer[] b = {Tensors.floats(batch * D), Tensors.floats(batch * H), Tensors.floats(batch * H)};
+            try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
+                 TalkerRunner java = new JavaTalkerRunner(env, javaSession, KvLayout.of(javaSession, "mini"), a[0], a[1],
+                         a[2], D, H, ro);
+                 TalkerRunner bound = new BoundTalkerRunner(nativeSession, KvLayout.of(nativeSession, "mini"), b[0], b[1],
+                         b[2], D, H, -1)) {
+                int prompt = 4;
+                float[][][] rows = new float[batch][prompt + 1][H];
+                FloatBuffer pre = Tensors.floats(batch * prompt * H);
+                for (int r = 0; r < batch; r++) {
+                    for (int t = 0; t <= prompt; t++) {
+                        for (int i = 0; i < H; i++) {
+                            rows[r][t][i] = (r + 1) * 0.5f + t * 0.25f + i * 0.0625f;
+                        }
+                    }
+                    for (int t = 0; t < prompt; t++) {
+                        pre.put((r * prompt + t) * H, rows[r][t]);
+                    }
+                }
+                java.prefill(pre, null, null, batch, prompt);
+                bound.prefill(pre, null, null, batch, prompt);
+                // Row 0 ends: keep rows 2 and 1 (in that order) and drop the first position.
+                int[] keep = {2, 1};
+                java.compact(keep, batch, prompt, 1);
+                bound.compact(keep, batch, prompt, 1);
+                for (int r = 0; r < keep.length; r++) {
+                    a[2].put(r * H, rows[keep[r]][prompt]);
+                    b[2].put(r * H, rows[keep[r]][prompt]);
+                }
+                java.step(keep.length, null, prompt, null);
+                bound.step(keep.length, null, prompt, null);
+                float[] la = new float[keep.length * D];
+                float[] lb = new float[keep.length * D];
+                a[0].get(0, la);
+                b[0].get(0, lb);
+                assertArrayEquals(la, lb, "both runners after compaction");
+                for (int r = 0; r < keep.length; r++) {
+                    for (int d = 0; d < D; d++) {
+                        double sum = 0;
+                        for (int t = 1; t <= prompt; t++) {
+                            for (int h = 0; h < KV; h++) {
+                                sum += rows[keep[r]][t][h * D + d];
+                            }
+                        }
+                        assertEquals(sum / (prompt * KV), la[r * D + d], 0.01, "row " + r + " dim " + d);
+                    }
+                }
             }
         }
     }
@@ -114,7 +169,7 @@ class Fp16KvTest {
 
     private static byte[] miniTalker() {
         Pb shape = new Pb().bytes(8, "shape".getBytes(StandardCharsets.UTF_8)).varint(2, 7).varint(1, 4)
-                .bytes(9, longsLe(1, -1, KV, D));
+                .bytes(9, longsLe(0, -1, KV, D));
         Pb graph = new Pb()
                 .msg(1, node("Reshape", List.of("inputs_embeds", "shape"), "x4"))
                 .msg(1, node("Transpose", List.of("x4"), "xt").msg(5, ints("perm", 0, 2, 1, 3)))
@@ -127,13 +182,13 @@ class Fp16KvTest {
                         .msg(5, intAttr("keepdims", 0)))
                 .string(2, "mini_talker")
                 .msg(5, shape)
-                .msg(11, value("inputs_embeds", 1, "1", "S", String.valueOf(H)))
-                .msg(11, value("past_key.0", 10, "1", String.valueOf(KV), "P", String.valueOf(D)))
-                .msg(11, value("past_value.0", 10, "1", String.valueOf(KV), "P", String.valueOf(D)))
-                .msg(12, value("logits", 1, "1", String.valueOf(D)))
-                .msg(12, value("last_hidden", 1, "1", String.valueOf(H)))
-                .msg(12, value("present_key.0", 10, "1", String.valueOf(KV), "T", String.valueOf(D)))
-                .msg(12, value("present_value.0", 10, "1", String.valueOf(KV), "T", String.valueOf(D)));
+                .msg(11, value("inputs_embeds", 1, "B", "S", String.valueOf(H)))
+                .msg(11, value("past_key.0", 10, "B", String.valueOf(KV), "P", String.valueOf(D)))
+                .msg(11, value("past_value.0", 10, "B", String.valueOf(KV), "P", String.valueOf(D)))
+                .msg(12, value("logits", 1, "B", String.valueOf(D)))
+                .msg(12, value("last_hidden", 1, "B", String.valueOf(H)))
+                .msg(12, value("present_key.0", 10, "B", String.valueOf(KV), "T", String.valueOf(D)))
+                .msg(12, value("present_value.0", 10, "B", String.valueOf(KV), "T", String.valueOf(D)));
         return new Pb().varint(1, 8).string(2, "q3tts-test").msg(7, graph)
                 .msg(8, new Pb().string(1, "").varint(2, 17)).toBytes();
     }

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
 import io.q3tts.adapters.inference.onnx.ffm.OrtCallException;
-import io.q3tts.ports.model.CancellationToken;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -57,19 +55,39 @@ class TalkerRunnerTest {
         final List<AutoCloseable> owned = new ArrayList<>();
         final TalkerRunner runner;
 
-        Io(CodeGenerator g, int vocab, int h, CancellationToken cancel) throws Exception {
-            OrtEnvironment env = bundle.runtime().env();
+        final boolean v2;
+        final LongBuffer mask = Tensors.longs(4096);
+        final LongBuffer pos = Tensors.longs(1);
+        int length;
+
+        Io(CodeGenerator g, int vocab, int h) throws Exception {
             logits = Tensors.floats(vocab);
             hidden = Tensors.floats(h);
             step = Tensors.floats(h);
-            OnnxTensor lo = own(Tensors.wrap(env, logits, 1, vocab));
-            OnnxTensor ho = own(Tensors.wrap(env, hidden, 1, h));
-            OnnxTensor si = own(Tensors.wrap(env, step, 1, 1, h));
             OrtSession.RunOptions ro = own(new OrtSession.RunOptions());
-            runner = g.openTalker(logits, hidden, step, lo, ho, si, ro, cancel);
+            runner = g.openTalker(logits, hidden, step, ro);
+            v2 = g.v2Talker();
+            for (int i = 0; i < mask.capacity(); i++) {
+                mask.put(i, 1);
+            }
         }
 
-        <T extends AutoCloseable> T own(T t) {
+        void prefill(FloatBuffer embeds, int n) throws Exception {
+            LongBuffer p = Tensors.longs(n);
+            for (int i = 0; i < n; i++) {
+                p.put(i, i);
+            }
+            runner.prefill(embeds, v2 ? mask : null, v2 ? p : null, 1, n);
+            length = n;
+        }
+
+        void step() throws Exception {
+            pos.put(0, length);
+            runner.step(1, v2 ? mask : null, length + 1, v2 ? pos : null);
+            length++;
+        }
+
+        private <T extends AutoCloseable> T own(T t) {
             owned.add(t);
             return t;
         }
@@ -99,10 +117,10 @@ class TalkerRunnerTest {
                 s[i] = (float) (rnd.nextGaussian() * 0.1);
             }
         }
-        try (Io a = new Io(javaPath, vocab, h, CancellationToken.none());
-             Io b = new Io(boundPath, vocab, h, CancellationToken.none())) {
-            a.runner.prefill(prefill, prompt);
-            b.runner.prefill(prefill, prompt);
+        try (Io a = new Io(javaPath, vocab, h);
+             Io b = new Io(boundPath, vocab, h)) {
+            a.prefill(prefill, prompt);
+            b.prefill(prefill, prompt);
             assertSame(a, b, "prefill");
             long[] boundDelta = new long[STEPS];
             long[] javaDelta = new long[STEPS];
@@ -111,20 +129,24 @@ class TalkerRunnerTest {
                 b.step.put(0, steps[n]);
                 long ja = a.runner.hostBytes();
                 long jb = b.runner.hostBytes();
-                a.runner.step();
-                b.runner.step();
+                a.step();
+                b.step();
                 javaDelta[n] = a.runner.hostBytes() - ja;
                 boundDelta[n] = b.runner.hostBytes() - jb;
                 assertSame(a, b, "step " + n);
             }
+            // Per step: step input, logits, last hidden (constant) plus, for a version-2 graph, the int64
+            // attention mask (8 bytes per position) and the position; the KV cache never crosses.
             long expected = (2L * h + vocab) * Float.BYTES;
             for (int n = 0; n < STEPS; n++) {
-                assertEquals(expected, boundDelta[n], "I/O binding host bytes at step " + n);
+                long mask = a.v2 ? (prompt + n + 1 + 1) * (long) Long.BYTES : 0;
+                assertEquals(expected + mask, boundDelta[n], "I/O binding host bytes at step " + n);
             }
             KvLayout kv = javaPath.talkerKv();
             long perPosition = kv.bytes(1);
             // The Java binding moves the past and the present KV: two positions' worth more at every step.
-            assertEquals(2 * perPosition * (STEPS - 1), javaDelta[STEPS - 1] - javaDelta[0]);
+            long maskGrowth = a.v2 ? (STEPS - 1) * (long) Long.BYTES : 0;
+            assertEquals(2 * perPosition * (STEPS - 1) + maskGrowth, javaDelta[STEPS - 1] - javaDelta[0]);
             assertTrue(javaDelta[0] > boundDelta[0] + 2 * prompt * perPosition,
                     "java " + javaDelta[0] + " vs bound " + boundDelta[0]);
         }
@@ -145,20 +167,19 @@ class TalkerRunnerTest {
     }
 
     @Test
-    void aCancelledTokenTerminatesTheBoundRun() throws Exception {
+    void terminateStopsTheBoundRun() throws Exception {
         int h = new CodecEmbeddings(bundle).hidden();
         int vocab = new CodecEmbeddings(bundle).codecVocab();
-        CancellationToken token = CancellationToken.create();
-        try (Io b = new Io(boundPath, vocab, h, token)) {
-            b.runner.prefill(Tensors.floats(3 * h), 3);
-            token.cancel();
-            assertThrows(OrtCallException.class, b.runner::step);
+        try (Io b = new Io(boundPath, vocab, h)) {
+            b.prefill(Tensors.floats(3 * h), 3);
+            b.runner.terminate();
+            assertThrows(OrtCallException.class, b::step);
         }
     }
 
     @Test
     void nonFiniteLogitsNameTheFp16Fix() {
-        assertTrue(CodeGenerator.nonFiniteMessage("fp16").contains("this fp16 bundle overflowed; use the fp32 bundle"));
-        assertTrue(CodeGenerator.nonFiniteMessage("fp32").contains("non-finite"));
+        assertTrue(CodeGenerator.nonFiniteMessage("fp16", 3).contains("this fp16 bundle overflowed; use the fp32 bundle"));
+        assertTrue(CodeGenerator.nonFiniteMessage("fp32", 3).contains("non-finite"));
     }
 }

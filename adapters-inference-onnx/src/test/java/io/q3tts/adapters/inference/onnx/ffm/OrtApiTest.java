@@ -54,6 +54,17 @@ class OrtApiTest {
             try (NativeValue x = NativeValue.wrap(in, cpu, OrtApi.FLOAT, 1, 2, h);
                  NativeValue empty = NativeValue.allocate(OrtApi.FLOAT, 1, past.shape()[1], 0, past.shape()[3])) {
                 b.bindInput("inputs_embeds", x);
+                // Version-2 graphs also take an attention mask and positions (int64 [1, 2]).
+                MemorySegment mask = arena.allocateFrom(ValueLayout.JAVA_LONG, 1, 1);
+                MemorySegment pos = arena.allocateFrom(ValueLayout.JAVA_LONG, 0, 1);
+                NativeValue maskIn = NativeValue.wrap(mask, cpu, OrtApi.INT64, 1, 2);
+                NativeValue posIn = NativeValue.wrap(pos, cpu, OrtApi.INT64, 1, 2);
+                if (s.inputs().containsKey("attention_mask")) {
+                    b.bindInput("attention_mask", maskIn);
+                    b.bindInput("position_ids", posIn);
+                }
+                maskIn.close();
+                posIn.close();
                 for (int i = 0; i < layers; i++) {
                     b.bindInput("past_key." + i, empty);
                     b.bindInput("past_value." + i, empty);
