@@ -1,5 +1,5 @@
 """Driver of tools/bench/gpu: the Java engine on the GPU, fp32 vs fp16, Java-binding talker vs
-I/O-binding talker, 1 vs N concurrent streams, plus two correctness checks, in one invocation.
+I/O-binding talker, batch 1 vs batch N (the batched frame loop), plus two correctness checks, in one invocation.
 
 Each configuration is one EngineBench process (`--runs` timed runs after `--warmup`), so the
 configurations do not share a CUDA context or an allocator arena. Every number in the table comes
@@ -91,10 +91,10 @@ def engine_bench(a, bundle, path, streams, tag):
     classpath = os.environ.get("Q3TTS_BENCH_CLASSPATH") or str(JAR)
     cmd = ["java", "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "io.q3tts.app.bench.EngineBench",
            "--bundle", str(bundle), "--frames", str(a.frames), "--runs", str(a.runs), "--warmup", str(a.warmup),
-           "--device", a.device, "--mode", a.mode, "--streams", str(streams)]
+           "--device", a.device, "--mode", a.mode, "--batch", str(streams)]
     if path == "iobinding":
         cmd.append("--device-kv")
-    log(f"{tag}: {bundle.name}, {path}, {streams} stream(s) ...")
+    log(f"{tag}: {bundle.name}, {path}, batch {streams} ...")
     return json.loads(run(cmd, a.logs / f"{tag}.log"))
 
 
@@ -153,7 +153,7 @@ def machine():
 
 
 def table(rows):
-    head = f"{'precision':9} {'talker':9} {'streams':>7} {'RTF':>7} {'xRT':>6} {'first audio':>11} " \
+    head = f"{'precision':9} {'talker':9} {'batch':>7} {'RTF':>7} {'xRT':>6} {'first audio':>11} " \
            f"{'talker':>7} {'cp':>7} {'decode':>7} {'java':>6} {'KV bytes/frame':>15}"
     lines = [head, "-" * len(head)]
     for r in rows:
@@ -196,6 +196,7 @@ def main():
                 tag = f"gpu-{precision}-{path}-b{streams}"
                 res = engine_bench(a, bundle, path, streams, tag)
                 rows.append({"precision": precision, "path": path, "streams": streams,
+                             "batched_engine": res.get("batched_engine"),
                              "summary": summarize(res, manifest, path, precision == "fp16")})
 
     def codes(precision, path):

@@ -7,6 +7,7 @@ import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
 import io.q3tts.adapters.inference.onnx.codec.StreamingCodecDecoder;
+import io.q3tts.adapters.inference.onnx.engine.BatchRow;
 import io.q3tts.adapters.inference.onnx.engine.GeneratedCodes;
 import io.q3tts.adapters.inference.onnx.engine.GenerationSettings;
 import io.q3tts.adapters.inference.onnx.engine.GenerationStats;
@@ -108,6 +109,8 @@ public final class EngineBench {
         m.put("device", bundle.runtime().providerDescription());
         m.put("talker_path", o.talkerPath.name().toLowerCase(Locale.ROOT));
         m.put("streams", o.streams);
+        m.put("batch", o.batch);
+        m.put("batched_engine", engine.batched());
         m.put("precision", bundle.manifest().precision());
         m.put("threads", o.threads);
         m.put("shared_thread_pool", o.sharedPool);
@@ -162,10 +165,35 @@ public final class EngineBench {
         long start = System.nanoTime();
         TalkerPrompt prompt = engine.customVoicePrompt(o.text, o.speaker, o.language, null, false);
         long promptNanos = System.nanoTime() - start;
-        GeneratedCodes codes = engine.generate(prompt, settings,
-                (i, frame, elapsed) -> frameAt[i] = elapsed, null, CancellationToken.none());
+        GeneratedCodes[] all = new GeneratedCodes[o.batch];
+        if (o.batch == 1) {
+            all[0] = engine.generate(prompt, settings, (i, frame, elapsed) -> frameAt[i] = elapsed, null,
+                    CancellationToken.none());
+        } else {
+            // --batch N: N copies of the prompt in one batched frame loop; row 0 is timed like a single run.
+            RuntimeException[] failed = new RuntimeException[1];
+            List<BatchRow> rows = new ArrayList<>();
+            for (int r = 0; r < o.batch; r++) {
+                int row = r;
+                rows.add(new BatchRow(prompt, settings, r == 0 ? (i, frame, elapsed) -> frameAt[i] = elapsed : null, null,
+                        CancellationToken.none(), outcome -> {
+                            all[row] = outcome.codes();
+                            if (outcome.error() != null) {
+                                failed[0] = outcome.error();
+                            }
+                        }));
+            }
+            engine.generateBatch(rows);
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        }
+        GeneratedCodes codes = all[0];
         long genEnd = System.nanoTime();
         float[] wav = engine.decode(codes.frames(), null);
+        for (int r = 1; r < o.batch; r++) {
+            engine.decode(all[r].frames(), null);
+        }
         long end = System.nanoTime();
         if (codes.frameCount() != o.frames || wav.length != o.frames * 1920) {
             throw new IllegalStateException("expected " + o.frames + " frames, got " + codes.frameCount());
@@ -187,6 +215,10 @@ public final class EngineBench {
         m.put("wall_ms", round(wall * 1e3));
         m.put("rtf", round4(wall / audio));
         m.put("rtf_without_decode", round4((genEnd - start) / 1e9 / audio));
+        if (o.batch > 1) {
+            m.put("batch", o.batch);
+            m.put("aggregate_rtf", round4(wall / (o.batch * audio)));
+        }
         m.put("prompt_ms", round(promptNanos / 1e6));
         m.put("prompt_positions", prompt.length());
         m.put("prefill_ms", round(s.prefillNanos() / 1e6));
@@ -221,7 +253,7 @@ public final class EngineBench {
                 usage: EngineBench --bundle DIR [--frames 48] [--threads 0] [--warmup 1] [--runs 3] [--serve]
                                    [--mode fused|stepwise] [--text TEXT] [--speaker ryan] [--language english]
                                    [--first-chunk 4] [--per-session-threads] [--no-spin]
-                                   [--device cpu|cuda|auto] [--device-kv] [--streams 1]""";
+                                   [--device cpu|cuda|auto] [--device-kv] [--streams 1] [--batch 1]""";
 
         Path bundle;
         int frames = 48;
@@ -239,6 +271,7 @@ public final class EngineBench {
         ExecutionProvider device = ExecutionProvider.CPU;
         TalkerPath talkerPath = TalkerPath.JAVA_BINDING;
         int streams = 1;
+        int batch = 1;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -271,10 +304,11 @@ public final class EngineBench {
                     case "--first-chunk" -> o.firstChunk = Integer.parseInt(v);
                     case "--device" -> o.device = ExecutionProvider.parse(v);
                     case "--streams" -> o.streams = Integer.parseInt(v);
+                    case "--batch" -> o.batch = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                 }
             }
-            if (o.bundle == null || o.frames < 1 || o.firstChunk < 1 || o.streams < 1) {
+            if (o.bundle == null || o.frames < 1 || o.firstChunk < 1 || o.streams < 1 || o.batch < 1) {
                 throw new IllegalArgumentException(USAGE);
             }
             return o;
