@@ -128,6 +128,19 @@ final class ErrorMapping {
         return new Failure(status, type, message, null, 0);
     }
 
+    /**
+     * A refusal made by the HTTP layer itself (host, origin, key), with its own error type.
+     *
+     * @param status the status
+     * @param errorType e.g. {@code FORBIDDEN}
+     * @param message the user-facing message
+     * @param field the header or parameter to blame
+     * @return the failure
+     */
+    static Failure failure(int status, String errorType, String message, String field) {
+        return new Failure(status, errorType, message, field, 0);
+    }
+
     /** @return the failure reported for a bug: a generic message, never the exception's text */
     static Failure internal() {
         return new Failure(500, INTERNAL, "Internal server error; the server log has details.", null, 0);

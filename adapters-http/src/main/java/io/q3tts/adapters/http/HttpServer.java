@@ -8,6 +8,8 @@ import io.javalin.http.HandlerType;
 import io.javalin.router.EndpointNotFound;
 import io.q3tts.ports.web.RouteSpec;
 import io.q3tts.ports.web.SocketSpec;
+import io.q3tts.ports.web.WebRequest;
+import io.q3tts.ports.web.WebResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +27,8 @@ import java.util.Objects;
  */
 public final class HttpServer implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpServer.class);
+
     /** The path of the audio WebSocket. */
     public static final String STREAM_PATH = "/api/v1/stream";
 
@@ -33,6 +37,7 @@ public final class HttpServer implements AutoCloseable {
     private final int apiRouteCount;
     private final List<Route.Socket> sockets;
     private final JavalinBridge bridge;
+    private AccessGuard guard;
     private Javalin app;
 
     /**
@@ -67,6 +72,11 @@ public final class HttpServer implements AutoCloseable {
         all.addAll(jobRoutes.routes());
         all.addAll(new LibraryRoutes(useCases, maxUpload).routes());
         all.addAll(new OpenAiRoutes(useCases, synthesis, tts, maxUpload).routes());
+        all.add(Route.core(io.q3tts.ports.web.HttpMethod.POST, AccessGuard.SESSION_PATH,
+                "Sign a browser in: a valid API key (Authorization: Bearer) gets a session cookie",
+                r -> WebResponse.noContent().withHeader("Set-Cookie", guard.newSession(false))));
+        all.add(Route.core(io.q3tts.ports.web.HttpMethod.DELETE, AccessGuard.SESSION_PATH, "Sign a browser out",
+                r -> WebResponse.noContent().withHeader("Set-Cookie", guard.endSession(cookies(r)))));
         List<Route> pluginRoutes = new ArrayList<>();
         List<Route.Socket> socketList = new ArrayList<>();
         socketList.add(new Route.Socket(STREAM_PATH, new StreamSocket(synthesis, maxUpload),
@@ -109,6 +119,9 @@ public final class HttpServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         long maxUpload = config.maxUploadBytes();
+        AccessConfig access = config.access();
+        requireSafeBind(config.host(), access);
+        guard = new AccessGuard(access, bridge.cors(), config.host(), config.port());
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -129,13 +142,32 @@ public final class HttpServer implements AutoCloseable {
             // Audio does not compress, and a compressing stream would hold back streamed chunks.
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             Cors cors = bridge.cors();
-            if (cors.enabled()) {
-                cfg.routes.before(ctx -> {
-                    if (cors.apply(ctx)) {
-                        ctx.skipRemainingHandlers();
-                    }
-                });
-            }
+            cfg.routes.before(ctx -> {
+                AccessGuard.Request r = guardView(ctx, false);
+                AccessGuard.Refusal refusal = guard.checkHost(r);
+                if (refusal == null && cors.enabled() && cors.apply(ctx)) {
+                    ctx.skipRemainingHandlers();
+                    return;
+                }
+                if (refusal == null) {
+                    refusal = guard.checkRest(r);
+                }
+                if (refusal != null) {
+                    bridge.refuse(ctx, refusal, style(ctx));
+                    ctx.skipRemainingHandlers();
+                }
+            });
+            cfg.routes.wsBeforeUpgrade(ctx -> {
+                AccessGuard.Request r = guardView(ctx, true);
+                AccessGuard.Refusal refusal = guard.checkHost(r);
+                if (refusal == null) {
+                    refusal = guard.checkRest(r);
+                }
+                if (refusal != null) {
+                    bridge.refuse(ctx, refusal, style(ctx));
+                    ctx.skipRemainingHandlers();
+                }
+            });
             for (Route r : routes) {
                 cfg.routes.addHttpHandler(new HandlerType(r.method().name()), r.path(), ctx -> bridge.serve(ctx, r));
             }
@@ -147,6 +179,45 @@ public final class HttpServer implements AutoCloseable {
         });
         app.start();
         return this;
+    }
+
+    /**
+     * Refuses a non-loopback bind without API keys unless the operator opted out explicitly (then warns).
+     * The composition root calls it before building anything, the server again when it starts.
+     *
+     * @param host the bind address
+     * @param access the keys and the opt-out
+     * @throws IllegalStateException naming the settings that allow the bind
+     */
+    public static void requireSafeBind(String host, AccessConfig access) {
+        if (access.keysRequired() || AccessGuard.isLoopback(host)) {
+            return;
+        }
+        if (!access.allowUnauthenticatedRemote()) {
+            throw new IllegalStateException("Refusing to listen on " + host + " without API keys: anyone who can reach "
+                    + "it could read and delete every output and voice. Set auth.api_keys (or Q3TTS_AUTH_API_KEYS), or "
+                    + "set auth.allow_unauthenticated_remote: true if a proxy in front authenticates.");
+        }
+        LOG.warn("Listening on {} without API keys (auth.allow_unauthenticated_remote: true): anyone who can reach "
+                + "this address can use and delete everything.", host);
+    }
+
+    private static AccessGuard.Request guardView(Context ctx, boolean socket) {
+        return new AccessGuard.Request(ctx.method().name(), ctx.path(), ctx::header, ctx::queryParam, ctx::cookie, socket);
+    }
+
+    /** The request's cookies by name, from its {@code Cookie} header. */
+    private static java.util.function.Function<String, String> cookies(WebRequest r) {
+        java.util.Map<String, String> jar = new java.util.HashMap<>();
+        r.header("Cookie").ifPresent(h -> {
+            for (String c : h.split(";")) {
+                int eq = c.indexOf('=');
+                if (eq > 0) {
+                    jar.put(c.substring(0, eq).strip(), c.substring(eq + 1).strip());
+                }
+            }
+        });
+        return jar::get;
     }
 
     private static io.q3tts.ports.model.NotFoundException notFound(Context ctx) {

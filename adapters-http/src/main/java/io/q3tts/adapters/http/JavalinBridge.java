@@ -83,6 +83,19 @@ final class JavalinBridge {
         ctx.contentType("application/json").result(Json.bytes(f.body(style)));
     }
 
+    /** Answers a request the access guard refused: JSON in the route's shape, or the login page for a browser. */
+    void refuse(Context ctx, AccessGuard.Refusal refusal, ErrorMapping.Style style) {
+        ErrorMapping.Failure f = refusal.failure();
+        cors.apply(ctx);
+        refusal.headers().forEach(ctx::header);
+        ctx.status(f.status());
+        if (refusal.loginPage()) {
+            ctx.contentType("text/html; charset=utf-8").result(AccessGuard.loginPage());
+        } else {
+            ctx.contentType("application/json").result(Json.bytes(f.body(style)));
+        }
+    }
+
     static ErrorMapping.Failure failure(Throwable e) {
         if (e instanceof Q3ttsException q) {
             if (q.getCause() != null) {

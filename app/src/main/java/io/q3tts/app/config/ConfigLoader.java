@@ -53,10 +53,11 @@ public final class ConfigLoader {
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
 
     /** One configuration key: its default, its environment variable and how its text is checked. */
-    private record Key(String name, String defaultValue, String envVar, Function<String, String> check, boolean list) {
+    private record Key(String name, String defaultValue, String envVar, Function<String, String> check, boolean list,
+                       boolean secret) {
 
         Key(String name, String defaultValue, String envVar, Function<String, String> check) {
-            this(name, defaultValue, envVar, check, false);
+            this(name, defaultValue, envVar, check, false, false);
         }
 
         String section() {
@@ -88,7 +89,10 @@ public final class ConfigLoader {
             key("generation.streaming_first_chunk_frames", "4", range(1, 64)),
             key("log.level", "info", oneOf("trace", "debug", "info", "warn", "error")),
             key("ui.api_url", "", ConfigLoader::apiUrl),
-            listKey("http.cors_origins", ConfigLoader::origins));
+            listKey("http.cors_origins", ConfigLoader::origins),
+            listKey("http.allowed_hosts", ConfigLoader::hostNames),
+            secretListKey("auth.api_keys", ConfigLoader::apiKeys),
+            key("auth.allow_unauthenticated_remote", "false", ConfigLoader::bool));
 
     private final Path baseDir;
     private final Map<String, String> env;
@@ -171,7 +175,9 @@ public final class ConfigLoader {
         for (Key k : KEYS) {
             String error = k.check().apply(values.get(k.name()));
             if (error != null) {
-                problems.add(k.name() + " (from " + sources.get(k.name()) + "): " + error + ", got '" + values.get(k.name()) + "'");
+                // A secret's value never reaches a message: the problem alone says what to fix.
+                problems.add(k.name() + " (from " + sources.get(k.name()) + "): " + error
+                        + (k.secret() ? "" : ", got '" + values.get(k.name()) + "'"));
             }
         }
         if (!problems.isEmpty()) {
@@ -244,21 +250,25 @@ public final class ConfigLoader {
                 } else if (isList(name) && (e.getValue().isArray() || e.getValue().isNull())) {
                     String joined = listText(e.getValue());
                     if (joined == null) {
-                        problems.add(name + " (from " + source + "): must be a list of single values, got '"
-                                + e.getValue().toString() + "'");
+                        problems.add(name + " (from " + source + "): must be a list of single values"
+                                + (isSecret(name) ? "" : ", got '" + e.getValue().toString() + "'"));
                     } else {
                         values.put(name, joined);
                         sources.put(name, source);
                     }
                 } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                    problems.add(name + " (from " + source + "): must be a single value, got '"
-                            + (e.getValue().isNull() ? "" : e.getValue().toString()) + "'");
+                    problems.add(name + " (from " + source + "): must be a single value" + (isSecret(name) ? ""
+                            : ", got '" + (e.getValue().isNull() ? "" : e.getValue().toString()) + "'"));
                 } else {
                     values.put(name, e.getValue().asText().strip());
                     sources.put(name, source);
                 }
             }
         }
+    }
+
+    private static boolean isSecret(String name) {
+        return KEYS.stream().anyMatch(k -> k.secret() && k.name().equals(name));
     }
 
     private static boolean isList(String name) {
@@ -306,7 +316,9 @@ public final class ConfigLoader {
                         integer(v, "generation.streaming_first_chunk_frames")),
                 new Q3ttsConfig.Log(Q3ttsConfig.Level.valueOf(v.get("log.level").toUpperCase(Locale.ROOT))),
                 new Q3ttsConfig.Ui(stripSlash(v.get("ui.api_url").strip())),
-                new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList()));
+                new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList(),
+                        splitList(v.get("http.allowed_hosts"))),
+                new Q3ttsConfig.Auth(splitList(v.get("auth.api_keys")), parseBool(v.get("auth.allow_unauthenticated_remote"))));
     }
 
     private Path resolve(String path) {
@@ -329,7 +341,12 @@ public final class ConfigLoader {
 
     private static Key listKey(String name, Function<String, String> check) {
         String env = "Q3TTS_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
-        return new Key(name, "", env, check, true);
+        return new Key(name, "", env, check, true, false);
+    }
+
+    private static Key secretListKey(String name, Function<String, String> check) {
+        String env = "Q3TTS_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
+        return new Key(name, "", env, check, true, true);
     }
 
     private static List<String> splitList(String s) {
@@ -347,6 +364,30 @@ public final class ConfigLoader {
     private static String apiUrl(String s) {
         String t = s.strip();
         return t.isEmpty() ? null : originProblem(t, "must be empty (the UI uses this server) or");
+    }
+
+    private static final Pattern HOST_NAME = Pattern.compile("\\*|\\.?[A-Za-z0-9]([A-Za-z0-9.-]{0,252})?");
+
+    private static String hostNames(String s) {
+        for (String h : splitList(s)) {
+            if (!HOST_NAME.matcher(h).matches()) {
+                return "must be a comma-separated list of host names without port (e.g. gpu-box), '.domain' for a domain "
+                        + "and its sub-domains, or '*' for any ('" + h + "' is not)";
+            }
+        }
+        return null;
+    }
+
+    /** Never echoes a key: the message names the position only. */
+    private static String apiKeys(String s) {
+        List<String> keys = splitList(s);
+        for (int i = 0; i < keys.size(); i++) {
+            String k = keys.get(i);
+            if (k.length() < 16 || k.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                return "each key must be at least 16 printable ASCII characters without spaces (key " + (i + 1) + " is not)";
+            }
+        }
+        return null;
     }
 
     private static String origins(String s) {

@@ -18,11 +18,12 @@ import java.util.List;
  * @param generation generation safeguards and streaming
  * @param log logging
  * @param ui the web UI
- * @param http cross-origin access to the HTTP API
+ * @param http cross-origin access and the host names the HTTP API answers to
+ * @param auth API keys
  */
 public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler scheduler, Pipelines pipelines,
         Residency residency,
-        Limits limits, Generation generation, Log log, Ui ui, Http http) {
+        Limits limits, Generation generation, Log log, Ui ui, Http http, Auth auth) {
 
     /**
      * @param host the interface to bind ({@code 127.0.0.1} by default: local only)
@@ -122,12 +123,33 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
     /**
      * @param corsOrigins origins ({@code http(s)://host[:port]}, or {@code *} for any) whose browser
      *     pages may call this server's API; empty: same-origin only (the default)
+     * @param allowedHosts host names besides loopback names and IP addresses that requests may address
+     *     this server by ({@code name}, {@code .domain} for it and its sub-domains, {@code *} for any)
      */
-    public record Http(List<String> corsOrigins) {
+    public record Http(List<String> corsOrigins, List<String> allowedHosts) {
 
-        /** Copies the list. */
+        /** Copies the lists. */
         public Http {
             corsOrigins = List.copyOf(corsOrigins);
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+    }
+
+    /**
+     * @param apiKeys keys a client must present ({@code Authorization: Bearer}); empty: none needed
+     * @param allowUnauthenticatedRemote start on a non-loopback address without keys
+     */
+    public record Auth(List<String> apiKeys, boolean allowUnauthenticatedRemote) {
+
+        /** Copies the list. */
+        public Auth {
+            apiKeys = List.copyOf(apiKeys);
+        }
+
+        /** Never prints the keys. */
+        @Override
+        public String toString() {
+            return "Auth[apiKeys=" + apiKeys.size() + " configured, allowUnauthenticatedRemote=" + allowUnauthenticatedRemote + "]";
         }
     }
 }

@@ -74,7 +74,7 @@ public final class Q3ttsServer implements AutoCloseable {
         this.ports = ports;
         http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(), UiMount.routes(plugins, settings.uiApiUrl()),
                 new HttpServerConfig(settings.host(), settings.port(), settings.maxUploadBytes(), settings.maxBodyBytes(),
-                        settings.corsOrigins()));
+                        settings.corsOrigins(), settings.access()));
     }
 
     /** The configured size limit with the domain's reference and tokenizer duration limits. */
@@ -91,6 +91,7 @@ public final class Q3ttsServer implements AutoCloseable {
      * @return the running server
      */
     public static Q3ttsServer start(ServerSettings settings, DrivenPorts ports) {
+        HttpServer.requireSafeBind(Objects.requireNonNull(settings, "settings").host(), settings.access());
         Q3ttsServer server = new Q3ttsServer(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(ports, "ports"));
         try {
             server.http.start();

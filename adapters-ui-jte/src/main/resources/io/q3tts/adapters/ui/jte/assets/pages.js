@@ -154,12 +154,12 @@
           el('span', { class: 'muted', text: when(o.created_at) + ' · ' + o.model + (who ? ' · ' + who : '') }),
         ]),
         el('p', { class: 'item-text', text: o.text || '' }),
-        el('audio', { controls: true, preload: 'none', src: Q3.url(o.audio_url) + '?format=wav' }),
+        el('audio', { controls: true, preload: 'none', src: Q3.url(o.audio_url + '?format=wav') }),
         el('div', { class: 'item-actions' }, [
           el('span', { class: 'muted', text: seconds(o.duration_seconds) + ' · seed ' + o.seed + (o.rtf ? ' · RTF ' + Number(o.rtf).toFixed(2) : '') }),
           rerun ? el('a', { class: 'button secondary', href: rerun + '?rerun=' + encodeURIComponent(o.id), text: 'Re-run' }) : null,
           o.pipeline ? el('a', { class: 'button secondary', href: '/tasks/' + o.pipeline, text: 'Open ' + o.pipeline.replace(/-/g, ' ') }) : null,
-          el('a', { class: 'button secondary', href: Q3.url(o.audio_url) + '?format=wav', download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
+          el('a', { class: 'button secondary', href: Q3.url(o.audio_url + '?format=wav'), download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
           el('button', { type: 'button', class: 'secondary danger', text: 'Delete', onclick: async ev => {
             if (!confirm('Delete this output?')) return;
             ev.target.disabled = true;
@@ -210,7 +210,7 @@
           el('span', { class: 'muted', text: (v.language || 'auto') + ' · ' + seconds(v.clip_seconds) + ' · ' + v.id })]),
         v.description ? el('p', { class: 'item-text', text: v.description }) : null,
         v.ref_text ? el('p', { class: 'muted', text: '“' + v.ref_text + '”' }) : null,
-        el('audio', { controls: true, preload: 'none', src: Q3.url(v.clip_url) + '?format=wav' }),
+        el('audio', { controls: true, preload: 'none', src: Q3.url(v.clip_url + '?format=wav') }),
         el('div', { class: 'item-actions' }, [
           el('a', { class: 'button secondary', href: '/tasks/voice-clone?voice=' + encodeURIComponent(v.id), text: 'Use' }),
           el('button', { type: 'button', class: 'secondary', text: 'Rename', onclick: async () => {

@@ -21,17 +21,46 @@
     return meta && meta.content ? meta.content.trim().replace(/\/+$/, '') : '';
   })();
 
+  /*
+   * API keys (auth.api_keys, docs/security.md). On its own server the page is signed in by a session
+   * cookie (the server's sign-in page sets it), which fetches, audio elements and sockets carry by
+   * themselves. A remote API server (remote mode) gets no cookie from this page, so its key is kept in
+   * this browser's localStorage, asked for on the first 401, and sent as 'Authorization: Bearer' on
+   * fetches and as the access_token parameter on URLs that cannot carry a header (audio, downloads,
+   * sockets, event streams).
+   */
+  const KEY_STORE = 'q3tts-api-key:' + (API_BASE || location.origin);
+
+  function apiKey() {
+    if (!API_BASE) return null;
+    try { return localStorage.getItem(KEY_STORE); } catch (e) { return null; }
+  }
+
+  function withKey(u) {
+    const key = apiKey();
+    if (!key) return u;
+    return u + (u.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(key);
+  }
+
+  /** Asks for the remote server's key after a 401; returns whether one was entered. */
+  function askForKey() {
+    const key = window.prompt('The q3tts server at ' + API_BASE + ' needs an API key:');
+    if (!key || !key.trim()) return false;
+    try { localStorage.setItem(KEY_STORE, key.trim()); } catch (e) { return false; }
+    return true;
+  }
+
   /** An API path ('/api/v1/...', '/plugins/...') as a URL on the API server; absolute, data: and blob: URLs pass through. */
   function url(path) {
     if (path === null || path === undefined || path === '') return path;
     const p = String(path);
     if (/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('//')) return p;
-    return API_BASE + (p.startsWith('/') ? p : '/' + p);
+    return withKey(API_BASE + (p.startsWith('/') ? p : '/' + p));
   }
 
   /** A WebSocket URL on the API server: ws:// for http, wss:// for https. */
   function wsUrl(path) {
-    return (API_BASE || location.origin).replace(/^http/, 'ws') + (path.startsWith('/') ? path : '/' + path);
+    return withKey((API_BASE || location.origin).replace(/^http/, 'ws') + (path.startsWith('/') ? path : '/' + path));
   }
 
   /** The API server as people read it. */
@@ -52,19 +81,20 @@
     banner.hidden = false;
   }
 
-  /** An API error: the JSON body's error, errorType and field. */
+  /** An API error: the JSON body's error, error_type and field. */
   class ApiError extends Error {
     constructor(status, body) {
       super((body && body.error) || ('HTTP ' + status));
       this.status = status;
-      this.errorType = (body && body.errorType) || 'INTERNAL';
+      this.errorType = (body && (body.error_type || body.errorType)) || 'INTERNAL';
       this.field = (body && body.field) || null;
     }
   }
 
   /** Fetches JSON (or nothing for 204); a non-2xx answer throws an ApiError. body: object (JSON) or FormData. */
-  async function api(method, path, body) {
+  async function api(method, path, body, retried) {
     const init = { method: method, headers: { Accept: 'application/json' } };
+    if (apiKey()) init.headers.Authorization = 'Bearer ' + apiKey();
     if (body instanceof FormData) {
       init.body = body;
     } else if (body !== undefined) {
@@ -80,6 +110,11 @@
       throw new ApiError(0, { error: 'Cannot reach the q3tts server at ' + serverName() + '.', errorType: 'UNAVAILABLE' });
     }
     offline(false);
+    if (res.status === 401 && !retried) {
+      // Own server: the session ended (a restart); its sign-in page comes back with a reload.
+      if (!API_BASE) { location.reload(); }
+      else if (askForKey()) { return api(method, path, body, true); }
+    }
     if (res.status === 204) {
       return null;
     }
@@ -459,8 +494,8 @@
       this.progressBar.value = 1;
       this.status.textContent = 'Done: ' + Number(o.duration_seconds).toFixed(2) + ' s of audio'
         + (o.rtf ? ', RTF ' + Number(o.rtf).toFixed(2) : '') + (o.finish_reason ? ' (' + o.finish_reason + ')' : '');
-      const audioUrl = url(o.audio_url || ('/api/v1/outputs/' + o.output_id + '/audio'));
-      this.audio.src = audioUrl + '?format=wav';
+      const audioPath = o.audio_url || ('/api/v1/outputs/' + o.output_id + '/audio');
+      this.audio.src = url(audioPath + '?format=wav');
       this.audio.dataset.outputId = o.output_id;
       const seedInput = this.form.querySelector('[name="seed"]');
       // replaceChildren would print a null child as the text "null".
@@ -473,7 +508,7 @@
         el('span', { text: ' · model ' + o.model + ' · ' }),
         el('a', { href: '/outputs#' + o.output_id, text: 'in outputs' })].filter(Boolean));
       this.downloads.replaceChildren(el('span', { text: 'Download: ' }),
-        ...FORMATS.map(f => el('a', { href: audioUrl + '?format=' + f, download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
+        ...FORMATS.map(f => el('a', { href: url(audioPath + '?format=' + f), download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
     }
     failed(message) {
       this.root.dataset.state = 'failed';
@@ -559,8 +594,8 @@
           if (opts.onDone) opts.onDone(f);
         } else if (f.type === 'error') {
           player.stop();
-          result.failed(f.errorType === 'CANCELLED' ? 'Cancelled.' : f.error);
-          if (f.errorType !== 'CANCELLED') showError(form, f.field || '', f.error);
+          result.failed((f.error_type || f.errorType) === 'CANCELLED' ? 'Cancelled.' : f.error);
+          if ((f.error_type || f.errorType) !== 'CANCELLED') showError(form, f.field || '', f.error);
           end();
         }
       };
@@ -831,7 +866,7 @@
     async show(o) {
       this.result.done(Object.assign({ output_id: o.id }, o));
       this.result.root.dataset.outputId = o.id;
-      fetch(url(o.audio_url) + '?format=wav').then(wavSamples).then(s => { this.result.wave.reset(); this.result.wave.add(s); })
+      fetch(url(o.audio_url + '?format=wav')).then(wavSamples).then(s => { this.result.wave.reset(); this.result.wave.add(s); })
         .catch(() => {});
       const rows = (o.files || []).map(f => {
         const isAudio = /\.(wav|flac|mp3|ogg|opus)$/i.test(f.path);
