@@ -66,7 +66,7 @@ public final class Q3ttsCore implements AutoCloseable {
         OutputService outputs = new OutputService(b.outputs, conversion);
         SynthesisJobRunner runner = new SynthesisJobRunner(resolver, residency, b.voices, voices, b.outputs, b.encoder,
                 b.decoder, b.effects, b.uploadLimits, b.clock);
-        jobs = new JobService(scheduler, runner, b.clock, b.retainedJobs);
+        jobs = new JobService(scheduler, runner, b.clock, b.retainedJobs, b.jobStore);
         SynthesisService synthesis = new SynthesisService(jobs, outputs, voices);
         ModelService models = new ModelService(b.catalog, residency);
         TokenizerService tokenizer = new TokenizerService(scheduler, resolver, residency, b.encoder, b.decoder, b.uploadLimits);
@@ -123,6 +123,17 @@ public final class Q3ttsCore implements AutoCloseable {
     }
 
     /**
+     * Reads back the asynchronous jobs recorded in the job store: they are queryable again, and those a
+     * crash left queued or running are reported as interrupted, with their requests kept. Call once at
+     * start, before serving.
+     *
+     * @return the interrupted jobs' ids
+     */
+    public List<JobId> restoreJobs() {
+        return jobs.restoreJobs();
+    }
+
+    /**
      * Refuses new work, cancels queued and running jobs (pipelines stay stored and resume at the
      * next start), then unloads every model, waiting for in-flight work at most the scheduler's
      * cancel grace period (a stuck worker cannot hold up shutdown longer).
@@ -150,6 +161,7 @@ public final class Q3ttsCore implements AutoCloseable {
         private UploadLimits uploadLimits = UploadLimits.defaults();
         private int retainedJobs = 500;
         private PipelineRunStore pipelineRuns;
+        private io.q3tts.ports.out.job.JobStore jobStore;
         private PipelinePolicy pipelinePolicy = PipelinePolicy.defaults();
 
         private Builder() {
@@ -225,6 +237,11 @@ public final class Q3ttsCore implements AutoCloseable {
          * @return this
          */
         public Builder pipelineRuns(PipelineRunStore v) { pipelineRuns = v; return this; }
+        /**
+         * @param v records asynchronous jobs so they survive a crash; optional (without it they live in memory)
+         * @return this
+         */
+        public Builder jobStore(io.q3tts.ports.out.job.JobStore v) { jobStore = v; return this; }
         /**
          * @param v pipeline lane size and limits
          * @return this

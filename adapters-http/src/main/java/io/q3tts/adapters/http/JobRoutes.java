@@ -129,8 +129,26 @@ final class JobRoutes {
     private WebResponse submit(WebRequest r) {
         SynthesisCommand command = Requests.command(
                 Requests.kind(r.optionalString("task").orElse(null), "task"), r, maxUpload);
-        JobView job = useCases.useCase(SubmitJobUseCase.class).submitJob(SubmitJobCommand.of(command));
+        JobView job = useCases.useCase(SubmitJobUseCase.class).submitJob(new SubmitJobCommand(command, null, durable(r)));
         return WebResponse.json(202, Views.job(job)).withHeader("Location", "/api/v1/jobs/" + job.id().value());
+    }
+
+    /**
+     * The request as kept with the job, so that it can be sent again after a restart interrupted it:
+     * the JSON body, or the text fields of a multipart body and the query parameters as a JSON object
+     * (uploaded files are not kept; they are named with the size they had).
+     */
+    private static String durable(WebRequest r) {
+        if (r.json() != null) {
+            return Json.text(r.json());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        r.query().forEach((k, v) -> m.put(k, v.size() == 1 ? v.getFirst() : v));
+        for (io.q3tts.ports.web.Part p : r.parts()) {
+            m.put(p.name(), p.filename() == null ? new String(p.content(), java.nio.charset.StandardCharsets.UTF_8)
+                    : "(file " + p.filename() + ", " + p.content().length + " bytes, not kept: upload it again)");
+        }
+        return Json.text(m);
     }
 
     private WebResponse list(WebRequest r) {

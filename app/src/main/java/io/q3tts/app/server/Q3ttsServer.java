@@ -60,6 +60,7 @@ public final class Q3ttsServer implements AutoCloseable {
                 .residencyPolicy(settings.residency())
                 .uploadLimits(uploadLimits(settings.maxUploadBytes()))
                 .pipelineRuns(ports.pipelineRuns())
+                .jobStore(ports.jobStore())
                 .pipelinePolicy(settings.pipelines())
                 .build();
         maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("q3tts-maintenance").factory());
@@ -70,6 +71,7 @@ public final class Q3ttsServer implements AutoCloseable {
         List<TaskPlugin> started = plugins.start();
         // After the plugins, whose start registers their pipelines: runs a crash or shutdown interrupted go on.
         core.resumeInterruptedPipelines();
+        core.restoreJobs();
         host = settings.host();
         this.ports = ports;
         http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(), UiMount.routes(plugins, settings.uiApiUrl()),

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param result the produced output (and voice), non-null exactly when {@code state == DONE}
  * @param error why it failed or was cancelled; non-null when {@code state} is FAILED or CANCELLED, else null
  * @param pipeline the pipeline id when {@code kind} is {@link JobKind#PIPELINE}, else null
+ * @param request the request as the client sent it (JSON text) for a job kept on disk, else null;
+ *     what to send again to re-run a job a restart interrupted
  */
 public record JobView(
         JobId id,
@@ -28,7 +30,8 @@ public record JobView(
         JobTimings timings,
         JobResult result,
         JobError error,
-        String pipeline) {
+        String pipeline,
+        String request) {
 
     /** @throws IllegalArgumentException if the fields are inconsistent with {@code state} */
     public JobView {
@@ -48,6 +51,12 @@ public record JobView(
         if ((state == JobState.FAILED || state == JobState.CANCELLED) != (error != null)) {
             throw new IllegalArgumentException("error must be set exactly when the job FAILED or was CANCELLED");
         }
+    }
+
+    /** A job not kept on disk: {@code request} null, the other fields as in the canonical constructor. */
+    public JobView(JobId id, JobKind kind, String modelId, boolean randomWeights, String summary, JobState state,
+                   JobProgress progress, JobTimings timings, JobResult result, JobError error, String pipeline) {
+        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, pipeline, null);
     }
 
     /** A job that is not a pipeline: {@code pipeline} null, the other fields as in the canonical constructor. */
