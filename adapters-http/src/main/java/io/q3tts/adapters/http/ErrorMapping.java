@@ -39,12 +39,17 @@ final class ErrorMapping {
      */
     record Failure(int status, String errorType, String message, String field, long retryAfterSeconds) {
 
-        /** @return the core JSON body */
+        /**
+         * @return the core JSON body: {@code error}, {@code error_type}, {@code field} (snake_case like every
+         *     other field), plus {@code errorType}, the same value under its old name, kept for clients
+         *     written against earlier versions
+         */
         Map<String, Object> coreBody() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", message);
-            m.put("errorType", errorType);
+            m.put("error_type", errorType);
             m.put("field", field);
+            m.put("errorType", errorType);
             return m;
         }
 

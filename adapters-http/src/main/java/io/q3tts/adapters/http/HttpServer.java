@@ -141,6 +141,8 @@ public final class HttpServer implements AutoCloseable {
             cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setMaxTextMessageSize(config.maxBodyBytes()));
             // Audio does not compress, and a compressing stream would hold back streamed chunks.
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            // Jetty's refusals before routing (malformed paths, bad headers) answer JSON, not HTML.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             Cors cors = bridge.cors();
             cfg.routes.before(ctx -> {
                 AccessGuard.Request r = guardView(ctx, false);

@@ -97,6 +97,16 @@ final class OpenAiRoutes {
         }
         SynthesisCommand command = Requests.command(kind, req, maxUpload);
         AudioFormat fmt = Synthesis.format(command);
+        // Honoured as on the core routes (wav and pcm are resampled); never silently ignored.
+        Optional<Integer> rate = Requests.sampleRate(req);
+        if (rate.isPresent() && (streamFormat.equals("sse") || Requests.flag(r, "stream"))) {
+            throw new io.q3tts.ports.model.UnsupportedException("sample_rate", "sample_rate cannot be combined with "
+                    + "streaming; streams are sent at the model's rate (see the X-Q3tts-Sample-Rate header).");
+        }
+        if (rate.isPresent() && fmt != AudioFormat.WAV && fmt != AudioFormat.PCM) {
+            throw new io.q3tts.ports.model.UnsupportedException("sample_rate",
+                    "sample_rate is supported with response_format wav or pcm only; got " + fmt.key() + ".");
+        }
         if (streamFormat.equals("sse")) {
             return sse(command, fmt, r.cancellation());
         }
@@ -104,7 +114,7 @@ final class OpenAiRoutes {
             return streams.stream(command, fmt, r.cancellation());
         }
         SynthesisOutcome outcome = synthesis.speak(command, JobListener.NONE, r.cancellation());
-        return SynthesisRoutes.audioResponse(outcome, outcome.audio());
+        return SynthesisRoutes.audioResponse(outcome, rate.map(v -> Pcm.resample(outcome.audio(), v)).orElse(outcome.audio()));
     }
 
     /** The voice: a string (preset speaker or saved voice id), or {@code {"id": ...}} as newer OpenAI clients send. */

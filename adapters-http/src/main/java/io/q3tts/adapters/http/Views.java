@@ -28,6 +28,8 @@ final class Views {
     static Map<String, Object> job(JobView j) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", j.id().value());
+        // The name every other answer uses for a job (pipeline submissions, X-Q3tts-Job-Id, outputs).
+        m.put("job_id", j.id().value());
         m.put("kind", lower(j.kind().name()));
         m.put("model", j.modelId());
         m.put("random_weights", j.randomWeights());
@@ -54,7 +56,19 @@ final class Views {
             m.put("result", null);
         }
         m.put("error", j.error() == null ? null : error(j.error()));
+        if (j.request() != null) {
+            // The request as sent, kept with the job: what to send again to re-run it.
+            m.put("request", requestValue(j.request()));
+        }
         return m;
+    }
+
+    private static Object requestValue(String text) {
+        try {
+            return Json.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "request");
+        } catch (RuntimeException e) {
+            return text;
+        }
     }
 
     static Map<String, Object> progress(JobProgress p) {
@@ -92,8 +106,9 @@ final class Views {
     static Map<String, Object> error(JobError e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", e.message());
-        m.put("errorType", e.type().name());
+        m.put("error_type", e.type().name());
         m.put("field", e.field());
+        m.put("errorType", e.type().name());
         return m;
     }
 

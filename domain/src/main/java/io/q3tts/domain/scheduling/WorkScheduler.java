@@ -436,7 +436,10 @@ public final class WorkScheduler {
             if (best == null) {
                 best = averageRun;
             }
-            return best.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : best;
+            Duration firstEnd = best.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : best;
+            // Plus the work already waiting, spread over the slots: when many clients are refused at once,
+            // "retry when the first job ends" sends them all back together into a queue that is full again.
+            return firstEnd.plus(averageRun.multipliedBy(queue.size()).dividedBy(Math.max(1, slots)));
         }
 
         @Override
