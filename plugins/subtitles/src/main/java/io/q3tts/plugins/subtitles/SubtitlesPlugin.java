@@ -102,6 +102,51 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 request -> Map.of("limits", parser.limits())));
     }
 
+    /**
+     * Checks, as script reading does, that every saved voice the cues use exists and that every preset
+     * speaker is offered by an installed CustomVoice model, so a bad mapping is a 400 at submission
+     * instead of a job that fails at its first cue of that speaker.
+     */
+    private void checkVoices(SubtitleDocument document, VoiceMapping voices, String model) {
+        java.util.Set<String> used = new java.util.LinkedHashSet<>();
+        document.cues().forEach(c -> used.add(voices.voiceFor(c.speaker())));
+        java.util.Set<String> presets = new java.util.LinkedHashSet<>();
+        Optional<io.q3tts.ports.in.voice.GetVoiceUseCase> saved = context.findUseCase(io.q3tts.ports.in.voice.GetVoiceUseCase.class);
+        for (String voice : used) {
+            String id = VoiceMapping.savedVoiceId(voice);
+            if (id == null) {
+                presets.add(voice.strip().toLowerCase(Locale.ROOT));
+            } else if (saved.isPresent()) {
+                try {
+                    saved.get().getVoice(id);
+                } catch (io.q3tts.ports.model.NotFoundException e) {
+                    throw new InvalidArgumentException("voices", "There is no saved voice '" + id + "' (" + voice + ").");
+                }
+            }
+        }
+        Optional<io.q3tts.ports.in.models.ListModelsUseCase> list = context.findUseCase(io.q3tts.ports.in.models.ListModelsUseCase.class);
+        if (presets.isEmpty() || list.isEmpty()) {
+            return;
+        }
+        List<io.q3tts.ports.in.models.ModelView> custom = list.get().listModels().stream()
+                .filter(m -> m.tasks().contains(ModelTask.CUSTOM_VOICE) && (model == null || m.id().equals(model))).toList();
+        if (custom.isEmpty()) {
+            throw new InvalidArgumentException(model != null ? "model" : "voices", model != null
+                    ? "model '" + model + "' is not an installed CustomVoice model (needed for the preset speakers "
+                            + String.join(", ", presets) + ")."
+                    : "No CustomVoice model is installed for the preset speakers " + String.join(", ", presets)
+                            + "; use saved:<voice id> voices, or install one.");
+        }
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        custom.forEach(m -> m.speakers().forEach(sp -> known.add(sp.toLowerCase(Locale.ROOT))));
+        List<String> unknown = presets.stream().filter(p -> !known.isEmpty() && !known.contains(p)).toList();
+        if (!unknown.isEmpty()) {
+            throw new InvalidArgumentException("voices", "Unknown preset speaker" + (unknown.size() == 1 ? " " : "s ")
+                    + String.join(", ", unknown) + "; the CustomVoice model" + (custom.size() == 1 ? " has: " : "s have: ")
+                    + String.join(", ", known) + ".");
+        }
+    }
+
     /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */
     private WebResponse submit(WebRequest request) {
         ObjectNode p = JSON.createObjectNode();
@@ -152,6 +197,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
         GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens).build();
         // Resolve every cue's voice before speaking any, so a missing mapping fails before GPU time is spent.
         document.cues().forEach(c -> voices.voiceFor(c.speaker()));
+        checkVoices(document, voices, model);
         renderer.checkLength(document.cues());
         boolean allSaved = !document.cues().isEmpty() && document.cues().stream()
                 .allMatch(c -> VoiceMapping.savedVoiceId(voices.voiceFor(c.speaker())) != null);
