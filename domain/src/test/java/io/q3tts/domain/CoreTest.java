@@ -99,6 +99,7 @@ class CoreTest {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<FakeSynthesizer> synthesizers = new CopyOnWriteArrayList<>();
     private Q3ttsCore core;
+    private io.q3tts.domain.testing.InMemoryJobStore jobStore = new io.q3tts.domain.testing.InMemoryJobStore();
 
     private Q3ttsCore core(int queueCapacity) {
         loader.synthesizers = d -> {
@@ -112,6 +113,7 @@ class CoreTest {
                         Duration.ZERO))
                 .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
                 .pipelineRuns(new io.q3tts.domain.testing.InMemoryPipelineRunStore())
+                .jobStore(jobStore)
                 .build();
         return core;
     }
@@ -216,6 +218,42 @@ class CoreTest {
                 .map(e -> ((JobEvent.StateChanged) e).job()).filter(j -> j.state() == JobState.QUEUED)
                 .map(j -> j.progress().queuePosition()).toList();
         assertEquals(List.of(2, 1), positions, "the third job hears itself move up");
+    }
+
+    @Test
+    void givenDurableJobs_whenTheServerDiesAndRestarts_thenEachAnswersInterruptedWithItsRequestOrDone() {
+        core(4);
+        SubmitJobUseCase submit = core.useCase(SubmitJobUseCase.class);
+        JobView done = awaitTerminal(submit.submitJob(new SubmitJobCommand(custom("zero"), null, "{\"input\":\"zero\"}")));
+        assertEquals(JobState.DONE, done.state());
+        Gate gate = gateNext("custom");
+        JobView running = submit.submitJob(new SubmitJobCommand(custom("one"), null, "{\"input\":\"one\"}"));
+        Await.latch(gate.entered);
+        JobView queued = submit.submitJob(new SubmitJobCommand(custom("two"), null, "{\"input\":\"two\"}"));
+        JobView blocking = submit.submitJob(SubmitJobCommand.of(custom("not kept")));
+        io.q3tts.domain.testing.InMemoryJobStore onDisk = jobStore.copy();
+        assertEquals(3, onDisk.list().size(), "only durable jobs are recorded");
+        gate.open();
+        core.close();
+
+        // A new core on what the crash left (the first one never got to record the end of its jobs).
+        jobStore = onDisk;
+        core(4);
+        assertEquals(java.util.Set.of(running.id(), queued.id()), java.util.Set.copyOf(core.restoreJobs()));
+        GetJobUseCase get = core.useCase(GetJobUseCase.class);
+        assertEquals(JobState.DONE, get.getJob(done.id()).state());
+        assertEquals(done.result(), get.getJob(done.id()).result());
+        for (JobView j : List.of(running, queued)) {
+            JobView after = get.getJob(j.id());
+            assertEquals(JobState.CANCELLED, after.state());
+            assertTrue(after.error().message().startsWith("Interrupted by a server restart"), after.error().message());
+            assertTrue(after.error().message().contains(j == running ? "was running" : "was queued"), after.error().message());
+            assertEquals(j.request(), after.request());
+        }
+        assertEquals("{\"input\":\"one\"}", get.getJob(running.id()).request());
+        assertThrows(io.q3tts.ports.model.NotFoundException.class, () -> get.getJob(blocking.id()));
+        assertEquals(List.of("CANCELLED", "CANCELLED", "DONE"), onDisk.list().stream().map(r -> r.state()).sorted().toList(),
+                "the interruption is recorded, so it is reported once");
     }
 
     private JobView awaitTerminal(JobView job) {
