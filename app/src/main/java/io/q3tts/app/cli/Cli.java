@@ -617,6 +617,12 @@ public final class Cli {
                 remote web UI: Q3TTS_UI_API_URL=http://gpu-box:8420 serves the pages here but sends all their
                 API traffic to that q3tts server, which must allow this origin, e.g.
                 Q3TTS_HTTP_CORS_ORIGINS=http://127.0.0.1:8420 (docs/api.md, "Remote mode").
+
+                security (docs/security.md): only requests addressed to localhost or an IP address are served
+                unless Q3TTS_HTTP_ALLOWED_HOSTS lists more names; other web sites cannot change anything;
+                Q3TTS_AUTH_API_KEYS=key1,key2 requires 'Authorization: Bearer <key>' on every request. A bind
+                beyond loopback (Q3TTS_SERVER_HOST=0.0.0.0) needs keys, or
+                Q3TTS_AUTH_ALLOW_UNAUTHENTICATED_REMOTE=true.
                 """;
     }
 
