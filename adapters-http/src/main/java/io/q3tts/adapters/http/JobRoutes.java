@@ -51,9 +51,9 @@ final class JobRoutes {
                 Route.core(HttpMethod.POST, "/api/v1/jobs", "Submit a synthesis job (any task); answers 202", this::submit),
                 Route.core(HttpMethod.GET, "/api/v1/jobs", "List current and recent jobs", this::list),
                 Route.core(HttpMethod.GET, "/api/v1/jobs/{id}", "One job: state, progress, queue position, timings",
-                        r -> WebResponse.json(Views.job(useCases.useCase(GetJobUseCase.class).getJob(id(r))))),
+                        r -> WebResponse.json(Views.jobWithRequest(useCases.useCase(GetJobUseCase.class).getJob(id(r))))),
                 Route.core(HttpMethod.DELETE, "/api/v1/jobs/{id}", "Cancel a job",
-                        r -> WebResponse.json(Views.job(useCases.useCase(CancelJobUseCase.class).cancelJob(id(r))))),
+                        r -> WebResponse.json(Views.jobWithRequest(useCases.useCase(CancelJobUseCase.class).cancelJob(id(r))))),
                 Route.core(HttpMethod.GET, "/api/v1/jobs/{id}/events", "Follow a job as server-sent events", this::events),
                 Route.core(HttpMethod.POST, "/api/v1/jobs/{id}/resume",
                         "Resume a failed or interrupted pipeline job from its checkpoints; answers 202",
@@ -140,7 +140,13 @@ final class JobRoutes {
      */
     private static String durable(WebRequest r) {
         if (r.json() != null) {
-            return Json.text(r.json());
+            Map<String, Object> m = new LinkedHashMap<>(r.json());
+            // A reference clip is a voice (biometric data): it is not copied into the job record, like an
+            // uploaded file; deleting the voice or the output must not leave a copy behind.
+            if (m.get("ref_audio") instanceof String s) {
+                m.put("ref_audio", "(audio, " + s.length() + " characters of base64, not kept: send it again)");
+            }
+            return Json.text(m);
         }
         Map<String, Object> m = new LinkedHashMap<>();
         r.query().forEach((k, v) -> m.put(k, v.size() == 1 ? v.getFirst() : v));

@@ -56,8 +56,17 @@ final class Views {
             m.put("result", null);
         }
         m.put("error", j.error() == null ? null : error(j.error()));
+        return m;
+    }
+
+    /**
+     * One job in full: {@link #job} plus, for a job kept on disk, its {@code request} as sent (what to
+     * send again to re-run it). Only the single-job answers carry it: lists and event frames would
+     * repeat it on every line and every state change.
+     */
+    static Map<String, Object> jobWithRequest(JobView j) {
+        Map<String, Object> m = job(j);
         if (j.request() != null) {
-            // The request as sent, kept with the job: what to send again to re-run it.
             m.put("request", requestValue(j.request()));
         }
         return m;
