@@ -41,6 +41,13 @@ public final class TextDecoder {
         }
     }
 
+    /** A BOM-less UTF-16/32 guess below this confidence is noise (ICU gives every input 10). */
+    static final int UNMARKED_UTF16_CONFIDENCE = 60;
+    /** How far another code page must out-score windows-1252 to be chosen over it. */
+    static final int LATIN_MARGIN = 10;
+
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
     private TextDecoder() {
     }
 
@@ -75,17 +82,31 @@ public final class TextDecoder {
         detector.setText(data);
         Charset chosen = null;
         int confidence = 0;
-        CharsetMatch[] matches = detector.detectAll();
-        for (CharsetMatch m : matches) {
+        Charset latin = null;
+        int latinConfidence = 0;
+        for (CharsetMatch m : detector.detectAll()) {
             Charset cs = known(m.getName());
-            if (cs != null && !cs.equals(StandardCharsets.UTF_8)) {
+            if (cs == null || cs.equals(StandardCharsets.UTF_8)
+                    || (cs.name().startsWith("UTF-") && m.getConfidence() < UNMARKED_UTF16_CONFIDENCE)) {
+                continue;
+            }
+            boolean isLatin = cs.name().equals("ISO-8859-1") || cs.name().equals("windows-1252");
+            if (chosen == null) {
                 chosen = cs;
                 confidence = m.getConfidence();
-                break;
+            }
+            if (isLatin && latin == null) {
+                latin = WINDOWS_1252;
+                latinConfidence = m.getConfidence();
             }
         }
-        if (chosen == null) {
-            chosen = Charset.forName("windows-1252");
+        if (chosen == null || chosen.name().equals("ISO-8859-1") || chosen.name().equals("windows-1252")
+                || (latin != null && confidence - latinConfidence < LATIN_MARGIN)) {
+            // Western European text is the commonest legacy file by far, and short texts score close across code
+            // pages ("Café déjà vu" ties windows-1252 with ISO-8859-2), so another code page must win clearly.
+            // ISO-8859-1 is read as its superset windows-1252, as browsers do.
+            chosen = WINDOWS_1252;
+            confidence = latin != null ? latinConfidence : 0;
         }
         // Byte statistics cannot always tell neighbouring code pages apart (a short Croatian text scores higher as
         // windows-1252 than as windows-1250), so a detected encoding is always reported as a guess with the way out.
