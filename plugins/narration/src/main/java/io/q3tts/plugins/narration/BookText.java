@@ -1,7 +1,6 @@
 package io.q3tts.plugins.narration;
 
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +18,8 @@ final class BookText {
     private static final Pattern END = Pattern.compile(
             "(?i)^\\s*(?:\\*{2,}\\s*END\\s+OF\\s+(?:THE\\s+|THIS\\s+)?PROJECT\\s+GUTENBERG.*"
                     + "|END\\s+OF\\s+(?:THE\\s+)?PROJECT\\s+GUTENBERG(?:'S)?\\s.*)$");
-    private static final Pattern NOTE = Pattern.compile("［＃[^］\\n]{0,500}］");
+    /** Longest editor's note, in characters; a longer "note" is an unclosed bracket in the text. */
+    private static final int MAX_NOTE = 500;
     private static final Pattern MARKED_RUBY = Pattern.compile("｜([^《｜\\n]{1,100})《([^》\\n]{1,100})》");
     private static final Pattern KANJI_RUBY = Pattern.compile("([\\p{IsHan}々〆ヵヶ〇]{1,100})《([^》\\n]{1,100})》");
     private static final Pattern RUBY = Pattern.compile("《[^》\\n]{1,100}》");
@@ -64,6 +64,34 @@ final class BookText {
         }
     }
 
+    /**
+     * Copies a line without its {@code ［＃…］} notes in one pass (the closing bracket is looked up once
+     * and reused, so a line of ten thousand unclosed {@code ［＃} stays linear).
+     *
+     * @return how many notes were removed
+     */
+    private static int removeNotes(String line, StringBuilder kept) {
+        int removed = 0;
+        int close = -2;
+        int n = line.length();
+        int i = 0;
+        while (i < n) {
+            if (line.charAt(i) == '［' && i + 1 < n && line.charAt(i + 1) == '＃') {
+                if (close != -1 && close < i) {
+                    close = line.indexOf('］', i);
+                }
+                if (close > 0 && close - i <= MAX_NOTE) {
+                    removed++;
+                    i = close + 1;
+                    continue;
+                }
+            }
+            kept.append(line.charAt(i));
+            i++;
+        }
+        return removed;
+    }
+
     private static void blank(String[] lines, int from, int to) {
         for (int i = from; i < to; i++) {
             lines[i] = "";
@@ -95,17 +123,16 @@ final class BookText {
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             if (line.indexOf('［') >= 0) {
-                Matcher n = NOTE.matcher(line);
-                if (n.find()) {
+                StringBuilder kept = new StringBuilder(line.length());
+                int removed = removeNotes(line, kept);
+                if (removed > 0) {
                     if (notes == 0) {
                         firstNote = i + 1;
-                        firstText = n.group();
+                        int from = line.indexOf("［＃");
+                        firstText = line.substring(from, Math.min(line.length(), line.indexOf('］', from) + 1));
                     }
-                    n.reset();
-                    while (n.find()) {
-                        notes++;
-                    }
-                    line = NOTE.matcher(line).replaceAll("");
+                    notes += removed;
+                    line = kept.toString();
                 }
             }
             if (line.indexOf('《') >= 0) {
