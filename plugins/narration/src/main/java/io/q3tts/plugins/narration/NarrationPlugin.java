@@ -138,8 +138,11 @@ public final class NarrationPlugin implements TaskPlugin {
         Input input = text(request);
         Map<String, Object> out = chunkReport(document(input.text(), options(request)));
         out.put("encoding", input.encoding());
-        List<String> warnings = new ArrayList<>(input.warnings());
-        out.put("warnings", warnings);
+        out.put("warnings", input.warnings());
+        if (input.fromFile()) {
+            // The page shows and edits the decoded text, so a file in any encoding is read by the server, not the browser.
+            out.put("decoded_text", input.text());
+        }
         return WebResponse.json(out);
     }
 
@@ -186,8 +189,9 @@ public final class NarrationPlugin implements TaskPlugin {
      * @param text the text
      * @param encoding the encoding it was read in ({@code UTF-8} for a text field)
      * @param warnings what the decoder wants a user to know (a guessed code page, replaced bytes)
+     * @param fromFile whether it came as a file (decoded here) rather than as a text field
      */
-    private record Input(String text, String encoding, List<String> warnings) {
+    private record Input(String text, String encoding, List<String> warnings, boolean fromFile) {
     }
 
     /**
@@ -197,7 +201,7 @@ public final class NarrationPlugin implements TaskPlugin {
     private static Input text(WebRequest request) {
         Optional<Part> part = request.part(Chunker.FIELD).filter(Part::isFile);
         if (part.isEmpty()) {
-            return new Input(request.optionalString(Chunker.FIELD).orElse(""), "UTF-8", List.of());
+            return new Input(request.optionalString(Chunker.FIELD).orElse(""), "UTF-8", List.of(), false);
         }
         TextDecoder.Decoded d;
         try {
@@ -205,7 +209,7 @@ public final class NarrationPlugin implements TaskPlugin {
         } catch (IllegalArgumentException e) {
             throw new InvalidArgumentException("encoding", e.getMessage());
         }
-        return new Input(d.text(), d.encoding(), d.warnings());
+        return new Input(d.text(), d.encoding(), d.warnings(), true);
     }
 
     /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */

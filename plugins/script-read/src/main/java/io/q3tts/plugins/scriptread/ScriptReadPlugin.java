@@ -87,6 +87,10 @@ public final class ScriptReadPlugin implements TaskPlugin {
                     Input input = script(request);
                     Map<String, Object> out = preview(readRequest(request, input));
                     out.put("encoding", input.encoding());
+                    if (input.filename() != null) {
+                        // The page shows and edits the decoded text, so the server, not the browser, reads the encoding.
+                        out.put("decoded_text", input.text());
+                    }
                     if (!input.warnings().isEmpty()) {
                         List<Object> warnings = new ArrayList<>(input.warnings());
                         warnings.addAll((List<?>) out.get("warnings"));
