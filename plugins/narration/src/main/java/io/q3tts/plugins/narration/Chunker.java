@@ -115,6 +115,7 @@ public final class Chunker {
             throw new InvalidArgumentException(FIELD, "text has nothing to speak (only markup or whitespace"
                     + (skipped.isEmpty() ? "" : "; left out: " + skipped.getFirst().reason()) + ").");
         }
+        skipped.sort(java.util.Comparator.comparingInt(Skipped::firstLine));
         return new NarrationDocument(chunks, chapters, skipped);
     }
 
