@@ -249,10 +249,10 @@ final class ScriptRun implements PipelineWork {
         List<Mixer.Take> mixTakes = new ArrayList<>();
         for (int i = 0; i < takes.size(); i++) {
             Plan.LineStep l = plan.lines.get(i);
-            mixTakes.add(new Mixer.Take(l.speakerKey(), takes.get(i).samples(), l.line().pause()));
+            mixTakes.add(new Mixer.Take(l.speakerKey(), takes.get(i).samples(), l.pause()));
         }
         Mixer mixer = new Mixer(new Mixer.Settings(request.gap(), request.sameSpeakerGap()));
-        Mixer.Result mix = mixer.mix(mixTakes, plan.script.leadIn(), request.targetLufs());
+        Mixer.Result mix = mixer.mix(mixTakes, plan.leadIn, request.targetLufs());
         Map<String, byte[]> files = new LinkedHashMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         int frames = 0;
@@ -327,7 +327,7 @@ final class ScriptRun implements PipelineWork {
         out.put("sample_rate", Mixer.SAMPLE_RATE);
         out.put("duration_seconds", seconds(mix.samples().length));
         out.put("seed", request.seed());
-        out.put("lead_in", plan.script.leadIn());
+        out.put("lead_in", plan.leadIn);
         out.put("gap", request.gap());
         out.put("same_speaker_gap", request.sameSpeakerGap());
         Map<String, Object> loudness = new LinkedHashMap<>();

@@ -90,10 +90,13 @@ public final class SubtitlesPlugin implements TaskPlugin {
         return List.of(
                 RouteSpec.post("/jobs", this::submit)
                         .withSummary("Speak a subtitle file in time as a pipeline job (multipart or JSON fields: subtitles, "
-                                + "voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, max_new_tokens?); "
+                                + "encoding?, voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, "
+                                + "max_new_tokens?); "
                                 + "answers 202 with the job; the output has the track, cues/NNNN.wav and report.json"),
-                RouteSpec.post("/parse", request -> WebResponse.json(parseReport(parser.parse(subtitles(request)))))
-                        .withSummary("Parse a subtitle file only (field: subtitles); returns cues, speakers and warnings"));
+                RouteSpec.post("/parse", request -> WebResponse.json(parseReport(parser.parse(subtitles(request),
+                                encoding(request)))))
+                        .withSummary("Parse a subtitle file only (fields: subtitles, encoding?); returns the encoding used, "
+                                + "the cues with the exact text to be spoken, speakers, skipped cues with reasons and warnings"));
     }
 
     @Override
@@ -151,6 +154,10 @@ public final class SubtitlesPlugin implements TaskPlugin {
     private WebResponse submit(WebRequest request) {
         ObjectNode p = JSON.createObjectNode();
         p.put("subtitles", Base64.getEncoder().encodeToString(subtitles(request)));
+        String encoding = encoding(request);
+        if (encoding != null) {
+            p.put(SubtitleParser.ENCODING_FIELD, encoding);
+        }
         ObjectNode v = p.putObject("voices");
         voices(request).forEach(v::put);
         request.optionalString("voice").filter(s -> !s.isBlank()).ifPresent(s -> p.put("voice", s));
@@ -183,7 +190,8 @@ public final class SubtitlesPlugin implements TaskPlugin {
         } catch (IllegalArgumentException e) {
             throw new InvalidArgumentException(SubtitleParser.FIELD, "subtitles could not be read.");
         }
-        SubtitleDocument document = parser.parse(file);
+        SubtitleDocument document = parser.parse(file,
+                p.hasNonNull(SubtitleParser.ENCODING_FIELD) ? p.get(SubtitleParser.ENCODING_FIELD).asText() : null);
         Map<String, String> mapping = new LinkedHashMap<>();
         p.path("voices").properties().forEach(e -> mapping.put(e.getKey(), e.getValue().asText()));
         VoiceMapping voices = new VoiceMapping(mapping, p.hasNonNull("voice") ? p.get("voice").asText() : null);
@@ -301,6 +309,18 @@ public final class SubtitlesPlugin implements TaskPlugin {
                         "subtitles (an SRT or WebVTT file) is required."));
     }
 
+    /**
+     * @return the encoding the user named for an uploaded file, or null to find it; pasted text (a string
+     *     field) arrived as UTF-8, so a named encoding does not apply to it
+     */
+    private static String encoding(WebRequest request) {
+        if (request.part(SubtitleParser.FIELD).filter(Part::isFile).isEmpty()) {
+            return null;
+        }
+        return request.optionalString(SubtitleParser.ENCODING_FIELD).map(String::strip)
+                .filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("auto")).orElse(null);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, String> voices(WebRequest request) {
         Object raw = request.field("voices").orElse(null);
@@ -326,11 +346,13 @@ public final class SubtitlesPlugin implements TaskPlugin {
     private static Map<String, Object> parseReport(SubtitleDocument document) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", document.format());
+        out.put("encoding", document.encoding());
         out.put("speakers", document.cues().stream().map(Cue::speaker).filter(Objects::nonNull).distinct().toList());
         List<Map<String, Object>> cues = new ArrayList<>();
         for (Cue c : document.cues()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", c.index());
+            m.put("part", c.part());
             m.put("line", c.line());
             m.put("start_ms", c.startMs());
             m.put("end_ms", c.endMs());
@@ -339,7 +361,20 @@ public final class SubtitlesPlugin implements TaskPlugin {
             cues.add(m);
         }
         out.put("cues", cues);
+        out.put("skipped", skipped(document));
         out.put("warnings", document.warnings());
+        return out;
+    }
+
+    private static List<Map<String, Object>> skipped(SubtitleDocument document) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SubtitleDocument.Skipped k : document.skipped()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("line", k.line());
+            m.put("reason", k.reason());
+            m.put("text", k.text());
+            out.add(m);
+        }
         return out;
     }
 
@@ -351,16 +386,19 @@ public final class SubtitlesPlugin implements TaskPlugin {
     static Map<String, Object> report(SubtitleDocument document, SubtitleRenderer.Result result) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", document.format());
+        out.put("encoding", document.encoding());
         out.put("sample_rate", SubtitleRenderer.SAMPLE_RATE);
         out.put("duration_seconds", result.track().length / (double) SubtitleRenderer.SAMPLE_RATE);
         out.put("cue_count", result.placements().size());
         out.put("stretched_count", result.placements().stream().filter(p -> p.speed() > 1.0).count());
         out.put("overrun_count", result.placements().stream().filter(p -> p.overrunMs() > 0).count());
+        out.put("skipped", skipped(document));
         out.put("warnings", document.warnings());
         List<Map<String, Object>> cues = new ArrayList<>();
         for (SubtitleRenderer.Placement p : result.placements()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", p.cue().index());
+            m.put("part", p.cue().part());
             m.put("line", p.cue().line());
             m.put("start_ms", p.cue().startMs());
             m.put("end_ms", p.cue().endMs());
