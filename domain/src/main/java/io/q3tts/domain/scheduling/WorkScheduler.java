@@ -376,6 +376,18 @@ public final class WorkScheduler {
         }
     }
 
+    /**
+     * @param key a batch key (a model id)
+     * @return how many jobs of that key run together at most now: the policy's batch limit and the
+     *     model's, 1 until the model has reported its capabilities (its first row)
+     */
+    public int batchSize(String key) {
+        synchronized (lock) {
+            BatchCapabilities caps = learned.get(key);
+            return caps == null ? 1 : Math.max(1, Math.min(policy.maxBatch(), caps.maxBatch()));
+        }
+    }
+
     /** @return where a ticket's row is (for tests) */
     Ticket.Row rowOf(Ticket ticket) {
         synchronized (lock) {
