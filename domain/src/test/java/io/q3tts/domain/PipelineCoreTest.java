@@ -182,6 +182,8 @@ class PipelineCoreTest {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
+                        // A cancel that came while the gate was closed must win over the gate opening just after it.
+                        ctx.cancellation().throwIfCancelled();
                         if (failAt.compareAndSet(i, -1)) {
                             throw new ModelException("step " + i + " broke");
                         }

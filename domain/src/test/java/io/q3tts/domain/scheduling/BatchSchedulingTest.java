@@ -305,4 +305,35 @@ class BatchSchedulingTest {
         assertEquals(List.of(), engine.calls);
         assertEquals(List.of("a", "b"), engine.singles);
     }
+
+    @Test
+    void givenARunningBatch_whenTheQueueIsFull_thenRowsCountAsRunningAndTheRefusalCarriesTheEstimate() {
+        WorkScheduler s = new WorkScheduler(new SchedulerPolicy(1, 3, 0, 4, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofMinutes(5), 8, 1L << 30), clock, executor);
+        FakeBatchSynthesizer engine = new FakeBatchSynthesizer(new BatchCapabilities(8, false, 0));
+        job(s, engine, "warm");
+        awaitAll();
+        Gate step = new Gate();
+        engine.stepGates.add(step);
+        Gate blocker = blocker(s);
+        job(s, engine, "a");
+        job(s, engine, "b");
+        job(s, engine, "c");
+        blocker.open();
+        Await.latch(step.entered);
+        assertEquals(3, s.status().gpuRunning(), "a, b and c run as rows of one batch");
+        assertEquals(0, s.status().gpuQueued(), "and left the queue");
+        for (String text : List.of("w1", "w2", "w3")) {
+            job(s, engine, text);
+        }
+        clock.advance(Duration.ofSeconds(4));
+
+        io.q3tts.ports.model.OverloadedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.q3tts.ports.model.OverloadedException.class, () -> job(s, engine, "refused"));
+        long expected = s.status().averageRun().minusSeconds(4).toSeconds();
+        assertEquals(expected, e.retryAfter().orElseThrow().toSeconds(), "the average run minus the rows' elapsed time");
+        step.open();
+        awaitAll();
+        assertEquals(List.of(List.of("warm"), List.of("a", "b", "c"), List.of("w1", "w2", "w3")), sorted(engine.calls));
+    }
 }
