@@ -71,6 +71,7 @@ public final class Q3ttsCore implements AutoCloseable {
         ModelService models = new ModelService(b.catalog, residency);
         TokenizerService tokenizer = new TokenizerService(scheduler, resolver, residency, b.encoder, b.decoder, b.uploadLimits);
         pipelines = new PipelineService(jobs, resolver, b.outputs, b.pipelineRuns, b.clock, b.pipelinePolicy);
+        pipelines.stepsAtOnce(scheduler::batchSize);
         Map<Class<?>, Object> map = new LinkedHashMap<>();
         for (Object service : new Object[] {synthesis, jobs, voices, outputs, models, tokenizer, pipelines}) {
             for (Class<?> type : service.getClass().getInterfaces()) {

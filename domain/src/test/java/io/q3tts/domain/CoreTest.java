@@ -38,6 +38,7 @@ import io.q3tts.ports.in.synthesis.DesignThenCloneOutcome;
 import io.q3tts.ports.in.synthesis.DesignThenCloneUseCase;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
 import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.output.GetOutputUseCase;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
@@ -264,6 +265,46 @@ class CoreTest {
             }
         });
         return Await.future(end);
+    }
+
+    @Test
+    void givenABatchingModel_whenJobsWaitTogether_thenTheyRunAsOneBatchEachWithItsOwnPositionProgressOutputAndCancel() {
+        io.q3tts.domain.testing.FakeBatchSynthesizer engine = new io.q3tts.domain.testing.FakeBatchSynthesizer(
+                new io.q3tts.ports.out.inference.BatchCapabilities(8, false, 0));
+        loader.synthesizers = d -> engine;
+        core = Q3ttsCore.builder().catalog(catalog).loader(loader).voices(voices).outputs(outputs).encoder(codec)
+                .decoder(codec).effects(codec).clock(clock).executor(executor)
+                .schedulerPolicy(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                        Duration.ZERO, 8, 1L << 30))
+                .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
+                .pipelineRuns(new io.q3tts.domain.testing.InMemoryPipelineRunStore())
+                .build();
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(custom("warm"), JobListener.NONE,
+                io.q3tts.ports.model.CancellationToken.none());
+        Gate step = new Gate();
+        engine.stepGates.add(step);
+        SubmitJobUseCase submit = core.useCase(SubmitJobUseCase.class);
+        JobView first = submit.submitJob(SubmitJobCommand.of(custom("first")));
+        Await.latch(step.entered);
+        JobView a = submit.submitJob(SubmitJobCommand.of(custom("a")));
+        JobView b = submit.submitJob(SubmitJobCommand.of(custom("b")));
+        JobView c = submit.submitJob(SubmitJobCommand.of(custom("c")));
+        assertEquals(List.of(1, 2, 3), List.of(a, b, c).stream().map(j -> j.progress().queuePosition()).toList());
+
+        assertEquals(JobState.CANCELLED, core.useCase(CancelJobUseCase.class).cancelJob(b.id()).state());
+        assertEquals(2, core.useCase(GetJobUseCase.class).getJob(c.id()).progress().queuePosition());
+        step.open();
+
+        JobView firstDone = awaitTerminal(first);
+        JobView aDone = awaitTerminal(a);
+        JobView cDone = awaitTerminal(c);
+        assertEquals(List.of(JobState.DONE, JobState.DONE, JobState.DONE), List.of(firstDone.state(), aDone.state(), cDone.state()));
+        assertEquals(List.of(List.of("warm"), List.of("first"), List.of("a", "c")),
+                engine.calls.stream().map(l -> l.stream().sorted().toList()).toList(),
+                "a and c waited together and ran as one engine call; the cancelled b never ran");
+        assertEquals(io.q3tts.domain.testing.FakeBatchSynthesizer.FRAMES, aDone.progress().frames(), "each row's own progress");
+        assertTrue(!aDone.result().outputId().equals(cDone.result().outputId()), "each row stores its own output");
+        assertEquals("a", core.useCase(GetOutputUseCase.class).getOutput(aDone.result().outputId()).text());
     }
 
     @Test

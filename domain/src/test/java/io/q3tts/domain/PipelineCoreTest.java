@@ -1,5 +1,11 @@
 package io.q3tts.domain;
 
+import io.q3tts.domain.testing.Gate;
+import io.q3tts.ports.in.job.GetQueueStatusUseCase;
+import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.job.SubmitJobCommand;
+import io.q3tts.ports.in.job.SubmitJobUseCase;
+import io.q3tts.ports.model.CancellationToken;
 import static io.q3tts.domain.testing.FakeCatalog.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,14 +82,64 @@ class PipelineCoreTest {
 
     private Q3ttsCore core() {
         loader.synthesizers = FakeSynthesizer::new;
+        return core(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO));
+    }
+
+    private Q3ttsCore core(SchedulerPolicy policy) {
         Q3ttsCore core = Q3ttsCore.builder().catalog(catalog).loader(loader).voices(new InMemoryVoiceRepository())
                 .outputs(outputs).encoder(codec).decoder(codec).effects(codec).clock(clock).executor(executor)
-                .schedulerPolicy(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO))
+                .schedulerPolicy(policy)
                 .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
                 .pipelineRuns(runs).build();
         cores.add(core);
         core.useCase(PipelineJobsUseCase.class).registerPipeline("lines", payload -> work(core, payload));
+        core.useCase(PipelineJobsUseCase.class).registerPipeline("together", payload -> together(core, payload));
         return core;
+    }
+
+    /** A pipeline that speaks all its lines as steps submitted together ({@link PipelineContext#runSteps}). */
+    private PipelineWork together(Q3ttsCore core, byte[] payload) {
+        List<String> lines = new String(payload, StandardCharsets.UTF_8).lines().toList();
+        return new PipelineWork() {
+            @Override
+            public String summary() {
+                return lines.size() + " lines together";
+            }
+
+            @Override
+            public ModelTask task() {
+                return ModelTask.CUSTOM_VOICE;
+            }
+
+            @Override
+            public String modelId() {
+                return null;
+            }
+
+            @Override
+            public PipelineOutput run(PipelineContext ctx) {
+                List<java.util.function.Supplier<byte[]>> steps = new java.util.ArrayList<>();
+                for (int i = 0; i < lines.size(); i++) {
+                    String key = "line-" + i;
+                    String line = lines.get(i);
+                    steps.add(() -> ctx.checkpoint(key).orElseGet(() -> {
+                        byte[] pcm = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                                new SynthesizeCustomVoiceCommand(null, line, null, "ryan", null, null, AudioFormat.PCM),
+                                ctx.stepListener(), ctx.cancellation()).audio().bytes();
+                        ctx.saveCheckpoint(key, pcm);
+                        synthesized.add(line);
+                        return pcm;
+                    }));
+                }
+                java.io.ByteArrayOutputStream mix = new java.io.ByteArrayOutputStream();
+                ctx.runSteps(steps).forEach(mix::writeBytes);
+                byte[] wav = codec.encode(new io.q3tts.ports.model.PcmAudio(toFloats(mix.toByteArray()), 24_000),
+                        AudioFormat.WAV).bytes();
+                return new PipelineOutput(new EncodedAudio(AudioFormat.WAV, wav, 24_000, mix.size() / 2 / 24_000.0),
+                        ModelTask.CUSTOM_VOICE, "custom", true, String.join("\n", lines), "english", "ryan", null, null,
+                        Map.of("seed", "1"), 4 * lines.size(), Map.of());
+            }
+        };
     }
 
     /** A pipeline that speaks each line of the payload, checkpointing each line's PCM. */
@@ -126,6 +182,8 @@ class PipelineCoreTest {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
+                        // A cancel that came while the gate was closed must win over the gate opening just after it.
+                        ctx.cancellation().throwIfCancelled();
                         if (failAt.compareAndSet(i, -1)) {
                             throw new ModelException("step " + i + " broke");
                         }
@@ -289,5 +347,68 @@ class PipelineCoreTest {
         NotFoundException unknown = assertThrows(NotFoundException.class, () -> pipelines.submitPipeline("nope", new byte[1]));
         assertEquals("pipeline", unknown.field());
         assertTrue(runs.runs.isEmpty());
+    }
+
+    /** A synthesizer that batches 4 rows (the default, sequential engine call) and records each call's rows. */
+    private static final class BatchingSynthesizer implements io.q3tts.ports.out.inference.SpeechSynthesizer {
+        final FakeSynthesizer inner;
+        final List<Integer> calls = new CopyOnWriteArrayList<>();
+
+        BatchingSynthesizer(io.q3tts.ports.out.catalog.ModelDescriptor model) {
+            inner = new FakeSynthesizer(model);
+        }
+
+        @Override
+        public io.q3tts.ports.out.inference.SynthesizerInfo info() {
+            return inner.info();
+        }
+
+        @Override
+        public io.q3tts.ports.out.inference.BatchCapabilities batchCapabilities() {
+            return new io.q3tts.ports.out.inference.BatchCapabilities(4, false, 0);
+        }
+
+        @Override
+        public io.q3tts.ports.out.inference.SynthesisResult synthesize(io.q3tts.ports.out.inference.SynthesisRequest request,
+                io.q3tts.ports.out.inference.SynthesisListener listener, io.q3tts.ports.model.CancellationToken cancellation) {
+            return inner.synthesize(request, listener, cancellation);
+        }
+
+        @Override
+        public void synthesizeBatch(List<io.q3tts.ports.out.inference.BatchItem> rows,
+                                    io.q3tts.ports.out.inference.BatchFeed feed) {
+            calls.add(rows.size());
+            io.q3tts.ports.out.inference.SpeechSynthesizer.super.synthesizeBatch(rows, feed);
+        }
+    }
+
+    @Test
+    void givenABatchingModel_whenAPipelineRunsItsStepsTogether_thenTheyWaitTogetherAndReachTheEngineAsOneBatch() {
+        List<BatchingSynthesizer> made = new CopyOnWriteArrayList<>();
+        loader.synthesizers = m -> {
+            BatchingSynthesizer b = new BatchingSynthesizer(m);
+            made.add(b);
+            return b;
+        };
+        Q3ttsCore core = core(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO,
+                8, 1L << 30));
+        SynthesizeCustomVoiceCommand single = new SynthesizeCustomVoiceCommand(null, "warm", null, "ryan", null, null, AudioFormat.PCM);
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(single, JobListener.NONE, CancellationToken.none());
+        BatchingSynthesizer engine = made.getFirst();
+        Gate busy = new Gate();
+        engine.inner.gates.add(busy);
+        JobView blocker = core.useCase(SubmitJobUseCase.class).submitJob(SubmitJobCommand.of(single));
+        Await.latch(busy.entered);
+
+        JobView run = core.useCase(PipelineJobsUseCase.class).submitPipeline("together", "A.\nB.\nC.\nD.\nE.".getBytes());
+        Await.until(() -> core.useCase(GetQueueStatusUseCase.class).getQueueStatus().gpuQueued() == 4);
+        busy.open();
+        JobView end = awaitEnd(core, run.id());
+
+        assertEquals(JobState.DONE, end.state(), () -> String.valueOf(end.error()));
+        assertEquals(JobState.DONE, awaitEnd(core, blocker.id()).state());
+        assertEquals(List.of(1, 1, 4, 1), engine.calls,
+                "the warm-up, the blocker, the four steps of the first wave in one call, then the fifth step");
+        assertEquals(5, synthesized.size());
     }
 }

@@ -614,6 +614,11 @@ public final class Cli {
                 Q3TTS_SCHEDULER_GPU_SLOTS=2. Q3TTS_CONFIG_DIR moves the configs folder. An invalid value stops
                 the start with a message naming the key and where its value came from (exit status 2).
 
+                batching: jobs of one model that wait together run as one batch in one GPU slot, up to
+                scheduler.max_batch rows (default 8; Q3TTS_SCHEDULER_MAX_BATCH=1 turns batching off) and
+                within scheduler.kv_budget_mb of KV cache at their expected lengths (default 1024, safe on a
+                6 GB card). A model exported before batching runs one row at a time whatever these say.
+
                 remote web UI: Q3TTS_UI_API_URL=http://gpu-box:8420 serves the pages here but sends all their
                 API traffic to that q3tts server, which must allow this origin, e.g.
                 Q3TTS_HTTP_CORS_ORIGINS=http://127.0.0.1:8420 (docs/api.md, "Remote mode").

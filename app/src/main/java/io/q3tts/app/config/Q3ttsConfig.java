@@ -69,8 +69,26 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
      * @param gpuSlots generation jobs running at once, 1-16
      * @param queueCapacity jobs waiting at most, 1-10000
      * @param tokenizerSlots tokenizer jobs at once in their own lane, 0-16 (0: they share the GPU lane)
+     * @param maxBatch jobs of one model generated together in one slot, 1-32 (1: no batching)
+     * @param kvBudgetMb KV-cache memory of one batch at its rows' expected lengths, in MiB, 16-65536
      */
-    public record Scheduler(int gpuSlots, int queueCapacity, int tokenizerSlots) {
+    public record Scheduler(int gpuSlots, int queueCapacity, int tokenizerSlots, int maxBatch, int kvBudgetMb) {
+
+        /**
+         * The scheduler settings with the default batching (8 rows, 1024 MiB).
+         *
+         * @param gpuSlots generation jobs running at once
+         * @param queueCapacity jobs waiting at most
+         * @param tokenizerSlots tokenizer jobs at once in their own lane
+         */
+        public Scheduler(int gpuSlots, int queueCapacity, int tokenizerSlots) {
+            this(gpuSlots, queueCapacity, tokenizerSlots, 8, 1024);
+        }
+
+        /** @return the KV budget in bytes */
+        public long kvBudgetBytes() {
+            return (long) kvBudgetMb << 20;
+        }
     }
 
     /**

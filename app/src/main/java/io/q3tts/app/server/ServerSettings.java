@@ -74,7 +74,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
     public static ServerSettings from(Q3ttsConfig config) {
         SchedulerPolicy d = SchedulerPolicy.defaults();
         SchedulerPolicy scheduler = new SchedulerPolicy(config.scheduler().gpuSlots(), config.scheduler().queueCapacity(),
-                config.scheduler().tokenizerSlots(), TOKENIZER_QUEUE, d.initialRunEstimate(), d.cancelGrace(), d.maxRunTime());
+                config.scheduler().tokenizerSlots(), TOKENIZER_QUEUE, d.initialRunEstimate(), d.cancelGrace(), d.maxRunTime(),
+                config.scheduler().maxBatch(), config.scheduler().kvBudgetBytes());
         ResidencyPolicy r = ResidencyPolicy.defaults();
         ResidencyPolicy residency = new ResidencyPolicy(config.residency().maxResident(), r.maxResidentTokenizers(),
                 config.residency().idleUnloadAfter(), r.evictionTimeout());

@@ -191,4 +191,17 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("Q3TTS_PIPELINES_MAX_RUNNING", "0")));
         assertTrue(e.getMessage().contains("pipelines.max_running"), e.getMessage());
     }
+
+    @Test
+    void batchingKeysHaveSafeDefaultsAndAreChecked() {
+        Q3ttsConfig c = load(Map.of()).config();
+        assertEquals(8, c.scheduler().maxBatch());
+        assertEquals(1L << 30, c.scheduler().kvBudgetBytes());
+        Q3ttsConfig off = load(Map.of("Q3TTS_SCHEDULER_MAX_BATCH", "1", "Q3TTS_SCHEDULER_KV_BUDGET_MB", "512")).config();
+        assertEquals(new Q3ttsConfig.Scheduler(1, 16, 2, 1, 512), off.scheduler());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("Q3TTS_SCHEDULER_MAX_BATCH", "33")));
+        assertTrue(e.getMessage().contains("scheduler.max_batch"), e.getMessage());
+        ConfigException budget = assertThrows(ConfigException.class, () -> load(Map.of("Q3TTS_SCHEDULER_KV_BUDGET_MB", "0")));
+        assertTrue(budget.getMessage().contains("scheduler.kv_budget_mb"), budget.getMessage());
+    }
 }

@@ -1,5 +1,7 @@
 package io.q3tts.domain.job;
 
+import io.q3tts.domain.scheduling.BatchHint;
+import io.q3tts.domain.scheduling.BatchSlot;
 import io.q3tts.domain.scheduling.CancelReason;
 import io.q3tts.domain.scheduling.Lane;
 import io.q3tts.domain.scheduling.QueuePosition;
@@ -35,6 +37,10 @@ import io.q3tts.ports.model.OverloadedException;
 import io.q3tts.ports.model.Q3ttsException;
 import io.q3tts.ports.out.job.JobStore;
 import io.q3tts.ports.out.job.StoredJob;
+import io.q3tts.ports.out.inference.SpeechSynthesizer;
+import io.q3tts.ports.out.inference.SynthesisListener;
+import io.q3tts.ports.out.inference.SynthesisRequest;
+import io.q3tts.ports.out.inference.SynthesisResult;
 import io.q3tts.ports.out.time.Clock;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -122,8 +128,12 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         try {
             synchronized (job) {
                 // Holding the job's monitor makes the worker's first transition wait for the QUEUED event.
-                Ticket ticket = scheduler.submit(Lane.GPU, job.kind + " " + id, token -> execute(job, prepared, token),
-                        listenerFor(job));
+                String label = job.kind + " " + id;
+                Ticket ticket = prepared.expectedPositions() > 0
+                        ? scheduler.submit(Lane.GPU, label, new BatchHint(prepared.modelId(), prepared.expectedPositions()),
+                                (token, slot) -> execute(job, prepared, token, slot), listenerFor(job))
+                        : scheduler.submit(Lane.GPU, label, token -> execute(job, prepared, token, BatchSlot.DIRECT),
+                                listenerFor(job));
                 QueuePosition position = scheduler.position(ticket);
                 job.admitted(ticket, position.position(), position.version());
             }
@@ -410,7 +420,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         throw job.failure();
     }
 
-    private void execute(Job job, PreparedJob prepared, CancellationToken token) {
+    private void execute(Job job, PreparedJob prepared, CancellationToken token, BatchSlot slot) {
         if (token.isCancelled()) {
             job.markCancelled(cancellation(job, null), clock.now());
             return;
@@ -418,7 +428,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         if (!job.markRunning(clock.now())) {
             return;
         }
-        finish(job, () -> prepared.run(contextFor(job, token)), e -> cancellation(job, e));
+        finish(job, () -> prepared.run(contextFor(job, token, slot)), e -> cancellation(job, e));
     }
 
     private CancelledException cancellation(Job job, CancelledException thrown) {
@@ -457,7 +467,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         };
     }
 
-    private JobContext contextFor(Job job, CancellationToken token) {
+    private JobContext contextFor(Job job, CancellationToken token, BatchSlot slot) {
         return new JobContext() {
             @Override
             public JobId jobId() {
@@ -477,6 +487,12 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
             @Override
             public void audio(float[] samples, int sampleRate, long startSample, boolean last) {
                 job.audio(samples, sampleRate, startSample, last);
+            }
+
+            @Override
+            public SynthesisResult synthesize(SpeechSynthesizer synthesizer, SynthesisRequest request,
+                                              SynthesisListener listener) {
+                return slot.synthesize(synthesizer, request, listener, token);
             }
         };
     }

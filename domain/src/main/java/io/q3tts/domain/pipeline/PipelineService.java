@@ -68,6 +68,7 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
     private final ThreadPoolExecutor lane;
     private final Map<String, PipelineHandler> handlers = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
+    private volatile java.util.function.ToIntFunction<String> stepsAtOnce = model -> 1;
 
     /**
      * @param jobs hosts the pipeline jobs, never null
@@ -90,6 +91,16 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
                 policy.queueCapacity() == 0 ? new java.util.concurrent.SynchronousQueue<>()
                         : new ArrayBlockingQueue<>(policy.queueCapacity()),
                 Thread.ofVirtual().name("pipeline-", 0).factory());
+    }
+
+    /**
+     * Sets how many independent steps of a pipeline run at once ({@link PipelineContext#runSteps}).
+     *
+     * @param stepsAtOnce the number for a model id, &gt;= 1 (the scheduler's batch size for that model),
+     *     asked again before each wave of steps; never null
+     */
+    public void stepsAtOnce(java.util.function.ToIntFunction<String> stepsAtOnce) {
+        this.stepsAtOnce = Objects.requireNonNull(stepsAtOnce, "stepsAtOnce");
     }
 
     @Override
@@ -212,7 +223,7 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
                 truncate(work.summary()), lane, new JobService.OwnLaneWork() {
                     @Override
                     public JobResult run(JobId jobId, CancellationToken token, JobService.StepProgress progress) {
-                        return PipelineService.this.run(jobId, pipelineId, work, token, progress);
+                        return PipelineService.this.run(jobId, pipelineId, work, model.id(), token, progress);
                     }
 
                     @Override
@@ -224,11 +235,11 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
                 });
     }
 
-    private JobResult run(JobId jobId, String pipelineId, PipelineWork work, CancellationToken token,
+    private JobResult run(JobId jobId, String pipelineId, PipelineWork work, String modelId, CancellationToken token,
                           JobService.StepProgress progress) {
         String runId = jobId.value();
         Instant started = clock.now();
-        Context context = new Context(jobId, token, progress, store.checkpointCount(runId));
+        Context context = new Context(jobId, modelId, token, progress, store.checkpointCount(runId));
         PipelineOutput out;
         try {
             out = work.run(context);
@@ -271,6 +282,7 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
     private final class Context implements PipelineContext {
 
         private final JobId jobId;
+        private final String modelId;
         private final CancellationToken token;
         private final JobService.StepProgress progress;
         private final int resumed;
@@ -278,8 +290,9 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
         private volatile int total = 1;
         private volatile String stage;
 
-        Context(JobId jobId, CancellationToken token, JobService.StepProgress progress, int resumed) {
+        Context(JobId jobId, String modelId, CancellationToken token, JobService.StepProgress progress, int resumed) {
             this.jobId = jobId;
+            this.modelId = modelId;
             this.token = token;
             this.progress = progress;
             this.resumed = resumed;
@@ -328,6 +341,60 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
         @Override
         public int resumedCheckpoints() {
             return resumed;
+        }
+
+        /**
+         * Waves of at most {@code stepsAtOnce(model)} steps, each step on its own virtual thread: the
+         * wave's synthesis jobs wait in the GPU queue together, where the scheduler batches them. The
+         * size is asked again for every wave, so it follows the model's batch size once the scheduler
+         * has learned it (1 for a model that generates one row at a time: no places taken in the queue
+         * for nothing).
+         */
+        @Override
+        public <T> List<T> runSteps(List<? extends java.util.function.Supplier<? extends T>> steps) {
+            List<T> out = new ArrayList<>(steps.size());
+            int next = 0;
+            while (next < steps.size()) {
+                token.throwIfCancelled();
+                int wave = Math.max(1, Math.min(steps.size() - next, stepsAtOnce.applyAsInt(modelId)));
+                if (wave == 1) {
+                    out.add(steps.get(next++).get());
+                    continue;
+                }
+                List<java.util.concurrent.CompletableFuture<T>> running = new ArrayList<>();
+                for (int i = 0; i < wave; i++) {
+                    java.util.function.Supplier<? extends T> step = steps.get(next++);
+                    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+                    Thread.ofVirtual().name("pipeline-step-" + jobId + "-" + (next - 1)).start(() -> {
+                        try {
+                            f.complete(step.get());
+                        } catch (Throwable e) {
+                            f.completeExceptionally(e);
+                        }
+                    });
+                    running.add(f);
+                }
+                RuntimeException first = null;
+                for (java.util.concurrent.CompletableFuture<T> f : running) {
+                    try {
+                        out.add(f.join());
+                    } catch (java.util.concurrent.CompletionException e) {
+                        if (first == null) {
+                            first = e.getCause() instanceof RuntimeException re ? re
+                                    : e.getCause() instanceof Error err ? rethrow(err)
+                                    : new IllegalStateException(e.getCause());
+                        }
+                    }
+                }
+                if (first != null) {
+                    throw first;
+                }
+            }
+            return out;
+        }
+
+        private static RuntimeException rethrow(Error e) {
+            throw e;
         }
     }
 }

@@ -133,7 +133,7 @@ public final class SynthesisJobRunner implements JobRunner {
                 .speaker(c.speaker()).instruct(c.instruct()).sampling(RequestMapping.sampling(c.options()))
                 .maxNewTokens(RequestMapping.maxNewTokens(c.options())).textInputMode(RequestMapping.textInputMode(c.options()))
                 .build();
-        return job(model, ctx -> {
+        return job(model, request, ctx -> {
             try (OutputRun run = outputs.begin()) {
                 return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.CUSTOM_VOICE, null, ctx, run).id(), null);
             }
@@ -145,7 +145,7 @@ public final class SynthesisJobRunner implements JobRunner {
         ModelDescriptor model = resolver.resolve(c.modelId(), ModelTask.VOICE_DESIGN, "model");
         checkLanguage(model, c.language());
         SynthesisRequest request = designRequest(c.text(), c.language(), c.instruct(), c.options());
-        return job(model, ctx -> {
+        return job(model, request, ctx -> {
             try (OutputRun run = outputs.begin()) {
                 return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_DESIGN, null, ctx, run).id(), null);
             }
@@ -162,7 +162,7 @@ public final class SynthesisJobRunner implements JobRunner {
                     throw new NotFoundException("voice", "Voice '" + saved.voiceId() + "' does not exist.");
                 }
                 SynthesisRequest request = cloneRequest(c, new VoicePrompt.Saved(saved.voiceId()));
-                return job(model, ctx -> {
+                return job(model, request, ctx -> {
                     try (OutputRun run = outputs.begin()) {
                         return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_CLONE, saved.voiceId(), ctx, run).id(), null);
                     }
@@ -173,7 +173,10 @@ public final class SynthesisJobRunner implements JobRunner {
                 PcmAudio pcm = decoder.decode(ref.audio());
                 limits.checkReference(pcm, ref.audio().field());
                 EncodedAudio wav = encoder.encode(pcm, AudioFormat.WAV);
-                return job(model, ctx -> {
+                // The real prompt's file exists only once the run has written the clip; the size is the same.
+                SynthesisRequest sizing = cloneRequest(c, new VoicePrompt.ReferenceAudio(java.nio.file.Path.of("reference.wav"),
+                        ref.transcript(), ref.xVectorOnly()));
+                return job(model, sizing, ctx -> {
                     try (OutputRun run = outputs.begin()) {
                         VoicePrompt prompt = new VoicePrompt.ReferenceAudio(run.writeInput("reference.wav", wav),
                                 ref.transcript(), ref.xVectorOnly());
@@ -197,7 +200,7 @@ public final class SynthesisJobRunner implements JobRunner {
         String voiceId = Ids.slug(c.voiceName(), "name");
         voiceService.requireNameFree(voiceId, c.voiceName(), null);
         SynthesisRequest request = designRequest(c.sampleText(), c.language(), c.voiceDescription(), c.options());
-        return job(designModel, ctx -> {
+        return job(designModel, request, ctx -> {
             OutputRecord sample;
             EncodedAudio wav;
             try (OutputRun run = outputs.begin()) {
@@ -259,7 +262,7 @@ public final class SynthesisJobRunner implements JobRunner {
         try (ModelLease lease = residency.acquire(model.id())) {
             SpeechSynthesizer synthesizer = lease.model().synthesizer().orElseThrow(() -> new UnsupportedException(
                     "model", "Model '" + model.id() + "' cannot synthesize speech."));
-            return synthesizer.synthesize(request, new SynthesisListener() {
+            return ctx.synthesize(synthesizer, request, new SynthesisListener() {
                 @Override
                 public void onProgress(SynthesisProgress p) {
                     ctx.progress(p.frames(), p.maxFrames());
@@ -271,7 +274,7 @@ public final class SynthesisJobRunner implements JobRunner {
                         ctx.audio(chunk.samples(), chunk.sampleRate(), chunk.startSample(), chunk.last());
                     }
                 }
-            }, ctx.cancellation());
+            });
         }
     }
 
@@ -292,8 +295,39 @@ public final class SynthesisJobRunner implements JobRunner {
         }
     }
 
-    private static PreparedJob job(ModelDescriptor model, Function<JobContext, JobResult> body) {
+    /** Positions a voice prompt may add: an in-context clone's reference codes (12.5 Hz, up to 60 s) and its transcript. */
+    static final long REFERENCE_ALLOWANCE = 800;
+    /** The fixed part of a prompt: role and control tokens, the speaker or x-vector slot, the codec prefix. */
+    static final long PROMPT_OVERHEAD = 32;
+
+    /**
+     * An upper estimate of the positions a request's row holds in the KV cache, for the scheduler's
+     * batch budget: the prompt (text and instruct counted as one token per character, which no
+     * tokenizer exceeds for Latin text, plus a voice prompt's allowance) and the generated frames,
+     * bounded by {@code max_new_tokens} and by the engine's default runaway guard (100 frames plus 10
+     * per text token). With the guard turned off a runaway row can outgrow this estimate.
+     */
+    static long expectedPositions(SynthesisRequest r) {
+        long text = r.text().length();
+        long prompt = PROMPT_OVERHEAD + text + (r.instruct() == null ? 0 : r.instruct().length());
+        if (r.voicePrompt() != null) {
+            prompt += REFERENCE_ALLOWANCE;
+            if (r.voicePrompt() instanceof VoicePrompt.ReferenceAudio ref && ref.transcript() != null) {
+                prompt += ref.transcript().length();
+            }
+        }
+        long frames = Math.min(r.maxNewTokens(), 100 + 10 * text);
+        return prompt + frames;
+    }
+
+    private static PreparedJob job(ModelDescriptor model, SynthesisRequest sizing, Function<JobContext, JobResult> body) {
+        long positions = expectedPositions(sizing);
         return new PreparedJob() {
+            @Override
+            public long expectedPositions() {
+                return positions;
+            }
+
             @Override
             public String modelId() {
                 return model.id();

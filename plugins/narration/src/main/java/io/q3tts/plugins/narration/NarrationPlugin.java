@@ -354,17 +354,34 @@ public final class NarrationPlugin implements TaskPlugin {
                     GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens).build();
                     SynthesisOutcome outcome = PipelineSupport.step(context, () -> Run.this.speak(text, options, reference, ctx),
                             ctx.cancellation());
-                    usedModel[0] = outcome.output().modelId();
-                    randomWeights[0] = outcome.output().randomWeights();
-                    frames[0] += outcome.output().frames();
+                    synchronized (frames) {
+                        usedModel[0] = outcome.output().modelId();
+                        randomWeights[0] = outcome.output().randomWeights();
+                        frames[0] += outcome.output().frames();
+                    }
                     float[] samples = Pcm16.decode(outcome.audio().bytes());
                     ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
                     return new Narrator.Speech(samples, outcome.audio().sampleRate(), null);
                 }
             };
+            if (!previousContext) {
+                // Each chunk's first take is independent of the others: spoken first as steps submitted together,
+                // so that the GPU can batch them. Each checkpoints itself; the render below reads them back (the
+                // same bytes a resume reads) and only a runaway's retry is generated there. With previous-chunk
+                // context every chunk needs the one before it, so those runs stay one chunk at a time.
+                java.util.concurrent.atomic.AtomicInteger spoken = new java.util.concurrent.atomic.AtomicInteger();
+                ctx.runSteps(document.chunks().stream().map(c -> (java.util.function.Supplier<Narrator.Speech>) () -> {
+                    ctx.progress(spoken.get(), total, "chunk " + (c.index() + 1) + " of " + total
+                            + (c.heading() ? " (heading)" : ""));
+                    Narrator.Speech take = speaker.speak(c.text(), policy.seedFor(seed, c.index()));
+                    spoken.incrementAndGet();
+                    return take;
+                }).toList());
+            }
+            // Without context the chunks were spoken above and reported there; the render only reads them back.
             Narrator.Result result = new Narrator(settings.withTarget(target)).render(document, speaker, seed, policy,
-                    ctx.cancellation(), (done, chunk) -> ctx.progress(done, total, "chunk " + (chunk.index() + 1) + " of " + total
-                            + (chunk.heading() ? " (heading)" : "")));
+                    ctx.cancellation(), previousContext ? (done, chunk) -> ctx.progress(done, total, "chunk " + (chunk.index() + 1)
+                            + " of " + total + (chunk.heading() ? " (heading)" : "")) : (done, chunk) -> { });
             ctx.progress(total, total, "stitching");
             Map<String, byte[]> files = new LinkedHashMap<>();
             List<String> chunkFiles = new ArrayList<>();

@@ -99,11 +99,18 @@ final class ScriptRun implements PipelineWork {
                 ctx.progress(done++, total, "designing the voice of " + d.name());
                 designed.put(d.speakerKey(), designedVoice(d, ctx, warnings));
             }
-            List<Take> takes = new ArrayList<>();
+            // The lines are independent steps: submitted together, the GPU can batch them (runSteps).
+            java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger(done);
+            List<java.util.function.Supplier<Take>> steps = new ArrayList<>();
             for (Plan.LineStep l : plan.lines) {
-                ctx.progress(done++, total, "line " + l.index() + " of " + plan.lines.size() + ": " + l.speakerName());
-                takes.add(take(l, designed.get(l.speakerKey()), ctx));
+                steps.add(() -> {
+                    ctx.progress(finished.get(), total, "line " + l.index() + " of " + plan.lines.size() + ": " + l.speakerName());
+                    Take take = take(l, designed.get(l.speakerKey()), ctx);
+                    finished.incrementAndGet();
+                    return take;
+                });
             }
+            List<Take> takes = ctx.runSteps(steps);
             ctx.progress(total, total, "mixing");
             return output(takes, designed, warnings, ctx.resumedCheckpoints());
         } finally {

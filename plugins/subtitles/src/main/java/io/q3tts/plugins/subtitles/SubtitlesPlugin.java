@@ -231,7 +231,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 String[] usedModel = {allSaved ? cloneModel : model};
                 boolean[] randomWeights = {false};
                 int[] frames = {0};
-                SubtitleRenderer.Result result = renderer.render(document.cues(), voices, (cue, voice) -> {
+                SubtitleRenderer.Speaker speaker = (cue, voice) -> {
                     String key = PipelineSupport.checkpointKey("cue", cue.text(), voice, Long.toString(seed),
                             String.valueOf(maxNewTokens), language);
                     Optional<byte[]> done = ctx.checkpoint(key);
@@ -240,14 +240,28 @@ public final class SubtitlesPlugin implements TaskPlugin {
                     }
                     SynthesisOutcome outcome = PipelineSupport.step(context,
                             () -> speak(cue, voice, language, model, cloneModel, options, ctx), ctx.cancellation());
-                    usedModel[0] = outcome.output().modelId();
-                    randomWeights[0] = outcome.output().randomWeights();
-                    frames[0] += outcome.output().frames();
+                    synchronized (frames) {
+                        usedModel[0] = outcome.output().modelId();
+                        randomWeights[0] = outcome.output().randomWeights();
+                        frames[0] += outcome.output().frames();
+                    }
                     float[] samples = Pcm16.decode(outcome.audio().bytes());
                     ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
                     return new SubtitleRenderer.Speech(samples, outcome.audio().sampleRate(), null);
-                }, ctx.cancellation(), (done, total, cue) -> ctx.progress(done, total, "cue " + (done + 1) + " of " + total
-                        + (cue.speaker() == null ? "" : ": " + cue.speaker())));
+                };
+                // Every cue is spoken first as steps submitted together, so that the GPU can batch them; each
+                // checkpoints its take, which the render below then reads back (the same bytes a resume reads).
+                renderer.checkLength(document.cues());
+                int total = document.cues().size();
+                java.util.concurrent.atomic.AtomicInteger spoken = new java.util.concurrent.atomic.AtomicInteger();
+                ctx.runSteps(document.cues().stream().map(cue -> (java.util.function.Supplier<SubtitleRenderer.Speech>) () -> {
+                    ctx.progress(spoken.get(), total, "cue " + (spoken.get() + 1) + " of " + total
+                            + (cue.speaker() == null ? "" : ": " + cue.speaker()));
+                    SubtitleRenderer.Speech speech = speaker.speak(cue, voices.voiceFor(cue.speaker()));
+                    spoken.incrementAndGet();
+                    return speech;
+                }).toList());
+                SubtitleRenderer.Result result = renderer.render(document.cues(), voices, speaker, ctx.cancellation());
                 ctx.progress(result.placements().size(), Math.max(1, result.placements().size()), "mixing");
                 Map<String, byte[]> files = new LinkedHashMap<>();
                 Map<String, Object> report = report(document, result);
