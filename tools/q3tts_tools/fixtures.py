@@ -562,13 +562,18 @@ def _resample_fixtures(clips: dict, clip_rel: dict, out_dir: Path) -> dict:
         if int(sr) == 24000:
             continue
         y24 = librosa.resample(y, orig_sr=int(sr), target_sr=24000)
-        _write_npy(out_dir / "resample" / f"{key}_loaded.npy", y)
+        channels = sf_info(clips[key])[1]
         _write_npy(out_dir / "resample" / f"{key}_24k.npy", y24)
         entries[key] = {
-            "file": clip_rel[key], "sample_rate": int(sr), "channels": sf_info(clips[key])[1],
-            "loaded": f"resample/{key}_loaded.npy", "loaded_samples": int(y.shape[0]),
+            "file": clip_rel[key], "sample_rate": int(sr), "channels": channels, "loaded_samples": int(y.shape[0]),
             "resampled": f"resample/{key}_24k.npy", "resampled_samples": int(y24.shape[0]),
+            # The loaded samples are kept where the loader does more than scale integers (channel
+            # mixing); a mono PCM clip loads as q / 2**(bits-1) exactly.
+            "loaded": None,
         }
+        if channels > 1:
+            _write_npy(out_dir / "resample" / f"{key}_loaded.npy", y)
+            entries[key]["loaded"] = f"resample/{key}_loaded.npy"
     return entries
 
 
