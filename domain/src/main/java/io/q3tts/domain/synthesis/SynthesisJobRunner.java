@@ -7,6 +7,7 @@ import io.q3tts.domain.output.AudioConversion;
 import io.q3tts.domain.residency.ModelLease;
 import io.q3tts.domain.residency.ModelResidencyManager;
 import io.q3tts.domain.residency.ModelResolver;
+import io.q3tts.domain.voice.ReferenceClips;
 import io.q3tts.domain.voice.UploadLimits;
 import io.q3tts.domain.voice.VoiceService;
 import io.q3tts.ports.in.job.JobRequest;
@@ -173,7 +174,7 @@ public final class SynthesisJobRunner implements JobRunner {
                 limits.checkSize(ref.audio());
                 PcmAudio pcm = decoder.decode(ref.audio());
                 limits.checkReference(pcm, ref.audio().field());
-                EncodedAudio wav = encoder.encode(pcm, AudioFormat.WAV);
+                EncodedAudio wav = ReferenceClips.stored(ref.audio(), pcm, encoder);
                 return job(model, ctx -> {
                     try (OutputRun run = outputs.begin()) {
                         VoicePrompt prompt = new VoicePrompt.ReferenceAudio(run.writeInput("reference.wav", wav),
