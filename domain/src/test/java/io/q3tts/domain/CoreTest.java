@@ -71,6 +71,7 @@ import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.model.UnsupportedMediaException;
 import io.q3tts.ports.model.VoiceOrigin;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
+import io.q3tts.ports.out.inference.GenerationDefaults;
 import io.q3tts.ports.out.inference.SynthesisRequest;
 import io.q3tts.ports.out.inference.VoicePrompt;
 import io.q3tts.ports.out.voice.VoiceRecord;
@@ -165,6 +166,62 @@ class CoreTest {
         JobView last = ((JobEvent.StateChanged) events.get(events.size() - 1)).job();
         assertEquals(1.0, last.progress().fraction());
         assertNotNull(last.timings().finishedAt());
+    }
+
+    @Test
+    void givenAModelWithAGenerationConfig_whenOptionsAreUnset_thenEachComesFromTheModelAsTheOfficialWrapperMergesThem() {
+        ModelDescriptor base = model("greedy-custom", ModelTask.CUSTOM_VOICE);
+        catalog.add(new ModelDescriptor(base.id(), base.displayName(), base.tasks(), base.size(), base.precision(),
+                base.randomWeights(), base.speakers(), base.languages(), base.supportsInstruct(), base.sampleRate(),
+                base.approxMemoryBytes(), GenerationDefaults.fromGenerationConfig(java.util.Map.of(
+                        "do_sample", false, "subtalker_dosample", false, "repetition_penalty", 1.5, "max_new_tokens", 12))));
+        core(4);
+        SynthesisOutcome plain = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand("greedy-custom", "Hello.", "English", "Ryan", null, null, null),
+                JobListener.NONE, CancellationToken.none());
+        SynthesisRequest r = synthesizers.getLast().seen().getLast();
+        assertEquals(false, r.sampling().doSample());
+        assertEquals(false, r.sampling().subtalkerDoSample());
+        assertEquals(1.5, r.sampling().repetitionPenalty());
+        assertEquals(12, r.maxNewTokens());
+        assertEquals(0.9, r.sampling().temperature(), "a key the config lacks: the official hard default");
+        assertEquals("12", plain.output().parameters().get("max_new_tokens"));
+        assertEquals("false", plain.output().parameters().get("do_sample"));
+
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand("greedy-custom", "Hello.", "English", "Ryan", null,
+                        GenerationOptions.builder().doSample(true).maxNewTokens(40).build(), null),
+                JobListener.NONE, CancellationToken.none());
+        SynthesisRequest set = synthesizers.getLast().seen().getLast();
+        assertEquals(true, set.sampling().doSample(), "a set value wins");
+        assertEquals(40, set.maxNewTokens());
+        assertEquals(1.5, set.sampling().repetitionPenalty(), "the unset ones still come from the model");
+
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand("custom", "Hello.", "English", "Ryan", null, null, null),
+                JobListener.NONE, CancellationToken.none());
+        SynthesisRequest official = synthesizers.getLast().seen().getLast();
+        assertEquals(SynthesisRequest.DEFAULT_MAX_NEW_TOKENS, official.maxNewTokens(), "no config: the wrapper's hard defaults");
+        assertEquals(true, official.sampling().doSample());
+    }
+
+    @Test
+    void givenReturnCodes_whenSynthesized_thenTheOutputKeepsACodesFileListedInItsFiles() {
+        core(4);
+        SynthesisOutcome with = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand(null, "Hello.", "English", "Ryan", null,
+                        GenerationOptions.builder().returnCodes(true).build(), null),
+                JobListener.NONE, CancellationToken.none());
+        assertEquals(List.of("codes.json"), with.output().files());
+        String json = new String(outputs.files.get(with.output().id() + "/codes.json"), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(json.contains("\"format\": \"q3tts-codes\""), json);
+        assertTrue(json.contains("\"frames\": " + with.output().frames()), json);
+        assertTrue(json.contains("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]"), json);
+
+        SynthesisOutcome without = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(custom("Hello."),
+                JobListener.NONE, CancellationToken.none());
+        assertTrue(without.output().files().isEmpty());
+        assertTrue(outputs.files.keySet().stream().noneMatch(k -> k.startsWith(without.output().id() + "/")));
     }
 
     @Test

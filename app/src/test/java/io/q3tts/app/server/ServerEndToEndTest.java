@@ -174,6 +174,44 @@ class ServerEndToEndTest {
         assertSpoken(client.postMultipart("/api/v1/tts/voice-clone", xvec), 8);
     }
 
+    /**
+     * The official clone fixtures at other rates, uploaded as the user's file through the HTTP API
+     * (greedy, the case's layout and length, {@code return_codes}): the codes the output keeps are
+     * the official ones token for token. This is the whole user path: multipart upload, the stored
+     * reference, librosa-exact loading and resampling, both encoders, generation.
+     */
+    @Test
+    void givenOfficialCloneCases_whenTheClipIsUploaded_thenTheOutputsCodesAreTheOfficialOnes() throws Exception {
+        for (String name : List.of("base_icl_44k1_n77616_ns", "base_icl_48k_stereo_ns", "base_xvec_8k_ns",
+                "base_icl_44k_ns")) {
+            Map<String, Object> cs = json(Files.readAllBytes(repo().resolve("fixtures/cases/" + name + "/case.json")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> req = (Map<String, Object>) cs.get("request");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ref = (Map<String, Object>) req.get("ref_audio");
+            Map<String, Object> form = new LinkedHashMap<>();
+            form.put("input", req.get("text"));
+            form.put("model", BASE);
+            form.put("language", req.get("language"));
+            if (req.get("ref_text") != null) {
+                form.put("ref_text", req.get("ref_text"));
+            }
+            form.put("x_vector_only_mode", String.valueOf(req.get("x_vector_only_mode")));
+            form.put("non_streaming_mode", String.valueOf(req.get("non_streaming_mode")));
+            form.put("do_sample", "false");
+            form.put("subtalker_do_sample", "false");
+            form.put("max_new_tokens", String.valueOf(req.get("max_new_tokens")));
+            form.put("return_codes", "true");
+            form.put("ref_audio", Files.readAllBytes(repo().resolve("fixtures").resolve((String) ref.get("file"))));
+            HttpResponse<byte[]> r = client.postMultipart("/api/v1/tts/voice-clone", form);
+            assertEquals(200, r.statusCode(), () -> name + ": " + text(r));
+            String outputId = r.headers().firstValue("X-Q3tts-Output-Id").orElseThrow();
+            HttpResponse<byte[]> codes = client.get("/api/v1/outputs/" + outputId + "/files/codes.json");
+            assertEquals(200, codes.statusCode(), () -> name + ": " + text(codes));
+            assertEquals(cs.get("codes"), json(codes).get("codes"), name + ": codes");
+        }
+    }
+
     @Test
     void givenDesignThenClone_whenDone_thenTheSavedVoiceSpeaks() {
         // 20 frames = 1.6 s: a saved voice's reference must be at least 1 s long.

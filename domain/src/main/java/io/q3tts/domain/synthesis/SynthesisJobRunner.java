@@ -7,10 +7,12 @@ import io.q3tts.domain.output.AudioConversion;
 import io.q3tts.domain.residency.ModelLease;
 import io.q3tts.domain.residency.ModelResidencyManager;
 import io.q3tts.domain.residency.ModelResolver;
+import io.q3tts.domain.voice.ReferenceClips;
 import io.q3tts.domain.voice.UploadLimits;
 import io.q3tts.domain.voice.VoiceService;
 import io.q3tts.ports.in.job.JobRequest;
 import io.q3tts.ports.in.job.JobResult;
+import io.q3tts.ports.in.synthesis.GenerationOptions;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.DesignThenCloneCommand;
 import io.q3tts.ports.in.synthesis.SynthesisCommand;
@@ -130,12 +132,12 @@ public final class SynthesisJobRunner implements JobRunner {
         }
         checkLanguage(model, c.language());
         SynthesisRequest request = SynthesisRequest.builder(TaskType.CUSTOM_VOICE, c.text()).language(c.language())
-                .speaker(c.speaker()).instruct(c.instruct()).sampling(RequestMapping.sampling(c.options()))
-                .maxNewTokens(RequestMapping.maxNewTokens(c.options())).textInputMode(RequestMapping.textInputMode(c.options()))
+                .speaker(c.speaker()).instruct(c.instruct()).sampling(RequestMapping.sampling(c.options(), model.generation()))
+                .maxNewTokens(RequestMapping.maxNewTokens(c.options(), model.generation())).textInputMode(RequestMapping.textInputMode(c.options()))
                 .build();
         return job(model, request, ctx -> {
             try (OutputRun run = outputs.begin()) {
-                return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.CUSTOM_VOICE, null, ctx, run).id(), null);
+                return new JobResult(generateAndStore(model, request, c.options(), ModelTask.CUSTOM_VOICE, null, ctx, run).id(), null);
             }
         });
     }
@@ -144,10 +146,10 @@ public final class SynthesisJobRunner implements JobRunner {
         conversion.requireSupported(c.format());
         ModelDescriptor model = resolver.resolve(c.modelId(), ModelTask.VOICE_DESIGN, "model");
         checkLanguage(model, c.language());
-        SynthesisRequest request = designRequest(c.text(), c.language(), c.instruct(), c.options());
+        SynthesisRequest request = designRequest(model, c.text(), c.language(), c.instruct(), c.options());
         return job(model, request, ctx -> {
             try (OutputRun run = outputs.begin()) {
-                return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_DESIGN, null, ctx, run).id(), null);
+                return new JobResult(generateAndStore(model, request, c.options(), ModelTask.VOICE_DESIGN, null, ctx, run).id(), null);
             }
         });
     }
@@ -161,10 +163,10 @@ public final class SynthesisJobRunner implements JobRunner {
                 if (voices.find(saved.voiceId()).isEmpty()) {
                     throw new NotFoundException("voice", "Voice '" + saved.voiceId() + "' does not exist.");
                 }
-                SynthesisRequest request = cloneRequest(c, new VoicePrompt.Saved(saved.voiceId()));
+                SynthesisRequest request = cloneRequest(model, c, new VoicePrompt.Saved(saved.voiceId()));
                 return job(model, request, ctx -> {
                     try (OutputRun run = outputs.begin()) {
-                        return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_CLONE, saved.voiceId(), ctx, run).id(), null);
+                        return new JobResult(generateAndStore(model, request, c.options(), ModelTask.VOICE_CLONE, saved.voiceId(), ctx, run).id(), null);
                     }
                 });
             }
@@ -172,15 +174,15 @@ public final class SynthesisJobRunner implements JobRunner {
                 limits.checkSize(ref.audio());
                 PcmAudio pcm = decoder.decode(ref.audio());
                 limits.checkReference(pcm, ref.audio().field());
-                EncodedAudio wav = encoder.encode(pcm, AudioFormat.WAV);
+                EncodedAudio wav = ReferenceClips.stored(ref.audio(), pcm, encoder);
                 // The real prompt's file exists only once the run has written the clip; the size is the same.
-                SynthesisRequest sizing = cloneRequest(c, new VoicePrompt.ReferenceAudio(java.nio.file.Path.of("reference.wav"),
+                SynthesisRequest sizing = cloneRequest(model, c, new VoicePrompt.ReferenceAudio(java.nio.file.Path.of("reference.wav"),
                         ref.transcript(), ref.xVectorOnly()));
                 return job(model, sizing, ctx -> {
                     try (OutputRun run = outputs.begin()) {
                         VoicePrompt prompt = new VoicePrompt.ReferenceAudio(run.writeInput("reference.wav", wav),
                                 ref.transcript(), ref.xVectorOnly());
-                        return new JobResult(generateAndStore(model, cloneRequest(c, prompt), c.options().effectiveSpeed(),
+                        return new JobResult(generateAndStore(model, cloneRequest(model, c, prompt), c.options(),
                                 ModelTask.VOICE_CLONE, null, ctx, run).id(), null);
                     }
                 });
@@ -199,7 +201,7 @@ public final class SynthesisJobRunner implements JobRunner {
         checkLanguage(designModel, c.language());
         String voiceId = Ids.slug(c.voiceName(), "name");
         voiceService.requireNameFree(voiceId, c.voiceName(), null);
-        SynthesisRequest request = designRequest(c.sampleText(), c.language(), c.voiceDescription(), c.options());
+        SynthesisRequest request = designRequest(designModel, c.sampleText(), c.language(), c.voiceDescription(), c.options());
         return job(designModel, request, ctx -> {
             OutputRecord sample;
             EncodedAudio wav;
@@ -231,30 +233,41 @@ public final class SynthesisJobRunner implements JobRunner {
         });
     }
 
-    private SynthesisRequest designRequest(String text, String language, String instruct,
+    private SynthesisRequest designRequest(ModelDescriptor model, String text, String language, String instruct,
                                            io.q3tts.ports.in.synthesis.GenerationOptions options) {
         return SynthesisRequest.builder(TaskType.VOICE_DESIGN, text).language(language).instruct(instruct)
-                .sampling(RequestMapping.sampling(options)).maxNewTokens(RequestMapping.maxNewTokens(options))
+                .sampling(RequestMapping.sampling(options, model.generation()))
+                .maxNewTokens(RequestMapping.maxNewTokens(options, model.generation()))
                 .textInputMode(RequestMapping.textInputMode(options)).build();
     }
 
-    private SynthesisRequest cloneRequest(SynthesizeVoiceCloneCommand c, VoicePrompt prompt) {
+    private SynthesisRequest cloneRequest(ModelDescriptor model, SynthesizeVoiceCloneCommand c, VoicePrompt prompt) {
         return SynthesisRequest.builder(TaskType.VOICE_CLONE, c.text()).language(c.language()).voicePrompt(prompt)
-                .sampling(RequestMapping.sampling(c.options())).maxNewTokens(RequestMapping.maxNewTokens(c.options()))
+                .sampling(RequestMapping.sampling(c.options(), model.generation()))
+                .maxNewTokens(RequestMapping.maxNewTokens(c.options(), model.generation()))
                 .textInputMode(RequestMapping.textInputMode(c.options())).build();
     }
 
-    private OutputRecord generateAndStore(ModelDescriptor model, SynthesisRequest request, double speed, ModelTask task,
-                                          String voiceId, JobContext ctx, OutputRun run) {
+    private OutputRecord generateAndStore(ModelDescriptor model, SynthesisRequest request, GenerationOptions options,
+                                          ModelTask task, String voiceId, JobContext ctx, OutputRun run) {
+        double speed = options.effectiveSpeed();
         SynthesisResult result = synthesize(model, request, speed == 1.0, ctx);
         if (speed != 1.0) {
             ctx.cancellation().throwIfCancelled();
             PcmAudio paced = effects.changeTempo(new PcmAudio(result.samples(), result.sampleRate()), speed);
             result = new SynthesisResult(paced.samples(), paced.sampleRate(), result.frames(), result.finishReason(),
-                    result.elapsed());
+                    result.elapsed(), result.codes());
         }
         EncodedAudio wav = encoder.encode(new PcmAudio(result.samples(), result.sampleRate()), AudioFormat.WAV);
-        return run.complete(record(run.id(), ctx, task, model, request, speed, voiceId, result), wav);
+        OutputRecord record = record(run.id(), ctx, task, model, request, speed, voiceId, result);
+        if (options.wantsCodes()) {
+            run.writeFile(CodesJson.FILE, CodesJson.bytes(model.id(), result.sampleRate(), result.codes()));
+            record = new OutputRecord(record.id(), record.jobId(), record.task(), record.modelId(), record.randomWeights(),
+                    record.text(), record.language(), record.speaker(), record.instruct(), record.voiceId(),
+                    record.parameters(), record.sampleRate(), record.durationSeconds(), record.frames(),
+                    record.finishReason(), record.createdAt(), record.elapsed(), record.pipeline(), List.of(CodesJson.FILE));
+        }
+        return run.complete(record, wav);
     }
 
     private SynthesisResult synthesize(ModelDescriptor model, SynthesisRequest request, boolean streamChunks,

@@ -1,6 +1,7 @@
 package io.q3tts.adapters.inference.onnx.synth;
 
-import io.q3tts.lib.dsp.Resampler;
+import io.q3tts.adapters.inference.onnx.io.ReferenceAudio;
+import io.q3tts.lib.dsp.ReferenceResampler;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
@@ -52,12 +53,15 @@ import java.util.Set;
  * {@link ClonePromptEncoder}: its prompts are {@link VoicePromptFile} bytes.
  *
  * <p><b>Requests.</b> Each task maps to the engine's official prompt (CustomVoice, VoiceDesign,
- * VoiceClone); a clone voice comes from a reference WAV ({@link VoicePrompt.ReferenceAudio}: read,
- * mixed to mono, resampled to 24 kHz, then the official {@code create_voice_clone_prompt}) or from a
+ * VoiceClone); a clone voice comes from a reference WAV ({@link VoicePrompt.ReferenceAudio}: read and
+ * mixed to mono as {@code librosa.load} does, resampled to 24 kHz exactly as {@code librosa.resample}
+ * ({@link ReferenceAudio}, libsoxr), then the official {@code create_voice_clone_prompt}) or from a
  * {@link VoicePromptFile} ({@link VoicePrompt.Saved}, fetched from {@link SynthesizerOptions#voices()}).
  * Sampling, seed, {@code max_new_tokens} and the text layout pass through unchanged; on top of them
  * the {@linkplain SynthesizerOptions#runawayGuard() runaway guard} (on by default, off for parity)
- * caps the frames by text length and reports {@link FinishReason#LENGTH_LIMIT}.
+ * caps the frames by text length and reports {@link FinishReason#LENGTH_LIMIT}. Callers fill unset
+ * generation arguments from {@link SynthesizerInfo#generation()} (the bundle's
+ * {@code generation_config.json}, {@link Bundle#generationDefaults()}); the result carries the codes.
  *
  * <p><b>Audio.</b> The returned audio is always the official decode: {@code chunked_decode} (one
  * decoder pass for up to 300 frames, else chunks of 300 with 25 frames of left context) and, for an
@@ -113,7 +117,8 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             throw new ModelException("Cannot read the manifest of model '" + manifest.name() + "': " + e.getMessage(), e);
         }
         this.info = new SynthesizerInfo(manifest.name(), tasks(manifest), engine.voices().speakers(),
-                engine.voices().supportedLanguages(), manifest.instructSupported(), sampleRate, manifest.randomWeights());
+                engine.voices().supportedLanguages(), manifest.instructSupported(), sampleRate, manifest.randomWeights(),
+                bundle.generationDefaults());
         this.handle = new ModelHandle(bundle);
     }
 
@@ -215,7 +220,7 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
                 listener.onAudio(new AudioChunk(audio, sampleRate, 0, true));
             }
             return new SynthesisResult(audio, sampleRate, codes.frameCount(), finishReason(codes),
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), codes.frames());
         }
     }
 
@@ -286,7 +291,7 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             }
         }
         cancellation.throwIfCancelled();
-        float[] wav24 = wav.sampleRate() == 24_000 ? samples : Resampler.resample(samples, wav.sampleRate(), 24_000);
+        float[] wav24 = ReferenceAudio.to24k(samples, wav.sampleRate(), "ref_audio");
         if (wav24.length < minReferenceSamples) {
             throw new InvalidArgumentException("ref_audio", String.format(Locale.ROOT,
                     "The reference audio %s is too short: %.3f s, but the speaker encoder needs at least %d samples "
