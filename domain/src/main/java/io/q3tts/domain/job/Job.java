@@ -36,6 +36,8 @@ final class Job {
     final String summary;
     /** The pipeline id for {@link JobKind#PIPELINE} jobs, else null. */
     final String pipeline;
+    /** The pipeline job this job is a step of, or null. */
+    final JobId parent;
     final CompletableFuture<JobView> finished = new CompletableFuture<>();
 
     private final List<JobListener> listeners = new ArrayList<>();
@@ -52,12 +54,18 @@ final class Job {
     /** Cancels a job that runs outside the scheduler (a pipeline); null for scheduled jobs. */
     private CancellationToken ownToken;
 
-    Job(JobId id, JobKind kind, PreparedJob prepared, String summary, Instant submittedAt) {
-        this(id, kind, null, prepared.modelId(), prepared.randomWeights(), summary, submittedAt);
+    Job(JobId id, JobKind kind, PreparedJob prepared, String summary, Instant submittedAt, JobId parent) {
+        this(id, kind, null, prepared.modelId(), prepared.randomWeights(), summary, submittedAt, parent);
     }
 
     Job(JobId id, JobKind kind, String pipeline, String modelId, boolean randomWeights, String summary, Instant submittedAt) {
+        this(id, kind, pipeline, modelId, randomWeights, summary, submittedAt, null);
+    }
+
+    private Job(JobId id, JobKind kind, String pipeline, String modelId, boolean randomWeights, String summary,
+                Instant submittedAt, JobId parent) {
         this.id = id;
+        this.parent = parent;
         this.kind = kind;
         this.pipeline = pipeline;
         this.modelId = modelId;
@@ -68,7 +76,7 @@ final class Job {
 
     synchronized JobView view() {
         return new JobView(id, kind, modelId, randomWeights, summary, state, progress,
-                new JobTimings(submittedAt, startedAt, finishedAt), result, error, pipeline);
+                new JobTimings(submittedAt, startedAt, finishedAt), result, error, pipeline, parent);
     }
 
     synchronized CancellationToken ownToken() {

@@ -57,6 +57,12 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
 
     private static final System.Logger LOG = System.getLogger(JobService.class.getName());
 
+    /**
+     * The pipeline job whose body is running on this thread: jobs submitted inside it are its steps
+     * ({@link JobView#parent()}), so lists of current work can show the pipeline once, not every step.
+     */
+    public static final ScopedValue<JobId> PARENT = ScopedValue.newInstance();
+
     private final WorkScheduler scheduler;
     private final JobRunner runner;
     private final Clock clock;
@@ -84,7 +90,8 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
     public JobView submitJob(SubmitJobCommand command) {
         PreparedJob prepared = runner.prepare(command.request());
         JobId id = new JobId(UUID.randomUUID().toString());
-        Job job = new Job(id, command.request().kind(), prepared, command.request().summary(), clock.now());
+        Job job = new Job(id, command.request().kind(), prepared, command.request().summary(), clock.now(),
+                PARENT.isBound() ? PARENT.get() : null);
         job.addListener(command.listener());
         job.finished.whenComplete((v, e) -> retire(id));
         synchronized (this) {
@@ -232,6 +239,27 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
             }
         }
         return job.view();
+    }
+
+    /**
+     * Removes a finished job from the history (a user dismissed it).
+     *
+     * @param jobId the job
+     * @return whether the history held it
+     * @throws ConflictException (field {@code job_id}) if it is still queued or running
+     */
+    public synchronized boolean forget(JobId jobId) {
+        Job job = jobs.get(Objects.requireNonNull(jobId, "jobId"));
+        if (job == null) {
+            return false;
+        }
+        if (!job.state().isTerminal()) {
+            throw new ConflictException("job_id", "Job '" + jobId + "' is still "
+                    + job.state().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first.");
+        }
+        jobs.remove(jobId);
+        finishedOrder.remove(jobId);
+        return true;
     }
 
     @Override
