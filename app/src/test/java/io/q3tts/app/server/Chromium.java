@@ -145,6 +145,11 @@ final class Chromium implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(d -> condition.getAsBoolean());
     }
 
+    /** Waits for work that takes a while on a busy machine (a whole pipeline run): four times {@link #WAIT}. */
+    void waitLong(BooleanSupplier condition) {
+        new WebDriverWait(driver, WAIT.multipliedBy(4)).until(d -> condition.getAsBoolean());
+    }
+
     WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }

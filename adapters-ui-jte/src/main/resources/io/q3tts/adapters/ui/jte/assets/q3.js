@@ -205,8 +205,9 @@
   function showErrors(form, errors) {
     let first = null;
     errors.forEach(([f, m]) => {
-      const c = showError(form, f, m);
-      if (!first) first = c || errorSlot(form, f);
+      const c = showError(form, f, m) || errorSlot(form, f);
+      // The first on the page, not the first found: people read the form top down.
+      if (c && (!first || (c.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING))) first = c;
     });
     if (first) {
       if (!first.matches('input, select, textarea, button')) first.setAttribute('tabindex', '-1');
@@ -931,6 +932,10 @@
         toggle.setAttribute('aria-expanded', String(open));
       });
     }
+    document.querySelectorAll('main form.form button[type=submit]').forEach(b => {
+      b.setAttribute('aria-keyshortcuts', 'Control+Enter');
+      if (!b.title) b.title = 'Ctrl+Enter';
+    });
     // Ctrl+Enter (Cmd+Enter on a Mac) submits the form the focus is in, else the page's main form.
     document.addEventListener('keydown', ev => {
       if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey) || ev.defaultPrevented) return;
