@@ -24,18 +24,22 @@ import io.q3tts.domain.testing.InMemoryOutputRepository;
 import io.q3tts.domain.testing.InMemoryPipelineRunStore;
 import io.q3tts.domain.testing.InMemoryVoiceRepository;
 import io.q3tts.ports.in.job.CancelJobUseCase;
+import io.q3tts.ports.in.job.DismissJobUseCase;
 import io.q3tts.ports.in.job.GetJobUseCase;
 import io.q3tts.ports.in.job.JobEvent;
 import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobState;
 import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.in.job.ListJobsQuery;
+import io.q3tts.ports.in.job.ListJobsUseCase;
 import io.q3tts.ports.in.job.WatchJobUseCase;
 import io.q3tts.ports.in.output.GetOutputFileUseCase;
 import io.q3tts.ports.in.output.GetOutputUseCase;
 import io.q3tts.ports.in.output.ListOutputsQuery;
 import io.q3tts.ports.in.output.ListOutputsUseCase;
 import io.q3tts.ports.in.output.OutputView;
+import io.q3tts.ports.in.pipeline.GetPipelineRequestUseCase;
 import io.q3tts.ports.in.pipeline.PipelineContext;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
@@ -44,6 +48,7 @@ import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
 import io.q3tts.ports.model.AudioFormat;
+import io.q3tts.ports.model.ConflictException;
 import io.q3tts.ports.model.EncodedAudio;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.model.ModelException;
@@ -51,6 +56,7 @@ import io.q3tts.ports.model.ModelTask;
 import io.q3tts.ports.model.NotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,7 +313,7 @@ class PipelineCoreTest {
     }
 
     @Test
-    void givenAUserCancel_whenRunning_thenTheJobEndsCancelledAndNothingIsLeft() {
+    void givenAUserCancel_whenRunning_thenTheJobEndsCancelledAndCanBeResumedOrDismissed() {
         Q3ttsCore core = core();
         stepGate = new CountDownLatch(1);
         JobId id = core.useCase(PipelineJobsUseCase.class).submitPipeline("lines", "X.\nY.".getBytes()).id();
@@ -315,12 +321,29 @@ class PipelineCoreTest {
         core.useCase(CancelJobUseCase.class).cancelJob(id);
         stepGate.countDown();
         assertEquals(JobState.CANCELLED, awaitEnd(core, id).state());
-        assertTrue(runs.runs.isEmpty(), "a cancelled run is not kept for resuming");
+        assertTrue(runs.find(id.value()).orElseThrow().failed(), "kept for a resume, but not restarted at the next start");
         assertTrue(outputs.records.isEmpty());
+        assertEquals("X.\nY.", new String(core.useCase(GetPipelineRequestUseCase.class).getPipelineRequest(id).payload(),
+                StandardCharsets.UTF_8), "the stored request, for edit and retry");
+
+        JobView resumed = awaitEnd(core, core.useCase(PipelineJobsUseCase.class).resumePipeline(id).id());
+        assertEquals(JobState.DONE, resumed.state(), () -> String.valueOf(resumed.error()));
+        assertTrue(runs.runs.isEmpty());
+
+        stepGate = new CountDownLatch(1);
+        JobId again = core.useCase(PipelineJobsUseCase.class).submitPipeline("lines", "Z.".getBytes()).id();
+        Await.until(() -> core.useCase(GetJobUseCase.class).getJob(again).state() == JobState.RUNNING);
+        assertThrows(ConflictException.class, () -> core.useCase(DismissJobUseCase.class).dismissJob(again), "cancel first");
+        core.useCase(CancelJobUseCase.class).cancelJob(again);
+        awaitEnd(core, again);
+        core.useCase(DismissJobUseCase.class).dismissJob(again);
+        assertTrue(runs.runs.isEmpty(), "a dismissed run is deleted");
+        assertThrows(NotFoundException.class, () -> core.useCase(GetJobUseCase.class).getJob(again), "and forgotten");
+        assertThrows(NotFoundException.class, () -> core.useCase(DismissJobUseCase.class).dismissJob(again));
     }
 
     @Test
-    void givenAQueuedPipeline_whenCancelledBeforeItStarts_thenItIsNotKeptForResuming() {
+    void givenAQueuedPipeline_whenCancelledBeforeItStarts_thenItIsKeptForResumingOnly() {
         Q3ttsCore core = core();
         stepGate = new CountDownLatch(1);
         PipelineJobsUseCase pipelines = core.useCase(PipelineJobsUseCase.class);
@@ -334,8 +357,20 @@ class PipelineCoreTest {
         awaitEnd(core, first);
         awaitEnd(core, second);
         assertEquals(JobState.CANCELLED, awaitEnd(core, third).state());
-        Await.until(() -> runs.runs.isEmpty());
+        Await.until(() -> runs.runs.size() == 1 && runs.runs.get(third.value()).failed());
         assertEquals(List.of("A.", "B."), synthesized.stream().sorted().toList());
+    }
+
+    @Test
+    void givenAPipeline_whenItsStepsAreListed_thenEachNamesThePipelineAsItsParent() {
+        Q3ttsCore core = core();
+        JobId id = core.useCase(PipelineJobsUseCase.class).submitPipeline("lines", "P.\nQ.".getBytes()).id();
+        assertEquals(JobState.DONE, awaitEnd(core, id).state());
+        List<JobView> all = core.useCase(ListJobsUseCase.class).listJobs(new ListJobsQuery(EnumSet.allOf(JobState.class), 100));
+        List<JobView> steps = all.stream().filter(j -> j.kind() == JobKind.CUSTOM_VOICE).toList();
+        assertEquals(2, steps.size(), "a job per line: " + all);
+        steps.forEach(s -> assertEquals(id, s.parent(), "a step names its pipeline"));
+        assertEquals(null, core.useCase(GetJobUseCase.class).getJob(id).parent(), "the pipeline itself has no parent");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.q3tts.adapters.http;
 
 import io.q3tts.ports.in.job.CancelJobUseCase;
+import io.q3tts.ports.in.job.DismissJobUseCase;
 import io.q3tts.ports.in.job.GetJobUseCase;
 import io.q3tts.ports.in.job.JobEvent;
 import io.q3tts.ports.in.job.JobId;
@@ -12,7 +13,9 @@ import io.q3tts.ports.in.job.ListJobsUseCase;
 import io.q3tts.ports.in.job.SubmitJobCommand;
 import io.q3tts.ports.in.job.SubmitJobUseCase;
 import io.q3tts.ports.in.job.WatchJobUseCase;
+import io.q3tts.ports.in.pipeline.GetPipelineRequestUseCase;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
+import io.q3tts.ports.in.pipeline.PipelineRequest;
 import io.q3tts.ports.in.synthesis.SynthesisCommand;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.web.HttpMethod;
@@ -60,7 +63,33 @@ final class JobRoutes {
                         r -> {
                             JobView job = useCases.useCase(PipelineJobsUseCase.class).resumePipeline(id(r));
                             return WebResponse.json(202, Views.job(job)).withHeader("Location", "/api/v1/jobs/" + job.id().value());
-                        }));
+                        }),
+                Route.core(HttpMethod.POST, "/api/v1/jobs/{id}/dismiss",
+                        "Forget a finished job; a failed or cancelled pipeline run kept for resuming is deleted; answers 204",
+                        r -> {
+                            useCases.useCase(DismissJobUseCase.class).dismissJob(id(r));
+                            return WebResponse.noContent();
+                        }),
+                Route.core(HttpMethod.GET, "/api/v1/jobs/{id}/request",
+                        "The stored request of a failed, cancelled or interrupted pipeline run (for edit and retry)",
+                        this::request));
+    }
+
+    private WebResponse request(WebRequest r) {
+        PipelineRequest stored = useCases.useCase(GetPipelineRequestUseCase.class).getPipelineRequest(id(r));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job_id", stored.jobId().value());
+        m.put("pipeline", stored.pipelineId());
+        m.put("page_url", "/tasks/" + stored.pipelineId() + "?job=" + stored.jobId().value());
+        Object request;
+        try {
+            request = Json.parseObject(new String(stored.payload(), java.nio.charset.StandardCharsets.UTF_8), "request");
+        } catch (InvalidArgumentException e) {
+            // A pipeline that stores another format: handed over as it is.
+            request = Base64.getEncoder().encodeToString(stored.payload());
+        }
+        m.put("request", request);
+        return WebResponse.json(m);
     }
 
     /**

@@ -37,6 +37,7 @@ final class Views {
         if (j.pipeline() != null) {
             m.put("pipeline", j.pipeline());
         }
+        m.put("parent_job_id", j.parent() == null ? null : j.parent().value());
         m.put("state", lower(j.state().name()));
         m.put("progress", progress(j.progress()));
         Map<String, Object> t = new LinkedHashMap<>();

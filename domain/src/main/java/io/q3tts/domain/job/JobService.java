@@ -73,6 +73,12 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
 
     private static final System.Logger LOG = System.getLogger(JobService.class.getName());
 
+    /**
+     * The pipeline job whose body is running on this thread: jobs submitted inside it are its steps
+     * ({@link JobView#parent()}), so lists of current work can show the pipeline once, not every step.
+     */
+    public static final ScopedValue<JobId> PARENT = ScopedValue.newInstance();
+
     private final WorkScheduler scheduler;
     private final JobRunner runner;
     private final Clock clock;
@@ -114,7 +120,8 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         PreparedJob prepared = runner.prepare(command.request());
         JobId id = new JobId(UUID.randomUUID().toString());
         String durable = store == null ? null : command.durableRequest();
-        Job job = new Job(id, command.request().kind(), prepared, command.request().summary(), clock.now(), durable);
+        Job job = new Job(id, command.request().kind(), prepared, command.request().summary(), clock.now(), durable,
+                PARENT.isBound() ? PARENT.get() : null);
         job.addListener(command.listener());
         if (durable != null) {
             // Recorded before admission: once the caller answers 202 the job survives a crash.
@@ -191,7 +198,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
                         + "'request'; send it to POST /api/v1/jobs again to re-run it.", null);
                 v = new JobView(v.id(), v.kind(), v.modelId(), v.randomWeights(), v.summary(), JobState.CANCELLED,
                         JobProgress.NONE, new JobTimings(v.timings().submittedAt(), v.timings().startedAt(), clock.now()),
-                        null, error, null, v.request());
+                        null, error, null, v.request(), v.parent());
                 store.save(stored(v));
                 interrupted.add(v.id());
             }
@@ -228,7 +235,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
                 : null;
         return new JobView(JobId.of(r.id()), JobKind.valueOf(r.kind()), r.modelId(), r.randomWeights(), r.summary(), state,
                 JobProgress.NONE, new JobTimings(r.submittedAt(), r.startedAt(), r.finishedAt()), result, error, null,
-                r.request());
+                r.request(), null);
     }
 
     /**
@@ -356,6 +363,27 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
             }
         }
         return job.view();
+    }
+
+    /**
+     * Removes a finished job from the history (a user dismissed it).
+     *
+     * @param jobId the job
+     * @return whether the history held it
+     * @throws ConflictException (field {@code job_id}) if it is still queued or running
+     */
+    public synchronized boolean forget(JobId jobId) {
+        Job job = jobs.get(Objects.requireNonNull(jobId, "jobId"));
+        if (job == null) {
+            return false;
+        }
+        if (!job.state().isTerminal()) {
+            throw new ConflictException("job_id", "Job '" + jobId + "' is still "
+                    + job.state().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first.");
+        }
+        jobs.remove(jobId);
+        finishedOrder.remove(jobId);
+        return true;
     }
 
     @Override

@@ -8,7 +8,10 @@ import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobListener;
 import io.q3tts.ports.in.job.JobResult;
 import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.in.job.DismissJobUseCase;
+import io.q3tts.ports.in.pipeline.GetPipelineRequestUseCase;
 import io.q3tts.ports.in.pipeline.PipelineContext;
+import io.q3tts.ports.in.pipeline.PipelineRequest;
 import io.q3tts.ports.in.pipeline.PipelineHandler;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
@@ -48,14 +51,19 @@ import java.util.concurrent.TimeUnit;
  *   <li>DONE: the output (main track, metadata, files) is stored, then the stored run is deleted;</li>
  *   <li>FAILED: the stored run stays (marked failed), so {@link #resumePipeline} goes on from the
  *       checkpoints; it is not restarted by itself at the next start, where it would only fail again;</li>
- *   <li>CANCELLED by a user: the stored run is deleted (nothing is left behind);</li>
+ *   <li>CANCELLED by a user: the stored run stays (marked like a failed one), so it can be resumed;
+ *       {@link #dismissJob} deletes it;</li>
  *   <li>CANCELLED by shutdown, or the process died: the stored run stays and {@link #resumeInterrupted()}
  *       restarts it at the next start.</li>
  * </ul>
  *
+ * <p>The steps a run submits are tagged with its id ({@link JobService#PARENT}), so job lists can
+ * show one entry per pipeline.
+ *
  * <p>Thread-safe.
  */
-public final class PipelineService implements PipelineJobsUseCase, AutoCloseable {
+public final class PipelineService implements PipelineJobsUseCase, DismissJobUseCase, GetPipelineRequestUseCase,
+        AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PipelineService.class.getName());
 
@@ -132,7 +140,7 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
     public JobView resumePipeline(JobId jobId) {
         Objects.requireNonNull(jobId, "jobId");
         StoredPipelineRun run = store.find(jobId.value()).orElseThrow(() -> new NotFoundException("job_id",
-                "There is no unfinished pipeline run '" + jobId + "' (it finished, was cancelled, or never existed)."));
+                "There is no unfinished pipeline run '" + jobId + "' (it finished, was dismissed, or never existed)."));
         try {
             JobView current = jobs.getJob(jobId);
             if (!current.state().isTerminal()) {
@@ -156,6 +164,28 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
             }
             throw e;
         }
+    }
+
+    @Override
+    public void dismissJob(JobId jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        // Refused while it runs (forget throws) before anything is deleted.
+        boolean known = jobs.forget(jobId);
+        boolean stored = store.find(jobId.value()).isPresent();
+        if (stored) {
+            store.delete(jobId.value());
+        }
+        if (!known && !stored) {
+            throw new NotFoundException("job_id", "Job '" + jobId + "' does not exist (finished jobs are forgotten after a while).");
+        }
+    }
+
+    @Override
+    public PipelineRequest getPipelineRequest(JobId jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        StoredPipelineRun run = store.find(jobId.value()).orElseThrow(() -> new NotFoundException("job_id",
+                "There is no unfinished pipeline run '" + jobId + "' (it finished, was dismissed, or never existed)."));
+        return new PipelineRequest(jobId, run.pipelineId(), run.payload());
     }
 
     /**
@@ -229,7 +259,8 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
                     @Override
                     public void cancelledBeforeStart(JobId jobId) {
                         if (!shuttingDown) {
-                            store.delete(jobId.value());
+                            // Kept for a resume, but not restarted by itself at the next start.
+                            store.markFailed(jobId.value(), true);
                         }
                     }
                 });
@@ -242,10 +273,11 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
         Context context = new Context(jobId, modelId, token, progress, store.checkpointCount(runId));
         PipelineOutput out;
         try {
-            out = work.run(context);
+            out = ScopedValue.where(JobService.PARENT, jobId).call(() -> work.run(context));
         } catch (CancelledException e) {
             if (!shuttingDown) {
-                store.delete(runId);
+                // A user's cancel keeps the checkpoints for a resume, marked so no restart picks it up.
+                store.markFailed(runId, true);
                 throw e;
             }
             throw new CancelledException("The service is shutting down; the pipeline will resume at the next start.");

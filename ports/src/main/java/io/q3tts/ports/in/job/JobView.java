@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param pipeline the pipeline id when {@code kind} is {@link JobKind#PIPELINE}, else null
  * @param request the request as the client sent it (JSON text) for a job kept on disk, else null;
  *     what to send again to re-run a job a restart interrupted
+ * @param parent the pipeline job this job is a step of, or null for a job submitted on its own
  */
 public record JobView(
         JobId id,
@@ -31,7 +32,8 @@ public record JobView(
         JobResult result,
         JobError error,
         String pipeline,
-        String request) {
+        String request,
+        JobId parent) {
 
     /** @throws IllegalArgumentException if the fields are inconsistent with {@code state} */
     public JobView {
@@ -53,15 +55,18 @@ public record JobView(
         }
     }
 
-    /** A job not kept on disk: {@code request} null, the other fields as in the canonical constructor. */
+    /**
+     * A job not kept on disk and no pipeline's step: {@code request} and {@code parent} null, the other
+     * fields as in the canonical constructor.
+     */
     public JobView(JobId id, JobKind kind, String modelId, boolean randomWeights, String summary, JobState state,
                    JobProgress progress, JobTimings timings, JobResult result, JobError error, String pipeline) {
-        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, pipeline, null);
+        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, pipeline, null, null);
     }
 
     /** A job that is not a pipeline: {@code pipeline} null, the other fields as in the canonical constructor. */
     public JobView(JobId id, JobKind kind, String modelId, boolean randomWeights, String summary, JobState state,
                    JobProgress progress, JobTimings timings, JobResult result, JobError error) {
-        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, null);
+        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, null, null, null);
     }
 }
