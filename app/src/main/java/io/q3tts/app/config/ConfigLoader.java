@@ -88,7 +88,14 @@ public final class ConfigLoader {
             key("generation.streaming_first_chunk_frames", "4", range(1, 64)),
             key("log.level", "info", oneOf("trace", "debug", "info", "warn", "error")),
             key("ui.api_url", "", ConfigLoader::apiUrl),
-            listKey("http.cors_origins", ConfigLoader::origins));
+            listKey("http.cors_origins", ConfigLoader::origins),
+            key("cluster.nats_url", "", ConfigLoader::natsUrl),
+            key("cluster.credentials", "", s -> s.isBlank() ? null : path(s)),
+            key("cluster.worker_id", "", ConfigLoader::workerId),
+            key("cluster.ack_wait_seconds", "30", range(2, 3600)),
+            key("cluster.max_deliver", "3", range(1, 100)),
+            key("cluster.max_in_flight", "64", range(1, 10_000)),
+            key("cluster.result_ttl_hours", "24", range(1, 8760)));
 
     private final Path baseDir;
     private final Map<String, String> env;
@@ -306,7 +313,12 @@ public final class ConfigLoader {
                         integer(v, "generation.streaming_first_chunk_frames")),
                 new Q3ttsConfig.Log(Q3ttsConfig.Level.valueOf(v.get("log.level").toUpperCase(Locale.ROOT))),
                 new Q3ttsConfig.Ui(stripSlash(v.get("ui.api_url").strip())),
-                new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList()));
+                new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList()),
+                new Q3ttsConfig.Cluster(v.get("cluster.nats_url").strip(),
+                        v.get("cluster.credentials").isBlank() ? null : resolve(v.get("cluster.credentials").strip()),
+                        v.get("cluster.worker_id").strip(), integer(v, "cluster.ack_wait_seconds"),
+                        integer(v, "cluster.max_deliver"), integer(v, "cluster.max_in_flight"),
+                        integer(v, "cluster.result_ttl_hours")));
     }
 
     private Path resolve(String path) {
@@ -376,6 +388,31 @@ public final class ConfigLoader {
                 && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
         return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getPort() <= 65_535 && bare
                 ? null : shape;
+    }
+
+    /** Empty (single process) or a NATS URL list: {@code nats://}, {@code tls://}, {@code ws(s)://} with a host. */
+    private static String natsUrl(String s) {
+        String shape = "must be empty (no cluster) or a NATS URL such as nats://127.0.0.1:4222 (several: comma-separated)";
+        if (s.isBlank()) {
+            return null;
+        }
+        for (String url : splitList(s)) {
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!List.of("nats", "tls", "ws", "wss").contains(scheme) || uri.getHost() == null) {
+                    return shape;
+                }
+            } catch (URISyntaxException e) {
+                return shape;
+            }
+        }
+        return null;
+    }
+
+    private static String workerId(String s) {
+        return s.isBlank() || io.q3tts.ports.model.Ids.isSafe(s.strip()) ? null
+                : "must be empty (host name and process id) or 1-64 letters, digits, '.', '_' or '-'";
     }
 
     private static String blankToNull(String s) {
