@@ -597,6 +597,8 @@ public final class NatsStepQueue implements StepQueue {
                 msg.nakWithDelay(RETRY);
                 return;
             }
+            String model = msg.getSubject().substring(STEPS.length());
+            LOG.log(Level.INFO, "Step " + key + " (" + model + ") started, delivery " + delivery);
             CancellationToken token = CancellationToken.create();
             running.put(key, token);
             Thread heartbeat = Thread.ofVirtual().start(() -> {
@@ -630,10 +632,10 @@ public final class NatsStepQueue implements StepQueue {
                 msg.ack();
                 event(key, "done", 0, 0);
             } catch (Q3ttsException e) {
-                failed(msg, key, delivery, e, token);
+                failed(msg, key + " (" + model + ")", key, delivery, e, token);
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "Step " + key + " failed unexpectedly", e);
-                failed(msg, key, delivery, new ModelException("The step failed on worker '" + workerId + "': "
+                failed(msg, key + " (" + model + ")", key, delivery, new ModelException("The step failed on worker '" + workerId + "': "
                         + e.getClass().getSimpleName() + ".", e), token);
             } finally {
                 heartbeat.interrupt();
@@ -641,7 +643,7 @@ public final class NatsStepQueue implements StepQueue {
             }
         }
 
-        private void failed(Message msg, String key, long delivery, Q3ttsException e, CancellationToken token) {
+        private void failed(Message msg, String label, String key, long delivery, Q3ttsException e, CancellationToken token) {
             if (cancelled.contains(key)) {
                 msg.term();
                 return;
@@ -652,7 +654,7 @@ public final class NatsStepQueue implements StepQueue {
                 return;
             }
             if (delivery >= settings.maxDeliver()) {
-                LOG.log(Level.WARNING, "Step " + key + " failed on its last delivery (" + delivery + "): " + e.getMessage());
+                LOG.log(Level.WARNING, "Step " + label + " failed on its last delivery (" + delivery + "): " + e.getMessage());
                 try {
                     store(key + ".error", Wire.error(e, workerId, (int) delivery), token);
                 } catch (RuntimeException storeFailed) {
@@ -661,7 +663,7 @@ public final class NatsStepQueue implements StepQueue {
                 msg.term();
                 event(key, "failed", 0, 0);
             } else {
-                LOG.log(Level.INFO, "Step " + key + " failed on delivery " + delivery + ", retrying: " + e.getMessage());
+                LOG.log(Level.INFO, "Step " + label + " failed on delivery " + delivery + ", retrying: " + e.getMessage());
                 msg.nakWithDelay(Duration.ofMillis(250));
             }
         }
