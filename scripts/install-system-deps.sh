@@ -2,6 +2,8 @@
 # Installs the Debian packages the tests (and some features) use:
 #   chromium, chromium-driver  the headless browser the UI tests drive (/usr/bin/chromium, /usr/bin/chromedriver)
 #   ffmpeg                     decodes Ogg Vorbis uploads (no pure-Java Vorbis decoder fits the build)
+#   nats-server                the JetStream server the cluster test starts (docs/scale-out.md); the single-process
+#                              default never needs it
 # Idempotent: installs only what is missing. Needs root (apt-get) when something is missing.
 set -euo pipefail
 
@@ -9,9 +11,10 @@ missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v nats-server >/dev/null 2>&1 || [[ -x /usr/sbin/nats-server ]] || missing+=(nats-server)
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "install-system-deps: chromium, chromedriver and ffmpeg already installed"
+  echo "install-system-deps: chromium, chromedriver, ffmpeg and nats-server already installed"
   exit 0
 fi
 if [[ $(id -u) -ne 0 ]]; then

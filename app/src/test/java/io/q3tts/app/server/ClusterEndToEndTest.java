@@ -100,7 +100,8 @@ class ClusterEndToEndTest {
         // The single-process reference, same requests and seeds.
         long t0 = System.nanoTime();
         Result reference;
-        try (Q3ttsServer single = E2e.startServer(dir.resolve("single"))) {
+        Q3ttsConfig singleConfig = new ConfigLoader(dir, baseEnv(dir.resolve("single"))).load().config();
+        try (Q3ttsServer single = Q3ttsServer.start(ServerEndToEndTest.settings(singleConfig), DrivenPorts.onDisk(singleConfig.paths()))) {
             reference = runBoth(new E2e(single.port()));
         }
         System.out.printf("cluster test: single-process reference in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -225,7 +226,7 @@ class ClusterEndToEndTest {
 
     /** Like {@link E2e#awaitEnd} with room for a loaded machine: 45 steps run twice here. */
     private static Map<String, Object> awaitEnd(E2e c, String jobId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(900).toNanos();
         while (System.nanoTime() < deadline) {
             Map<String, Object> job = E2e.json(c.get("/api/v1/jobs/" + jobId));
             if (List.of("done", "failed", "cancelled").contains(job.get("state"))) {
@@ -247,6 +248,8 @@ class ClusterEndToEndTest {
         env.put("Q3TTS_SCHEDULER_QUEUE_CAPACITY", "1");
         env.put("Q3TTS_GENERATION_RUNAWAY_GUARD", "false");
         env.put("Q3TTS_LIMITS_UPLOAD_LIMIT_MB", "1");
+        // The NPC pack alternates three models; keeping them loaded saves a reload per switch.
+        env.put("Q3TTS_RESIDENCY_MAX_RESIDENT", "4");
         return env;
     }
 
@@ -314,9 +317,17 @@ class ClusterEndToEndTest {
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.add(p);
+        // A test JVM stopped from outside must not leave a NATS server or workers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        // Each process's output is also kept in app/target/cluster-test/<name>.log for a failed run.
+        Path log = Files.createDirectories(ServerEndToEndTest.repo().resolve("app/target/cluster-test")).resolve(name + ".log");
         Thread.ofVirtual().name("out-" + name).start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 var file = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    file.write(line);
+                    file.newLine();
+                    file.flush();
                     if (lines != null) {
                         lines.accept(line);
                     }
