@@ -113,10 +113,11 @@ class ClusterEndToEndTest {
         String url = "nats://127.0.0.1:" + natsPort;
         Path models = clusterModels();
 
-        BlockingQueue<String> w1Started = new LinkedBlockingQueue<>();
+        BlockingQueue<String> started = new LinkedBlockingQueue<>();
         List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
-        Process w1 = startWorker("w1", url, models, logs, w1Started);
-        startWorker("w2", url, models, logs, new LinkedBlockingQueue<>());
+        Map<String, Process> workers = new LinkedHashMap<>();
+        workers.put("w1", startWorker("w1", url, models, logs, started));
+        workers.put("w2", startWorker("w2", url, models, logs, started));
 
         Map<String, String> env = new HashMap<>(clusterEnv(dir.resolve("serve"), url, models));
         Q3ttsConfig config = new ConfigLoader(dir, env).load().config();
@@ -127,13 +128,17 @@ class ClusterEndToEndTest {
         E2e c = new E2e(serve.port());
 
         Submitted jobs = submitBoth(c);
-        c.awaitStepsDone(jobs.narration, 5, Duration.ofSeconds(60));
-        w1Started.clear();
-        String killedLine = w1Started.poll(30, TimeUnit.SECONDS);
-        assertTrue(killedLine != null, "worker 1 took another step");
-        w1.destroyForcibly();
-        w1.waitFor(10, TimeUnit.SECONDS);
-        String killedKey = killedLine.substring(killedLine.indexOf("Step ") + 5, killedLine.indexOf(' ', killedLine.indexOf("Step ") + 5));
+        c.awaitStepsDone(jobs.narration, 5, Duration.ofSeconds(300));
+        // Kill -9 whichever worker takes the next step, right after it started it.
+        started.clear();
+        String killedLine = started.poll(300, TimeUnit.SECONDS);
+        assertTrue(killedLine != null, "a worker took another step");
+        String victim = killedLine.substring(0, killedLine.indexOf(':'));
+        String survivor = victim.equals("w1") ? "w2" : "w1";
+        workers.get(victim).destroyForcibly();
+        workers.get(victim).waitFor(10, TimeUnit.SECONDS);
+        int at = killedLine.indexOf("Step ") + 5;
+        String killedKey = killedLine.substring(at, killedLine.indexOf(' ', at));
 
         // A step whose model cannot load on any worker: retried max_deliver times, then its job fails.
         Map<String, Object> poison = new LinkedHashMap<>();
@@ -155,8 +160,9 @@ class ClusterEndToEndTest {
             String last = logs.stream().filter(l -> l.contains("(demo-poison) failed on its last delivery")).findFirst()
                     .orElseThrow(() -> new AssertionError("no last-delivery failure in " + logs));
             assertTrue(last.endsWith(error), "the job fails with the step's last error: " + error + " / " + last);
-            assertTrue(logs.stream().anyMatch(l -> l.contains("Step " + killedKey) && l.contains("started, delivery 2")),
-                    "the step killed on w1 (" + killedKey + ") was redelivered: " + logs);
+            assertTrue(logs.stream().anyMatch(l -> l.startsWith(survivor + ": ") && l.contains("Step " + killedKey)
+                    && l.contains("started, delivery 2")),
+                    "the step killed on " + victim + " (" + killedKey + ") was redelivered: " + logs);
         }
 
         assertArrayEquals(reference.narration, cluster.narration, "the narration is byte-identical to one process");
@@ -165,7 +171,7 @@ class ClusterEndToEndTest {
         }
         assertEquals(PARAGRAPHS + 5, cluster.steps, "every step is one job");
         assertEquals(reference.outputs, cluster.outputs, "every step's output exists exactly once");
-        assertTrue(cluster.workers.contains("w2") && cluster.workers.stream().allMatch(w -> w.equals("w1") || w.equals("w2")),
+        assertTrue(cluster.workers.contains(survivor) && cluster.workers.stream().allMatch(w -> w.equals("w1") || w.equals("w2")),
                 "the outputs name the workers that ran them: " + cluster.workers);
     }
 
@@ -299,7 +305,7 @@ class ClusterEndToEndTest {
                 "io.q3tts.app.Main", "worker"), env, line -> {
                     logs.add(id + ": " + line);
                     if (line.contains(") started, delivery")) {
-                        started.add(line);
+                        started.add(id + ": " + line);
                     }
                     if (line.startsWith("q3tts worker " + id + ": serving")) {
                         ready.add(line);

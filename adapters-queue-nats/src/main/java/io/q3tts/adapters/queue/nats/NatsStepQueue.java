@@ -69,7 +69,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       each step goes to one worker at a time;</li>
  *   <li>object store {@value #RESULTS}: the result (or the last error, {@code <key>.error}) of each
  *       step under its key, kept for {@code result_ttl}; object store {@value #VOICES}: reference
- *       clips under their content id;</li>
+ *       clips under their content id, also kept for {@code result_ttl} (put again when missing);</li>
  *   <li>plain subjects {@code q3tts.events.<key>} (started, progress, done, failed) and
  *       {@code q3tts.cancel.<key>}.</li>
  * </ul>
@@ -148,7 +148,8 @@ public final class NatsStepQueue implements StepQueue {
         this.jsm = nc.jetStreamManagement();
         ensureStream();
         this.results = objectStore(RESULTS, settings.resultTtl());
-        this.voices = objectStore(VOICES, Duration.ZERO);
+        // Clips expire like results: the accepting side puts a clip again whenever a step needs it and it is gone.
+        this.voices = objectStore(VOICES, settings.resultTtl());
         this.dispatcher = nc.createDispatcher();
         dispatcher.subscribe(EVENTS + "*", this::onEvent);
         dispatcher.subscribe(MAX_DELIVERIES, this::onMaxDeliveries);
