@@ -1,5 +1,8 @@
 package io.q3tts.domain;
 
+import io.q3tts.domain.cluster.StepRunner;
+import io.q3tts.ports.out.cluster.StepExecutor;
+
 import io.q3tts.domain.job.JobService;
 import io.q3tts.domain.output.AudioConversion;
 import io.q3tts.domain.pipeline.PipelinePolicy;
@@ -56,6 +59,9 @@ public final class Q3ttsCore implements AutoCloseable {
     private final JobService jobs;
     private final PipelineService pipelines;
     private final Map<Class<?>, Object> useCases;
+    private final VoiceRepository voiceRepository;
+    private final AudioDecoder audioDecoder;
+    private final Clock clock;
 
     private Q3ttsCore(Builder b) {
         AudioConversion conversion = new AudioConversion(b.encoder, b.decoder);
@@ -81,6 +87,21 @@ public final class Q3ttsCore implements AutoCloseable {
             }
         }
         useCases = Collections.unmodifiableMap(map);
+        voiceRepository = b.voices;
+        audioDecoder = b.decoder;
+        clock = b.clock;
+    }
+
+    /**
+     * The executor a cluster worker hands to its {@code StepQueue}: delivered steps run in this
+     * core's GPU lane on its models, and arriving voices are kept in this core's voice repository
+     * (on a worker, a cache folder).
+     *
+     * @param workerId the worker's id, reported with each result
+     * @return the executor
+     */
+    public StepExecutor stepExecutor(String workerId) {
+        return new StepRunner(scheduler, residency, voiceRepository, audioDecoder, clock, workerId);
     }
 
     /** @return a builder; every driven port must be set, policies default to their {@code defaults()} */

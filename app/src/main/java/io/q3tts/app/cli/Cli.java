@@ -588,6 +588,7 @@ public final class Cli {
 
                 commands:
                   serve          start the HTTP server on the installed models (what 'q3tts' alone does)
+                  worker         serve this machine's models to a cluster's queue (cluster.nats_url; docs/scale-out.md)
                   synth          speak a text into a WAV file
                   voices         list the speakers, languages and tasks of a model bundle
                   prompt create  save a cloned voice (Base models) for 'synth --voice'

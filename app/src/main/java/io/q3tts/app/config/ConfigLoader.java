@@ -94,7 +94,14 @@ public final class ConfigLoader {
             listKey("http.cors_origins", ConfigLoader::origins),
             listKey("http.allowed_hosts", ConfigLoader::hostNames),
             secretListKey("auth.api_keys", ConfigLoader::apiKeys),
-            key("auth.allow_unauthenticated_remote", "false", ConfigLoader::bool));
+            key("auth.allow_unauthenticated_remote", "false", ConfigLoader::bool),
+            key("cluster.nats_url", "", ConfigLoader::natsUrl),
+            key("cluster.credentials", "", s -> s.isBlank() ? null : path(s)),
+            key("cluster.worker_id", "", ConfigLoader::workerId),
+            key("cluster.ack_wait_seconds", "30", range(2, 3600)),
+            key("cluster.max_deliver", "3", range(1, 100)),
+            key("cluster.max_in_flight", "64", range(1, 10_000)),
+            key("cluster.result_ttl_hours", "24", range(1, 8760)));
 
     private final Path baseDir;
     private final Map<String, String> env;
@@ -321,7 +328,12 @@ public final class ConfigLoader {
                 new Q3ttsConfig.Ui(stripSlash(v.get("ui.api_url").strip())),
                 new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList(),
                         splitList(v.get("http.allowed_hosts"))),
-                new Q3ttsConfig.Auth(splitList(v.get("auth.api_keys")), parseBool(v.get("auth.allow_unauthenticated_remote"))));
+                new Q3ttsConfig.Auth(splitList(v.get("auth.api_keys")), parseBool(v.get("auth.allow_unauthenticated_remote"))),
+                new Q3ttsConfig.Cluster(v.get("cluster.nats_url").strip(),
+                        v.get("cluster.credentials").isBlank() ? null : resolve(v.get("cluster.credentials").strip()),
+                        v.get("cluster.worker_id").strip(), integer(v, "cluster.ack_wait_seconds"),
+                        integer(v, "cluster.max_deliver"), integer(v, "cluster.max_in_flight"),
+                        integer(v, "cluster.result_ttl_hours")));
     }
 
     private Path resolve(String path) {
@@ -420,6 +432,31 @@ public final class ConfigLoader {
                 && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
         return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getPort() <= 65_535 && bare
                 ? null : shape;
+    }
+
+    /** Empty (single process) or a NATS URL list: {@code nats://}, {@code tls://}, {@code ws(s)://} with a host. */
+    private static String natsUrl(String s) {
+        String shape = "must be empty (no cluster) or a NATS URL such as nats://127.0.0.1:4222 (several: comma-separated)";
+        if (s.isBlank()) {
+            return null;
+        }
+        for (String url : splitList(s)) {
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!List.of("nats", "tls", "ws", "wss").contains(scheme) || uri.getHost() == null) {
+                    return shape;
+                }
+            } catch (URISyntaxException e) {
+                return shape;
+            }
+        }
+        return null;
+    }
+
+    private static String workerId(String s) {
+        return s.isBlank() || io.q3tts.ports.model.Ids.isSafe(s.strip()) ? null
+                : "must be empty (host name and process id) or 1-64 letters, digits, '.', '_' or '-'";
     }
 
     private static String blankToNull(String s) {

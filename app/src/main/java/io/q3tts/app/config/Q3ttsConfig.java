@@ -23,7 +23,7 @@ import java.util.List;
  */
 public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler scheduler, Pipelines pipelines,
         Residency residency,
-        Limits limits, Generation generation, Log log, Ui ui, Http http, Auth auth) {
+        Limits limits, Generation generation, Log log, Ui ui, Http http, Auth auth, Cluster cluster) {
 
     /**
      * @param host the interface to bind ({@code 127.0.0.1} by default: local only)
@@ -168,6 +168,26 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
         @Override
         public String toString() {
             return "Auth[apiKeys=" + apiKeys.size() + " configured, allowUnauthenticatedRemote=" + allowUnauthenticatedRemote + "]";
+        }
+    }
+
+    /**
+     * Scale-out over NATS JetStream (docs/scale-out.md). Off unless {@code natsUrl} is set.
+     *
+     * @param natsUrl the NATS server(s), or empty for the single-process default
+     * @param credentials a NATS {@code .creds} file, or null
+     * @param workerId this worker's id, or empty for host name and process id
+     * @param ackWaitSeconds how long a step may go unacknowledged before it is redelivered
+     * @param maxDeliver deliveries of a step before it fails
+     * @param maxInFlight steps the server keeps dispatched at once (its GPU lane's slots in cluster mode)
+     * @param resultTtlHours how long step results stay in the object store
+     */
+    public record Cluster(String natsUrl, Path credentials, String workerId, int ackWaitSeconds, int maxDeliver,
+                          int maxInFlight, int resultTtlHours) {
+
+        /** @return whether jobs go to the cluster */
+        public boolean enabled() {
+            return !natsUrl.isEmpty();
         }
     }
 }

@@ -11,6 +11,9 @@ import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
 import io.q3tts.app.plugins.PluginHost;
 import io.q3tts.app.plugins.PluginStatus;
 import io.q3tts.domain.Q3ttsCore;
+import io.q3tts.domain.cluster.ClusterModelLoader;
+import io.q3tts.ports.out.catalog.ModelLoader;
+import io.q3tts.ports.out.cluster.StepQueue;
 import io.q3tts.domain.voice.UploadLimits;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
 import io.q3tts.ports.plugin.TaskPlugin;
@@ -41,15 +44,19 @@ public final class Q3ttsServer implements AutoCloseable {
     private final HttpServer http;
     private final String host;
     private final DrivenPorts ports;
+    private final StepQueue cluster;
     private boolean closed;
 
-    private Q3ttsServer(ServerSettings settings, DrivenPorts ports) {
+    private Q3ttsServer(ServerSettings settings, DrivenPorts ports, StepQueue cluster) {
         runtime = new OrtRuntime(new OnnxRuntimeConfig(settings.device(), 0, 0, 0));
         SynthesizerOptions options = settings.synthesizer().withVoices(SavedVoices.repository(ports.voices()));
         jobs = Executors.newVirtualThreadPerTaskExecutor();
+        this.cluster = cluster;
+        ModelLoader onnx = new OnnxModelLoader(runtime, options, ports.bundleDirs());
         core = Q3ttsCore.builder()
                 .catalog(ports.catalog())
-                .loader(new OnnxModelLoader(runtime, options, ports.bundleDirs()))
+                // Cluster mode: generation runs on the workers; this process keeps jobs, pipelines and outputs.
+                .loader(cluster == null ? onnx : new ClusterModelLoader(cluster, ports.voices(), onnx))
                 .voices(ports.voices())
                 .outputs(ports.outputs())
                 .encoder(ports.encoder())
@@ -93,8 +100,23 @@ public final class Q3ttsServer implements AutoCloseable {
      * @return the running server
      */
     public static Q3ttsServer start(ServerSettings settings, DrivenPorts ports) {
+        return start(settings, ports, null);
+    }
+
+    /**
+     * Builds everything and starts listening, sending GPU work to a cluster's workers.
+     *
+     * @param settings where to listen, the device, the GPU policy (in cluster mode its slots bound the
+     *     steps dispatched at once), the plugin folders
+     * @param ports the storage and audio adapters
+     * @param cluster the work queue every synthesis goes to, or null to run it in this process;
+     *     the server closes it
+     * @return the running server
+     */
+    public static Q3ttsServer start(ServerSettings settings, DrivenPorts ports, StepQueue cluster) {
         HttpServer.requireSafeBind(Objects.requireNonNull(settings, "settings").host(), settings.access());
-        Q3ttsServer server = new Q3ttsServer(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(ports, "ports"));
+        Q3ttsServer server = new Q3ttsServer(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(ports, "ports"),
+                cluster);
         try {
             server.http.start();
         } catch (RuntimeException e) {
@@ -147,6 +169,9 @@ public final class Q3ttsServer implements AutoCloseable {
         step("plugins", plugins::close);
         step("maintenance", maintenance::shutdownNow);
         step("core", core::close);
+        if (cluster != null) {
+            step("cluster queue", cluster::close);
+        }
         step("job threads", jobs::shutdown);
         step("ONNX runtime", runtime::close);
     }

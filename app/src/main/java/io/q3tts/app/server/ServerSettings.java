@@ -176,4 +176,13 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         return new ServerSettings(newHost, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
                 pluginConfigs, uiApiUrl, corsOrigins, pipelines, access);
     }
+
+    /**
+     * @param policy a residency policy
+     * @return a copy with it
+     */
+    public ServerSettings withResidency(ResidencyPolicy policy) {
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, policy, maxUploadBytes, synthesizer,
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines, access);
+    }
 }

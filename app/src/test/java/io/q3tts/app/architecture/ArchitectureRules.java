@@ -119,6 +119,12 @@ final class ArchitectureRules {
                 .because("routes are framework-neutral RouteSpecs everywhere else");
     }
 
+    static ArchRule natsStaysInTheQueueAdapter(String root) {
+        return noClasses().that().resideOutsideOfPackage(root + ".adapters.queue.nats..")
+                .should().dependOnClassesThat().resideInAPackage("io.nats..")
+                .because("the work queue is replaceable behind the StepQueue port; the domain and app never see NATS");
+    }
+
     static ArchRule jteStaysInTheUiAdapterAndPluginTemplates(String root) {
         return noClasses().that().resideOutsideOfPackages(root + ".adapters.ui.jte..", root + ".plugins..")
                 .should().dependOnClassesThat().resideInAPackage("gg.jte..")

@@ -54,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -206,9 +207,11 @@ public final class SynthesisJobRunner implements JobRunner {
             OutputRecord sample;
             EncodedAudio wav;
             try (OutputRun run = outputs.begin()) {
-                SynthesisResult result = synthesize(designModel, request, true, ctx);
+                AtomicReference<String> worker = new AtomicReference<>();
+                SynthesisResult result = synthesize(designModel, request, true, ctx, worker);
                 wav = encoder.encode(new PcmAudio(result.samples(), result.sampleRate()), AudioFormat.WAV);
-                sample = run.complete(record(run.id(), ctx, ModelTask.VOICE_DESIGN, designModel, request, 1.0, null, result), wav);
+                sample = run.complete(record(run.id(), ctx, ModelTask.VOICE_DESIGN, designModel, request, 1.0, null, result,
+                        worker.get()), wav);
             }
             ctx.cancellation().throwIfCancelled();
             Instant now = clock.now();
@@ -251,7 +254,8 @@ public final class SynthesisJobRunner implements JobRunner {
     private OutputRecord generateAndStore(ModelDescriptor model, SynthesisRequest request, GenerationOptions options,
                                           ModelTask task, String voiceId, JobContext ctx, OutputRun run) {
         double speed = options.effectiveSpeed();
-        SynthesisResult result = synthesize(model, request, speed == 1.0, ctx);
+        AtomicReference<String> worker = new AtomicReference<>();
+        SynthesisResult result = synthesize(model, request, speed == 1.0, ctx, worker);
         if (speed != 1.0) {
             ctx.cancellation().throwIfCancelled();
             PcmAudio paced = effects.changeTempo(new PcmAudio(result.samples(), result.sampleRate()), speed);
@@ -259,7 +263,7 @@ public final class SynthesisJobRunner implements JobRunner {
                     result.elapsed(), result.codes());
         }
         EncodedAudio wav = encoder.encode(new PcmAudio(result.samples(), result.sampleRate()), AudioFormat.WAV);
-        OutputRecord record = record(run.id(), ctx, task, model, request, speed, voiceId, result);
+        OutputRecord record = record(run.id(), ctx, task, model, request, speed, voiceId, result, worker.get());
         if (options.wantsCodes()) {
             run.writeFile(CodesJson.FILE, CodesJson.bytes(model.id(), result.sampleRate(), result.codes()));
             record = new OutputRecord(record.id(), record.jobId(), record.task(), record.modelId(), record.randomWeights(),
@@ -271,7 +275,7 @@ public final class SynthesisJobRunner implements JobRunner {
     }
 
     private SynthesisResult synthesize(ModelDescriptor model, SynthesisRequest request, boolean streamChunks,
-                                       JobContext ctx) {
+                                       JobContext ctx, AtomicReference<String> worker) {
         try (ModelLease lease = residency.acquire(model.id())) {
             SpeechSynthesizer synthesizer = lease.model().synthesizer().orElseThrow(() -> new UnsupportedException(
                     "model", "Model '" + model.id() + "' cannot synthesize speech."));
@@ -279,6 +283,11 @@ public final class SynthesisJobRunner implements JobRunner {
                 @Override
                 public void onProgress(SynthesisProgress p) {
                     ctx.progress(p.frames(), p.maxFrames());
+                }
+
+                @Override
+                public void onWorker(String id) {
+                    worker.set(id);
                 }
 
                 @Override
@@ -292,9 +301,13 @@ public final class SynthesisJobRunner implements JobRunner {
     }
 
     private OutputRecord record(String outputId, JobContext ctx, ModelTask task, ModelDescriptor model, SynthesisRequest r,
-                                double speed, String voiceId, SynthesisResult result) {
+                                double speed, String voiceId, SynthesisResult result, String worker) {
         Map<String, String> parameters = new LinkedHashMap<>(RequestMapping.parameters(r));
         parameters.put("speed", String.valueOf(speed));
+        if (worker != null) {
+            // Cluster mode: which worker process made the audio (absent when it ran here).
+            parameters.put("worker", worker);
+        }
         return new OutputRecord(outputId, ctx.jobId().value(), task, model.id(), model.randomWeights(), r.text(), r.language(),
                 r.speaker(), r.instruct(), voiceId, parameters, result.sampleRate(), result.durationSeconds(),
                 result.frames(), result.finishReason().name(), clock.now(), result.elapsed());
