@@ -20,6 +20,9 @@ import java.util.Objects;
  * ({@code /api/v1/stream}), job events (SSE), the OpenAPI document and the plugins' routes and
  * sockets ({@code /plugins/<id>}), all over the core's driving ports.
  *
+ * <p>Before any route or socket runs, {@code AccessGuard} checks the {@code Host}, refuses cross-site
+ * state changes and, when keys are configured, the API key (docs/security.md).
+ *
  * <p>The composition root builds it with {@code new HttpServer(core::useCase, plugins, config)},
  * calls {@link #start()} and, on shutdown, {@link #stop()}. Request handlers run on virtual threads.
  *
@@ -74,7 +77,8 @@ public final class HttpServer implements AutoCloseable {
         all.addAll(new OpenAiRoutes(useCases, synthesis, tts, maxUpload).routes());
         all.add(Route.core(io.q3tts.ports.web.HttpMethod.POST, AccessGuard.SESSION_PATH,
                 "Sign a browser in: a valid API key (Authorization: Bearer) gets a session cookie",
-                r -> WebResponse.noContent().withHeader("Set-Cookie", guard.newSession(false))));
+                r -> guard.keysRequired() ? WebResponse.noContent().withHeader("Set-Cookie", guard.newSession(false))
+                        : WebResponse.noContent()));
         all.add(Route.core(io.q3tts.ports.web.HttpMethod.DELETE, AccessGuard.SESSION_PATH, "Sign a browser out",
                 r -> WebResponse.noContent().withHeader("Set-Cookie", guard.endSession(cookies(r)))));
         List<Route> pluginRoutes = new ArrayList<>();
@@ -121,6 +125,10 @@ public final class HttpServer implements AutoCloseable {
         long maxUpload = config.maxUploadBytes();
         AccessConfig access = config.access();
         requireSafeBind(config.host(), access);
+        if (!access.keysRequired() && !AccessGuard.isLoopback(config.host())) {
+            LOG.warn("Listening on {} without API keys (auth.allow_unauthenticated_remote: true): anyone who can reach "
+                    + "this address can use and delete everything.", config.host());
+        }
         guard = new AccessGuard(access, bridge.cors(), config.host(), config.port());
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -184,7 +192,8 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Refuses a non-loopback bind without API keys unless the operator opted out explicitly (then warns).
+     * Refuses a non-loopback bind without API keys unless the operator opted out explicitly ({@link #start()}
+     * then logs a warning).
      * The composition root calls it before building anything, the server again when it starts.
      *
      * @param host the bind address
@@ -200,8 +209,6 @@ public final class HttpServer implements AutoCloseable {
                     + "it could read and delete every output and voice. Set auth.api_keys (or Q3TTS_AUTH_API_KEYS), or "
                     + "set auth.allow_unauthenticated_remote: true if a proxy in front authenticates.");
         }
-        LOG.warn("Listening on {} without API keys (auth.allow_unauthenticated_remote: true): anyone who can reach "
-                + "this address can use and delete everything.", host);
     }
 
     private static AccessGuard.Request guardView(Context ctx, boolean socket) {
