@@ -38,6 +38,8 @@ public final class SubtitleParser {
     public static final int DEFAULT_MAX_CUES = 5000;
     /** Warnings kept in a report; a broken file would otherwise repeat one per block. */
     static final int MAX_WARNINGS = 100;
+    /** Skipped items listed in a report; the rest are counted, so a junk file does not make a huge answer. */
+    static final int MAX_SKIPPED = 500;
     /** Above this share of control characters the file is binary, not text. */
     static final double BINARY_SHARE = 0.05;
 
@@ -142,6 +144,10 @@ public final class SubtitleParser {
                         + " by " + (Math.min(previous.endMs(), cue.endMs()) - cue.startMs()) + " ms; both are kept and mixed.");
             }
         }
+        if (s.skippedCount > s.skipped.size()) {
+            s.warn((s.skippedCount - s.skipped.size()) + " more skipped items are not listed (the first "
+                    + MAX_SKIPPED + " are).");
+        }
         List<String> warnings = cap(s.warnings);
         return new SubtitleDocument(s.vtt ? "vtt" : "srt", decoded.encoding(), s.cues, s.skipped, warnings);
     }
@@ -150,12 +156,11 @@ public final class SubtitleParser {
         if (s.skipped.isEmpty()) {
             return "no cues found; expected SRT or WebVTT cues ('00:00:01,000 --> 00:00:02,500' and text).";
         }
-        long zero = s.skipped.stream().filter(k -> k.reason().contains("lasts 0 ms")).count();
-        if (zero == s.skipped.size()) {
+        if (s.zeroLength == s.skippedCount) {
             return "no cues to speak: every cue lasts 0 ms (its start equals its end), so none has time to be spoken.";
         }
         SubtitleDocument.Skipped first = s.skipped.getFirst();
-        return "no cues to speak: all " + s.skipped.size() + " cue" + (s.skipped.size() == 1 ? " was" : "s were")
+        return "no cues to speak: all " + s.skippedCount + " cue" + (s.skippedCount == 1 ? " was" : "s were")
                 + " skipped; the first: line " + first.line() + ": " + first.reason();
     }
 
@@ -187,8 +192,15 @@ public final class SubtitleParser {
             warnings.add(message);
         }
 
+        /** Everything skipped, listed or not. */
+        int skippedCount;
+        int zeroLength;
+
         void skip(int line, String reason, String text) {
-            skipped.add(new SubtitleDocument.Skipped(line, reason, text));
+            skippedCount++;
+            if (skipped.size() < MAX_SKIPPED) {
+                skipped.add(new SubtitleDocument.Skipped(line, reason, text));
+            }
             warnings.add("line " + line + ": " + reason);
         }
     }
@@ -280,6 +292,7 @@ public final class SubtitleParser {
         List<Cue.Part> parts = spoken(textLines, lineNo, s);
         String text = parts.stream().map(Cue.Part::text).reduce((a, b) -> a + " " + b).orElse("");
         if (endMs == startMs) {
+            s.zeroLength++;
             s.skip(lineNo, "cue " + index + " lasts 0 ms, skipped.", shorten(text));
             return;
         }

@@ -352,6 +352,7 @@ class SubtitleParserTest {
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
         assertEquals(4_000, d.cues().size());
         assertEquals(SubtitleParser.MAX_WARNINGS + 1, d.warnings().size());
+        assertEquals(SubtitleParser.MAX_SKIPPED, d.skipped().size(), "the 25 000 stray lines are counted, not all listed");
     }
 
     private static String ts(long ms) {
