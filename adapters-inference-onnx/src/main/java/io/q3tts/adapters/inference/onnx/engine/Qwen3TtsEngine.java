@@ -199,6 +199,18 @@ public final class Qwen3TtsEngine {
         generator.generateBatch(rows);
     }
 
+    /**
+     * Runs the frame loop for several prompts, more joining at frame boundaries (see
+     * {@link CodeGenerator#generateBatch(java.util.List, CodeGenerator.RowSource, int)}).
+     *
+     * @param rows the rows to start with
+     * @param source rows that may join
+     * @param maxRows the most rows at once
+     */
+    public void generateBatch(java.util.List<BatchRow> rows, CodeGenerator.RowSource source, int maxRows) {
+        generator.generateBatch(rows, source, maxRows);
+    }
+
     /** @return whether the bundle's graphs run several rows per step (bundle version 2) */
     public boolean batched() {
         return generator.batched();

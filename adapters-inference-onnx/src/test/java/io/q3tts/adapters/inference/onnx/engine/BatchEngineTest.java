@@ -185,6 +185,48 @@ class BatchEngineTest {
     }
 
     @Test
+    void givenRowsJoiningAtFrameBoundaries_whenBatched_thenEachEqualsItsAloneRun_andTheLimitHolds() {
+        String longText = "This line is much longer than the others, so that its prompt is longer than the running "
+                + "batch's whole past when it joins, and the batch's own rows get extra left padding.";
+        for (Qwen3TtsEngine engine : List.of(fused, stepwise)) {
+            List<Spec> specs = List.of(
+                    new Spec(engine.customVoicePrompt("Short.", "ryan", "english", null, false), settings(seeded(11, 0.9, 50), 12)),
+                    new Spec(engine.customVoicePrompt("Hi.", "vivian", "english", null, true), settings(seeded(12, 0.9, 50), 3)),
+                    new Spec(engine.customVoicePrompt(longText, "aiden", "english", null, false), settings(seeded(13, 0.9, 50), 8)),
+                    new Spec(engine.customVoicePrompt("你好。", "eric", "chinese", null, true), settings(seeded(14, 0.9, 50), 6)));
+            BatchRow.Outcome[] out = new BatchRow.Outcome[specs.size()];
+            List<BatchRow> rows = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                int row = i;
+                rows.add(new BatchRow(specs.get(i).prompt(), specs.get(i).settings(), null, null, CancellationToken.none(),
+                        o -> out[row] = o));
+            }
+            List<Integer> polls = new ArrayList<>();
+            List<BatchRow> offered = new ArrayList<>(rows.subList(2, 4));
+            engine.generateBatch(rows.subList(0, 2), free -> {
+                polls.add(free);
+                if (offered.isEmpty()) {
+                    return List.of();
+                }
+                return List.of(offered.removeFirst());
+            }, 2);
+            assertTrue(polls.stream().allMatch(f -> f >= 1 && f <= 2), "never more than the free rows: " + polls);
+            assertTrue(polls.contains(1), "rows were offered while the batch ran: " + polls);
+            for (int i = 0; i < specs.size(); i++) {
+                GeneratedCodes alone = engine.generate(specs.get(i).prompt(), specs.get(i).settings(), null, null,
+                        CancellationToken.none());
+                assertNotNull(out[i].codes(), "row " + i + ": " + out[i].error());
+                assertEquals(alone.frameCount(), out[i].codes().frameCount(), engine.generatorMode() + " row " + i);
+                for (int f = 0; f < alone.frameCount(); f++) {
+                    assertArrayEquals(alone.frames()[f], out[i].codes().frames()[f],
+                            engine.generatorMode() + " row " + i + " frame " + f);
+                }
+            }
+        }
+        assertTrue(fused.continuousBatching());
+    }
+
+    @Test
     void theBatchFactsComeFromTheGraphs() {
         var dims = bundle.manifest();
         assertTrue(fused.batched(), "the demo bundles are exported with a batch dimension (version 2)");
