@@ -138,6 +138,7 @@ class PipelineCoreTest {
                     }));
                 }
                 java.io.ByteArrayOutputStream mix = new java.io.ByteArrayOutputStream();
+                ctx.progress(0, lines.size(), "lines");
                 ctx.runSteps(steps).forEach(mix::writeBytes);
                 byte[] wav = codec.encode(new io.q3tts.ports.model.PcmAudio(toFloats(mix.toByteArray()), 24_000),
                         AudioFormat.WAV).bytes();
@@ -436,6 +437,12 @@ class PipelineCoreTest {
         Await.latch(busy.entered);
 
         JobView run = core.useCase(PipelineJobsUseCase.class).submitPipeline("together", "A.\nB.\nC.\nD.\nE.".getBytes());
+        List<Integer> stepsDone = new CopyOnWriteArrayList<>();
+        core.useCase(WatchJobUseCase.class).watchJob(run.id(), e -> {
+            if (e instanceof JobEvent.Progress p && p.progress().steps() == 5) {
+                stepsDone.add(p.progress().stepsDone());
+            }
+        });
         Await.until(() -> core.useCase(GetQueueStatusUseCase.class).getQueueStatus().gpuQueued() == 4);
         busy.open();
         JobView end = awaitEnd(core, run.id());
@@ -445,5 +452,7 @@ class PipelineCoreTest {
         assertEquals(List.of(1, 1, 4, 1), engine.calls,
                 "the warm-up, the blocker, the four steps of the first wave in one call, then the fifth step");
         assertEquals(5, synthesized.size());
+        assertTrue(stepsDone.containsAll(List.of(1, 2, 3, 4)), "the count moves as the wave's steps end: " + stepsDone);
+        assertEquals(stepsDone.stream().sorted().toList(), stepsDone, "and never moves back");
     }
 }

@@ -321,6 +321,8 @@ public final class PipelineService implements PipelineJobsUseCase, DismissJobUse
         private volatile int done;
         private volatile int total = 1;
         private volatile String stage;
+        /** Whether a concurrent wave of {@link #runSteps} runs; guarded by this context. */
+        private boolean inWave;
 
         Context(JobId jobId, String modelId, CancellationToken token, JobService.StepProgress progress, int resumed) {
             this.jobId = jobId;
@@ -345,10 +347,21 @@ public final class PipelineService implements PipelineJobsUseCase, DismissJobUse
             if (total < 1 || done < 0 || done > total) {
                 throw new IllegalArgumentException("bad pipeline progress " + done + "/" + total);
             }
-            this.done = done;
-            this.total = total;
-            this.stage = stage;
-            progress.report(done, total, stage, 0);
+            synchronized (this) {
+                // In a wave the steps report concurrently: a step starting late must not move the count back.
+                int shown = inWave && total == this.total ? Math.max(done, this.done) : done;
+                this.done = shown;
+                this.total = total;
+                this.stage = stage;
+                progress.report(shown, total, stage, 0);
+            }
+        }
+
+        /** A step of a concurrent wave ended well: the count moves on now, not when the plugin reports next. */
+        private synchronized void stepEnded(int waveBase, int endedInWave) {
+            int shown = Math.min(total, Math.max(done, waveBase + endedInWave));
+            done = shown;
+            progress.report(shown, total, stage, 0);
         }
 
         @Override
@@ -394,12 +407,20 @@ public final class PipelineService implements PipelineJobsUseCase, DismissJobUse
                     continue;
                 }
                 List<java.util.concurrent.CompletableFuture<T>> running = new ArrayList<>();
+                int waveBase;
+                synchronized (this) {
+                    inWave = true;
+                    waveBase = this.done;
+                }
+                java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
                 for (int i = 0; i < wave; i++) {
                     java.util.function.Supplier<? extends T> step = steps.get(next++);
                     java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
                     Thread.ofVirtual().name("pipeline-step-" + jobId + "-" + (next - 1)).start(() -> {
                         try {
-                            f.complete(step.get());
+                            T result = step.get();
+                            stepEnded(waveBase, ended.incrementAndGet());
+                            f.complete(result);
                         } catch (Throwable e) {
                             f.completeExceptionally(e);
                         }
@@ -417,6 +438,9 @@ public final class PipelineService implements PipelineJobsUseCase, DismissJobUse
                                     : new IllegalStateException(e.getCause());
                         }
                     }
+                }
+                synchronized (this) {
+                    inWave = false;
                 }
                 if (first != null) {
                     throw first;
