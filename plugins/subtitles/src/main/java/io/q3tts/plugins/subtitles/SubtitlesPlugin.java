@@ -90,7 +90,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
         return List.of(
                 RouteSpec.post("/jobs", this::submit)
                         .withSummary("Speak a subtitle file in time as a pipeline job (multipart or JSON fields: subtitles, "
-                                + "voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, max_new_tokens?); "
+                                + "voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, max_new_tokens?, non_streaming_mode? (default true)); "
                                 + "answers 202 with the job; the output has the track, cues/NNNN.wav and report.json"),
                 RouteSpec.post("/parse", request -> WebResponse.json(parseReport(parser.parse(subtitles(request)))))
                         .withSummary("Parse a subtitle file only (field: subtitles); returns cues, speakers and warnings"));
@@ -116,6 +116,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
         // A concrete seed, so a resumed run speaks the remaining cues exactly as the first attempt would have.
         p.put("seed", request.optionalDouble("seed").map(Double::longValue).orElseGet(() -> new SecureRandom().nextLong() >>> 33));
         request.optionalInt("max_new_tokens").ifPresent(n -> p.put("max_new_tokens", n));
+        request.optionalBoolean("non_streaming_mode").ifPresent(flag -> p.put("non_streaming_mode", flag));
         try {
             return PipelineSupport.accepted(context.useCase(PipelineJobsUseCase.class)
                     .submitPipeline(id(), JSON.writeValueAsBytes(p)));
@@ -149,7 +150,10 @@ public final class SubtitlesPlugin implements TaskPlugin {
         String cloneModel = p.hasNonNull("clone_model") ? p.get("clone_model").asText() : null;
         long seed = p.path("seed").asLong(0);
         Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
-        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens).build();
+        // Non-streaming by default: the streaming layout speeds up through long clones (QwenLM/Qwen3-TTS#239).
+        boolean nonStreaming = !p.hasNonNull("non_streaming_mode") || p.get("non_streaming_mode").asBoolean();
+        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens)
+                .streamingText(!nonStreaming).build();
         // Resolve every cue's voice before speaking any, so a missing mapping fails before GPU time is spent.
         document.cues().forEach(c -> voices.voiceFor(c.speaker()));
         renderer.checkLength(document.cues());
@@ -215,6 +219,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 parameters.put("seed", Long.toString(seed));
                 parameters.put("cues", Integer.toString(result.placements().size()));
                 parameters.put("max_speedup", Double.toString(p.path("max_speedup").asDouble(SubtitleRenderer.DEFAULT_MAX_SPEEDUP)));
+                parameters.put("non_streaming_mode", Boolean.toString(nonStreaming));
                 if (maxNewTokens != null) {
                     parameters.put("max_new_tokens", maxNewTokens.toString());
                 }
