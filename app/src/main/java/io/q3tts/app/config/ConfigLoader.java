@@ -86,6 +86,8 @@ public final class ConfigLoader {
             key("limits.upload_limit_mb", "10", range(1, 2048)),
             key("generation.runaway_guard", "true", ConfigLoader::bool),
             key("generation.streaming_first_chunk_frames", "4", range(1, 64)),
+            key("generation.runaway_guard_min_frames", "100", range(1, 100_000)),
+            key("generation.runaway_guard_frames_per_token", "10", range(0, 1000)),
             key("log.level", "info", oneOf("trace", "debug", "info", "warn", "error")),
             key("ui.api_url", "", ConfigLoader::apiUrl),
             listKey("http.cors_origins", ConfigLoader::origins));
@@ -303,7 +305,9 @@ public final class ConfigLoader {
                 new Q3ttsConfig.Residency(integer(v, "residency.max_resident"), integer(v, "residency.idle_unload_minutes")),
                 new Q3ttsConfig.Limits(integer(v, "limits.upload_limit_mb")),
                 new Q3ttsConfig.Generation(parseBool(v.get("generation.runaway_guard")),
-                        integer(v, "generation.streaming_first_chunk_frames")),
+                        integer(v, "generation.streaming_first_chunk_frames"),
+                        integer(v, "generation.runaway_guard_min_frames"),
+                        integer(v, "generation.runaway_guard_frames_per_token")),
                 new Q3ttsConfig.Log(Q3ttsConfig.Level.valueOf(v.get("log.level").toUpperCase(Locale.ROOT))),
                 new Q3ttsConfig.Ui(stripSlash(v.get("ui.api_url").strip())),
                 new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList()));
