@@ -113,10 +113,19 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
     }
 
     /**
-     * @param runawayGuard stop generations that loop instead of ending
+     * @param runawayGuard stop generations that loop instead of ending (not in the official code: off
+     *     for parity runs; a run it stops ends with finish reason {@code LENGTH_LIMIT} in its metadata)
      * @param streamingFirstChunkFrames codec frames in the first streamed chunk (smaller: lower latency), 1-64
+     * @param runawayGuardMinFrames frames the guard always allows, 1-100000
+     * @param runawayGuardFramesPerToken frames the guard allows per text token on top, 0-1000
      */
-    public record Generation(boolean runawayGuard, int streamingFirstChunkFrames) {
+    public record Generation(boolean runawayGuard, int streamingFirstChunkFrames, int runawayGuardMinFrames,
+                             int runawayGuardFramesPerToken) {
+
+        /** The guard's defaults (100 frames + 10 per token) with the given switch and chunk size. */
+        public Generation(boolean runawayGuard, int streamingFirstChunkFrames) {
+            this(runawayGuard, streamingFirstChunkFrames, 100, 10);
+        }
     }
 
     /** Log levels, lowest first. */

@@ -80,7 +80,9 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         ResidencyPolicy residency = new ResidencyPolicy(config.residency().maxResident(), r.maxResidentTokenizers(),
                 config.residency().idleUnloadAfter(), r.evictionTimeout());
         SynthesizerOptions engine = SynthesizerOptions.defaults();
-        engine = engine.withRunawayGuard(config.generation().runawayGuard() ? RunawayGuard.defaults() : null)
+        Q3ttsConfig.Generation g = config.generation();
+        engine = engine.withRunawayGuard(g.runawayGuard()
+                        ? new RunawayGuard(g.runawayGuardMinFrames(), g.runawayGuardFramesPerToken()) : null)
                 .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames());
         ExecutionProvider device = switch (config.engine().device()) {
             case AUTO -> ExecutionProvider.AUTO;

@@ -129,6 +129,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRunawayGuardIsConfigurableAndReachesTheEngine() throws IOException {
+        write("default.yaml", "generation:\n  runaway_guard_min_frames: 50\n  runaway_guard_frames_per_token: 4\n");
+        Q3ttsConfig c = load(Map.of()).config();
+        assertEquals(new Q3ttsConfig.Generation(true, 4, 50, 4), c.generation());
+        assertEquals(new io.q3tts.adapters.inference.onnx.engine.RunawayGuard(50, 4.0),
+                io.q3tts.app.server.ServerSettings.from(c).synthesizer().runawayGuard());
+        Q3ttsConfig off = load(Map.of("Q3TTS_GENERATION_RUNAWAY_GUARD", "false")).config();
+        assertEquals(null, io.q3tts.app.server.ServerSettings.from(off).synthesizer().runawayGuard(), "off for parity runs");
+    }
+
+    @Test
     void allProblemsAreReportedTogether() throws IOException {
         write("default.yaml", """
                 server:

@@ -112,7 +112,8 @@ public final class NarrationPlugin implements TaskPlugin {
                         .withSummary("Narrate a document as a pipeline job (JSON or multipart fields: text (or a .txt/.md file "
                                 + "part), encoding? (of the file; detected if absent), format markdown|text, gutenberg "
                                 + "skip|keep?, ruby base|reading?, voice (preset speaker or saved:<id>), language?, model?, seed?, "
-                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?, context none|previous_chunk?); answers 202 with the job; the "
+                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?, non_streaming_mode? (default true), "
+                                + "context none|previous_chunk?); answers 202 with the job; the "
                                 + "output has the track, chunks/NNNN.wav and report.json"),
                 RouteSpec.post("/chunks", this::preview)
                         .withSummary("Preview only (fields: text or a file part, encoding?, format, gutenberg?, ruby?); no "
@@ -227,6 +228,7 @@ public final class NarrationPlugin implements TaskPlugin {
         p.put("seed_policy", request.optionalString("seed_policy").orElse("fixed"));
         p.put("target_lufs", request.optionalDouble("target_lufs").orElse(settings.targetLufs()));
         request.optionalInt("max_new_tokens").ifPresent(v -> p.put("max_new_tokens", v));
+        request.optionalBoolean("non_streaming_mode").ifPresent(v -> p.put("non_streaming_mode", v));
         request.optionalString("context").ifPresent(v -> p.put("context", v));
         byte[] payload;
         try {
@@ -272,6 +274,8 @@ public final class NarrationPlugin implements TaskPlugin {
         Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
         // Built once up front so a bad value fails as a 400 naming the field before any chunk is spoken.
         GenerationOptions.builder().maxNewTokens(maxNewTokens).build();
+        // Non-streaming by default: the streaming layout speeds up through long clones (QwenLM/Qwen3-TTS#239).
+        boolean nonStreaming = !p.hasNonNull("non_streaming_mode") || p.get("non_streaming_mode").asBoolean();
         boolean previousContext = switch (p.path("context").asText("none").strip().toLowerCase(Locale.ROOT)) {
             case "none", "" -> false;
             case "previous_chunk" -> true;
@@ -282,7 +286,8 @@ public final class NarrationPlugin implements TaskPlugin {
                     + " which needs a saved voice (voice saved:<id>) and a Base model; preset speakers have no"
                     + " in-context cloning.");
         }
-        return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens, previousContext);
+        return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens, nonStreaming,
+                previousContext);
     }
 
     /** One narration: the chunked document and its settings. */
@@ -296,10 +301,12 @@ public final class NarrationPlugin implements TaskPlugin {
         private final Narrator.SeedPolicy policy;
         private final double target;
         private final Integer maxNewTokens;
+        private final boolean nonStreaming;
         private final boolean previousContext;
 
         Run(NarrationDocument document, String voice, String saved, String language, String model, long seed,
-            Narrator.SeedPolicy policy, double target, Integer maxNewTokens, boolean previousContext) {
+            Narrator.SeedPolicy policy, double target, Integer maxNewTokens, boolean nonStreaming, boolean previousContext) {
+            this.nonStreaming = nonStreaming;
             this.previousContext = previousContext;
             this.document = document;
             this.voice = voice;
@@ -351,7 +358,8 @@ public final class NarrationPlugin implements TaskPlugin {
                     if (done.isPresent()) {
                         return new Narrator.Speech(Pcm16.fromWav(done.get()), Pcm16.sampleRate(done.get()), null);
                     }
-                    GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens).build();
+                    GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens)
+                            .streamingText(!nonStreaming).build();
                     SynthesisOutcome outcome = PipelineSupport.step(context, () -> Run.this.speak(text, options, reference, ctx),
                             ctx.cancellation());
                     synchronized (frames) {
@@ -417,6 +425,7 @@ public final class NarrationPlugin implements TaskPlugin {
                 parameters.put("max_new_tokens", maxNewTokens.toString());
             }
             parameters.put("context", previousContext ? "previous_chunk" : "none");
+            parameters.put("non_streaming_mode", Boolean.toString(nonStreaming));
             String text = document.chunks().stream().map(Chunk::text).collect(java.util.stream.Collectors.joining(" "));
             return new PipelineOutput(new EncodedAudio(AudioFormat.WAV, wav, Narrator.SAMPLE_RATE, result.durationSeconds()),
                     task(), usedModel[0] != null ? usedModel[0] : "auto", randomWeights[0], text,

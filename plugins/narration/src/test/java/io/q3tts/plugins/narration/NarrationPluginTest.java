@@ -156,6 +156,18 @@ class NarrationPluginTest {
     }
 
     @Test
+    void givenNoLayout_whenRendering_thenEveryChunkUsesTheNonStreamingLayoutUnlessTheRequestSaysOtherwise() {
+        render(Map.of("text", "Hello there. General Kenobi.", "voice", "saved:my-voice", "seed", 9));
+        assertTrue(clone.stream().allMatch(c -> Boolean.FALSE.equals(c.options().streamingText())),
+                "non-streaming by default (QwenLM/Qwen3-TTS#239)");
+        assertEquals("true", pipelines.outputs().values().iterator().next().parameters().get("non_streaming_mode"));
+        clone.clear();
+        render(Map.of("text", "Hello there. General Kenobi.", "voice", "saved:my-voice", "seed", 9,
+                "non_streaming_mode", false));
+        assertTrue(!clone.isEmpty() && clone.stream().allMatch(c -> Boolean.TRUE.equals(c.options().streamingText())));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theDocumentedExampleChunksIntoTwoChapters() throws Exception {
         String example = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/examples/chapter.md"));

@@ -155,7 +155,8 @@ final class PackWork implements PipelineWork {
             long seed = derive(request.seed(), "design:" + c.id() + "#" + attempt);
             DesignThenCloneCommand command = new DesignThenCloneCommand(o.designModel(), o.cloneModel(), name,
                     c.description(), c.sampleText() != null ? c.sampleText() : DEFAULT_SAMPLE, language(c),
-                    GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens()).build());
+                    GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens())
+                    .streamingText(!o.nonStreaming()).build());
             try {
                 DesignThenCloneOutcome outcome = step(() -> plugin.useCase(DesignThenCloneUseCase.class)
                         .designThenClone(command, context.stepListener(), context.cancellation()), context);
@@ -253,7 +254,8 @@ final class PackWork implements PipelineWork {
     private SynthesisOutcome synthesize(PackLine line, PackCharacter c, Map<String, String> designed, long seed,
                                         PipelineContext context) {
         PackOptions o = request.options();
-        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens()).build();
+        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens())
+                    .streamingText(!o.nonStreaming()).build();
         return switch (c.kind()) {
             case PRESET -> plugin.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
                     new SynthesizeCustomVoiceCommand(o.customVoiceModel(), line.text(), language(c), c.voice(),

@@ -80,7 +80,7 @@ public final class ScriptReadPlugin implements TaskPlugin {
                         .withSummary("Read a script as a pipeline job (JSON, or multipart with a script file part): script, "
                                 + "format auto|text|csv|tsv|json|fountain, voices {speaker: preset | saved:<id> | "
                                 + "design:<description>}, narrator?, language?, model?, clone_model?, design_model?, seed?, "
-                                + "max_new_tokens?, gap?, same_speaker_gap?, target_lufs?, keep_designed_voices?, "
+                                + "max_new_tokens?, non_streaming_mode? (default true), gap?, same_speaker_gap?, target_lufs?, keep_designed_voices?, "
                                 + "design_sample_text?; answers 202 with the job; the output has the mix, lines/NNNN-speaker.wav, "
                                 + "manifest.json and manifest.csv"),
                 RouteSpec.post("/preview", request -> {
@@ -170,7 +170,8 @@ public final class ScriptReadPlugin implements TaskPlugin {
                         : defaults.sameSpeakerGap(),
                 optional(request, "target_lufs").isPresent() ? request.optionalDouble("target_lufs").orElseThrow() : null,
                 request.optionalBoolean("keep_designed_voices").orElse(false),
-                optional(request, "design_sample_text").orElse(null));
+                optional(request, "design_sample_text").orElse(null),
+                request.optionalBoolean("non_streaming_mode").orElse(true));
     }
 
     /** @return a field's value unless it is absent or blank (empty form fields mean "not set") */

@@ -156,7 +156,8 @@ final class ScriptRun implements PipelineWork {
             }
         }
         String base = voiceName(d.name(), ctx.jobId().value());
-        GenerationOptions options = GenerationOptions.builder().seed(d.seed()).maxNewTokens(request.maxNewTokens()).build();
+        GenerationOptions options = GenerationOptions.builder().seed(d.seed()).maxNewTokens(request.maxNewTokens())
+                .streamingText(!request.nonStreaming()).build();
         DesignThenCloneOutcome outcome = PipelineSupport.whenQueueHasRoom(() -> createUnique(base, name -> plugin
                 .useCase(DesignThenCloneUseCase.class).designThenClone(new DesignThenCloneCommand(request.designModel(),
                         request.cloneModel(), name, d.description(), d.sampleText(), request.language(), options),
@@ -205,7 +206,8 @@ final class ScriptRun implements PipelineWork {
         if (saved.isPresent()) {
             return unpack(saved.get());
         }
-        GenerationOptions options = GenerationOptions.builder().seed(l.seed()).maxNewTokens(request.maxNewTokens()).build();
+        GenerationOptions options = GenerationOptions.builder().seed(l.seed()).maxNewTokens(request.maxNewTokens())
+                .streamingText(!request.nonStreaming()).build();
         SynthesisOutcome outcome = PipelineSupport.step(plugin, () -> speak(l, designedId, options, ctx), ctx.cancellation());
         float[] samples = Pcm16.decode(outcome.audio().bytes());
         int rate = outcome.audio().sampleRate();
@@ -286,6 +288,7 @@ final class ScriptRun implements PipelineWork {
         if (request.targetLufs() != null) {
             parameters.put("target_lufs", Double.toString(request.targetLufs()));
         }
+        parameters.put("non_streaming_mode", Boolean.toString(request.nonStreaming()));
         if (request.maxNewTokens() != null) {
             parameters.put("max_new_tokens", request.maxNewTokens().toString());
         }

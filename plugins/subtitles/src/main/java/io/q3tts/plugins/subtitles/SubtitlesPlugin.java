@@ -91,7 +91,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 RouteSpec.post("/jobs", this::submit)
                         .withSummary("Speak a subtitle file in time as a pipeline job (multipart or JSON fields: subtitles, "
                                 + "encoding?, voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, "
-                                + "max_new_tokens?); "
+                                + "max_new_tokens?, non_streaming_mode? (default true)); "
                                 + "answers 202 with the job; the output has the track, cues/NNNN.wav and report.json"),
                 RouteSpec.post("/parse", request -> WebResponse.json(parseReport(parser.parse(subtitles(request),
                                 encoding(request)))))
@@ -168,6 +168,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
         // A concrete seed, so a resumed run speaks the remaining cues exactly as the first attempt would have.
         p.put("seed", request.optionalDouble("seed").map(Double::longValue).orElseGet(() -> new SecureRandom().nextLong() >>> 33));
         request.optionalInt("max_new_tokens").ifPresent(n -> p.put("max_new_tokens", n));
+        request.optionalBoolean("non_streaming_mode").ifPresent(flag -> p.put("non_streaming_mode", flag));
         try {
             return PipelineSupport.accepted(context.useCase(PipelineJobsUseCase.class)
                     .submitPipeline(id(), JSON.writeValueAsBytes(p)));
@@ -202,7 +203,10 @@ public final class SubtitlesPlugin implements TaskPlugin {
         String cloneModel = p.hasNonNull("clone_model") ? p.get("clone_model").asText() : null;
         long seed = p.path("seed").asLong(0);
         Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
-        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens).build();
+        // Non-streaming by default: the streaming layout speeds up through long clones (QwenLM/Qwen3-TTS#239).
+        boolean nonStreaming = !p.hasNonNull("non_streaming_mode") || p.get("non_streaming_mode").asBoolean();
+        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens)
+                .streamingText(!nonStreaming).build();
         // Resolve every cue's voice before speaking any, so a missing mapping fails before GPU time is spent.
         document.cues().forEach(c -> voices.voiceFor(c.speaker()));
         checkVoices(document, voices, model);
@@ -283,6 +287,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 parameters.put("seed", Long.toString(seed));
                 parameters.put("cues", Integer.toString(result.placements().size()));
                 parameters.put("max_speedup", Double.toString(p.path("max_speedup").asDouble(SubtitleRenderer.DEFAULT_MAX_SPEEDUP)));
+                parameters.put("non_streaming_mode", Boolean.toString(nonStreaming));
                 if (maxNewTokens != null) {
                     parameters.put("max_new_tokens", maxNewTokens.toString());
                 }

@@ -20,8 +20,8 @@ import java.nio.file.Path;
  * <p>The result is bit for bit what the official code's {@code librosa.load(path, sr=None, mono=True)}
  * returns: libsndfile turns each sample into a float32 (integers scaled by 2^(bits-1), doubles
  * rounded), and librosa's {@code np.mean} over the channels adds the float32 channels in order in
- * float32 and divides the sum by the channel count in float32. Summing in double instead would
- * differ in the last bit for some 24-bit and float stereo samples.
+ * float32 and divides the sum by the channel count in float32. For mono and stereo a double sum
+ * gives the same floats (one rounding of the same exact value); from three channels on it would not.
  *
  * <p>A data chunk whose size field is 0xFFFFFFFF, or 0 while the RIFF size is 0 or 0xFFFFFFFF too
  * (placeholders left by writers that stream to a pipe), is read to the end of the file. Anything else inconsistent is an {@link InvalidAudioException}.
