@@ -276,6 +276,8 @@ class UsableUiBrowserTest {
             waitForState(".result", "done");
             assertTrue((Boolean) browser.js("return document.querySelector('.result').q3Result.wave.total > 0"),
                     "Design a voice draws the waveform of its sample");
+            assertTrue(((Number) browser.js("return document.querySelector('form').streamPlayer.schedule.length")).intValue() > 0,
+                    "Design a voice plays its sample live");
             browser.viewportScreenshot("ui-keyboard-design-then-clone-" + at, s[0], s[1]);
 
             open("/tasks/tokenizer");
@@ -357,6 +359,7 @@ class UsableUiBrowserTest {
 
     @Test
     @Order(4)
+    @SuppressWarnings("unchecked")
     void theCopiedCurlCommandDoesWhatTheFormDoes() throws Exception {
         Path work = Files.createDirectories(dir.resolve("curl"));
         size(DESKTOP);
@@ -373,10 +376,12 @@ class UsableUiBrowserTest {
         String python = snippet("python");
         run(work, "python3 -c 'import ast, sys; ast.parse(sys.stdin.read())' <<'EOF'\n" + python + "\nEOF");
         assertTrue(snippet("javascript").contains("fetch(\"" + base + "/api/v1/tts/custom-voice\""));
-        // The newest output is the one curl made, with the form's settings.
-        Map<String, Object> newest = ((List<Map<String, Object>>) E2e.json(api.get("/api/v1/outputs?limit=1")).get("outputs")).getFirst();
-        assertEquals("Sent by curl.", newest.get("text"));
-        assertEquals("77", String.valueOf(newest.get("seed")));
+        // curl made an output with the form's settings.
+        List<Map<String, Object>> outputs = (List<Map<String, Object>>) E2e.json(api.get("/api/v1/outputs?limit=50")).get("outputs");
+        Map<String, Object> made = outputs.stream().filter(o -> "Sent by curl.".equals(o.get("text"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no output of the curl request"));
+        assertEquals("77", String.valueOf(made.get("seed")));
+        assertEquals("vivian", made.get("speaker"));
 
         // A pipeline's: the job is accepted and finishes.
         open("/tasks/narration");
