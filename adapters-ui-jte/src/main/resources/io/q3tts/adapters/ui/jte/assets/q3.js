@@ -617,6 +617,7 @@
     }
     begin() {
       this.root.hidden = false;
+      this.canvas.hidden = this.audio.hidden = false;
       this.wave.reset();
       this.audio.removeAttribute('src');
       this.audio.load();
@@ -645,6 +646,7 @@
     /** Shows the finished output: player, metadata with a reusable seed, download links. */
     done(o) {
       this.root.dataset.state = 'done';
+      this.canvas.hidden = this.audio.hidden = false;
       this.cancelButton.hidden = true;
       this.progressBar.value = 1;
       const notes = [speedWords(o.rtf), finishWords(o.finish_reason)].filter(Boolean);
@@ -677,6 +679,9 @@
     }
     failed(message) {
       this.root.dataset.state = 'failed';
+      // Nothing to see or play when no audio came: no empty waveform, no dead player.
+      this.canvas.hidden = this.wave.total === 0;
+      this.audio.hidden = !this.audio.getAttribute('src');
       this.cancelButton.hidden = true;
       this.progressBar.value = 0;
       this.status.textContent = human(message);
