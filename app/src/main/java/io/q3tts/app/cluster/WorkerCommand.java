@@ -112,6 +112,21 @@ public final class WorkerCommand {
         return 0;
     }
 
+    /**
+     * Starts a worker inside the accepting server's process ({@code cluster.local_worker}): its own
+     * core, engine and queue connection on this machine's models, so the local GPU takes steps from
+     * the queue like any other worker.
+     *
+     * @param config the configuration, cluster enabled
+     * @return the worker; closing it drains it
+     * @throws io.q3tts.ports.model.Q3ttsException if NATS cannot be reached
+     * @throws IllegalStateException if there are no generation models
+     */
+    public static AutoCloseable startLocal(Q3ttsConfig config) {
+        String id = workerId(config.cluster());
+        return Worker.start(config, config.cluster().workerId().isEmpty() ? id + "-local" : id);
+    }
+
     private static String workerId(Q3ttsConfig.Cluster cluster) {
         if (!cluster.workerId().isEmpty()) {
             return cluster.workerId();

@@ -100,6 +100,7 @@ public final class ConfigLoader {
             key("cluster.nats_url", "", ConfigLoader::natsUrl),
             key("cluster.credentials", "", s -> s.isBlank() ? null : path(s)),
             key("cluster.worker_id", "", ConfigLoader::workerId),
+            key("cluster.local_worker", "false", ConfigLoader::bool),
             key("cluster.ack_wait_seconds", "30", range(2, 3600)),
             key("cluster.max_deliver", "3", range(1, 100)),
             key("cluster.max_in_flight", "64", range(1, 10_000)),
@@ -335,7 +336,8 @@ public final class ConfigLoader {
                 new Q3ttsConfig.Auth(splitList(v.get("auth.api_keys")), parseBool(v.get("auth.allow_unauthenticated_remote"))),
                 new Q3ttsConfig.Cluster(v.get("cluster.nats_url").strip(),
                         v.get("cluster.credentials").isBlank() ? null : resolve(v.get("cluster.credentials").strip()),
-                        v.get("cluster.worker_id").strip(), integer(v, "cluster.ack_wait_seconds"),
+                        v.get("cluster.worker_id").strip(), parseBool(v.get("cluster.local_worker")),
+                        integer(v, "cluster.ack_wait_seconds"),
                         integer(v, "cluster.max_deliver"), integer(v, "cluster.max_in_flight"),
                         integer(v, "cluster.result_ttl_hours")));
     }

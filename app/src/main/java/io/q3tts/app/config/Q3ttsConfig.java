@@ -186,12 +186,13 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
      * @param natsUrl the NATS server(s), or empty for the single-process default
      * @param credentials a NATS {@code .creds} file, or null
      * @param workerId this worker's id, or empty for host name and process id
+     * @param localWorker whether {@code serve} also runs a worker on this machine's models (its GPU as one more worker)
      * @param ackWaitSeconds how long a step may go unacknowledged before it is redelivered
      * @param maxDeliver deliveries of a step before it fails
      * @param maxInFlight steps the server keeps dispatched at once (its GPU lane's slots in cluster mode)
      * @param resultTtlHours how long step results stay in the object store
      */
-    public record Cluster(String natsUrl, Path credentials, String workerId, int ackWaitSeconds, int maxDeliver,
+    public record Cluster(String natsUrl, Path credentials, String workerId, boolean localWorker, int ackWaitSeconds, int maxDeliver,
                           int maxInFlight, int resultTtlHours) {
 
         /** @return whether jobs go to the cluster */

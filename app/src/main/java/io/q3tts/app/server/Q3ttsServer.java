@@ -45,6 +45,7 @@ public final class Q3ttsServer implements AutoCloseable {
     private final String host;
     private final DrivenPorts ports;
     private final StepQueue cluster;
+    private final List<AutoCloseable> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
 
     private Q3ttsServer(ServerSettings settings, DrivenPorts ports, StepQueue cluster) {
@@ -158,6 +159,16 @@ public final class Q3ttsServer implements AutoCloseable {
         return plugins.statuses();
     }
 
+    /**
+     * Ties a resource's life to the server's: it is closed first when the server closes (a local
+     * cluster worker drains before the queue connection goes).
+     *
+     * @param resource the resource
+     */
+    public void attach(AutoCloseable resource) {
+        attached.add(Objects.requireNonNull(resource, "resource"));
+    }
+
     /** Stops serving and frees every model. Idempotent; never throws. */
     @Override
     public synchronized void close() {
@@ -165,6 +176,15 @@ public final class Q3ttsServer implements AutoCloseable {
             return;
         }
         closed = true;
+        for (AutoCloseable a : attached) {
+            step("attached " + a.getClass().getSimpleName(), () -> {
+                try {
+                    a.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
         step("HTTP server", http::close);
         step("plugins", plugins::close);
         step("maintenance", maintenance::shutdownNow);

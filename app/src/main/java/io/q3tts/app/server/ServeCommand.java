@@ -1,6 +1,7 @@
 package io.q3tts.app.server;
 
 import io.q3tts.app.cluster.ClusterConnection;
+import io.q3tts.app.cluster.WorkerCommand;
 import io.q3tts.app.config.ConfigException;
 import io.q3tts.app.config.ConfigLoader;
 import io.q3tts.app.config.LoadedConfig;
@@ -118,6 +119,14 @@ public final class ServeCommand {
                 settings = ClusterConnection.dispatchingServer(settings, config.cluster());
             }
             server = Q3ttsServer.start(settings, DrivenPorts.onDisk(config.paths()), cluster);
+            if (cluster != null && config.cluster().localWorker()) {
+                try {
+                    server.attach(WorkerCommand.startLocal(config));
+                } catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
         } catch (Q3ttsException e) {
             if (cluster != null) {
                 cluster.close();
@@ -140,7 +149,8 @@ public final class ServeCommand {
         }
         if (cluster != null) {
             out.println("q3tts: cluster mode: GPU steps go to the workers on " + cluster.describe()
-                    + " (at most " + config.cluster().maxInFlight() + " at once)");
+                    + " (at most " + config.cluster().maxInFlight() + " at once"
+                    + (config.cluster().localWorker() ? "; this machine runs one of them" : "") + ")");
         }
         out.println("q3tts: " + summary(server, config));
         out.flush();

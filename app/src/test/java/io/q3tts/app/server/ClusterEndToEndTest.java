@@ -128,7 +128,7 @@ class ClusterEndToEndTest {
         E2e c = new E2e(serve.port());
 
         Submitted jobs = submitBoth(c);
-        c.awaitStepsDone(jobs.narration, 5, Duration.ofSeconds(300));
+        awaitStepsDone(c, jobs.narration, 5);
         // Kill -9 whichever worker takes the next step, right after it started it.
         started.clear();
         String killedLine = started.poll(300, TimeUnit.SECONDS);
@@ -230,17 +230,33 @@ class ClusterEndToEndTest {
                 workers.stream().distinct().sorted().toList());
     }
 
-    /** Like {@link E2e#awaitEnd} with room for a loaded machine: 45 steps run twice here. */
+    /**
+     * Like {@link E2e#awaitEnd}, with room for a loaded machine (45 steps run twice here) and a slow
+     * poll, so the waiting does not take CPU from the server it waits for.
+     */
     private static Map<String, Object> awaitEnd(E2e c, String jobId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(900).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
             Map<String, Object> job = E2e.json(c.get("/api/v1/jobs/" + jobId));
             if (List.of("done", "failed", "cancelled").contains(job.get("state"))) {
                 return job;
             }
-            E2e.sleep(50);
+            E2e.sleep(250);
         }
         throw new AssertionError("job " + jobId + " did not end: " + E2e.text(c.get("/api/v1/jobs/" + jobId)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void awaitStepsDone(E2e c, String jobId, int atLeast) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> p = (Map<String, Object>) E2e.json(c.get("/api/v1/jobs/" + jobId)).get("progress");
+            if (p.get("steps_done") instanceof Number n && n.intValue() >= atLeast) {
+                return;
+            }
+            E2e.sleep(100);
+        }
+        throw new AssertionError("job " + jobId + " did not reach " + atLeast + " steps");
     }
 
     private Map<String, String> baseEnv(Path base) {
