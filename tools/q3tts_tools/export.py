@@ -24,7 +24,11 @@ from pathlib import Path
 from .errors import ToolError, run_cli
 
 BUNDLE_FORMAT = "q3tts-bundle"
-BUNDLE_VERSION = 1
+# 2: talker and code-predictor graphs with a dynamic batch dimension, the talker with an
+# attention_mask and per-row position_ids (batched generation); 1 bundles still run at batch 1.
+BUNDLE_VERSION = 2
+# The largest batch a bundle advertises; the HTTP batch API takes up to 32 items.
+MAX_BATCH = 32
 CODEC_MODEL_TYPE = "qwen3_tts_tokenizer_12hz"
 TTS_MODEL_TYPES = ("custom_voice", "voice_design", "base")
 TASKS_BY_TYPE = {
@@ -227,6 +231,7 @@ def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
                 "think_bos": tc["codec_think_bos_id"], "think_eos": tc["codec_think_eos_id"],
             }
             manifest["talker"] = talker
+            manifest["batch"] = {"max_batch": MAX_BATCH, "padding": "left", "attention_mask": True}
             manifest["codec"] = export_codec(model.speech_tokenizer.model.float().eval(), tmp)
             if kind == "base":
                 from .export_speaker import export_speaker

@@ -1,5 +1,11 @@
 """Talker-side export of a q3tts bundle: text tables, text projection, talker and code predictor graphs.
 
+Bundle version 2: every talker and code-predictor graph has a dynamic batch dimension. The talker
+takes the official batched path's left padding as an `attention_mask` [B, P+S] (1 = real position,
+0 = padding) and per-row `position_ids` [B, S] (the official `get_rope_index` gives each row the
+positions of its own unpadded sequence); the code predictor rows are always the same length and
+need no mask. The fused code predictor takes its sampling settings per row.
+
 The graphs re-express the official forward passes with explicit KV tensors (the official code keeps
 them in a transformers Cache object, which does not trace), but every numeric piece is an official
 module or function: the decoder layers' Linear/RMSNorm/MLP modules, the official rotary modules,
@@ -47,8 +53,23 @@ def _causal_mask(past_len, seq_len, dtype):
     return torch.where(allowed, zero, low).unsqueeze(0).unsqueeze(0)
 
 
+def _padded_causal_mask(attention_mask, past_len, seq_len, dtype):
+    """Additive mask [B, 1, S, P+S]: causal within the padded layout and no padded key (0 or dtype min).
+
+    The official batched path masks the same keys; a query row that sees no key at all (a left pad
+    in the prefill) gets a uniform softmax, which only ever feeds other pad positions.
+    """
+    q_pos = torch.arange(seq_len) + past_len
+    k_pos = torch.arange(past_len + seq_len)
+    causal = (k_pos.unsqueeze(0) <= q_pos.unsqueeze(1)).unsqueeze(0).unsqueeze(0)
+    allowed = causal & (attention_mask != 0).unsqueeze(1).unsqueeze(1)
+    zero = torch.zeros((), dtype=dtype)
+    low = torch.full((), torch.finfo(dtype).min, dtype=dtype)
+    return torch.where(allowed, zero, low)
+
+
 class _TalkerRope(nn.Module):
-    """cos/sin [1, S, D] for positions P..P+S-1 via the official multimodal rotary module.
+    """cos/sin [B, S, D] for per-row positions via the official multimodal rotary module.
 
     The talker feeds three identical position rows; `check_talker_rope` proves that the interleaved
     multimodal application then equals plain RoPE with row 0, which is what the graph uses. Kept as
@@ -59,10 +80,8 @@ class _TalkerRope(nn.Module):
         super().__init__()
         self.rotary_emb = rotary_emb
 
-    def forward(self, x, past_len, seq_len):
-        pos = torch.arange(seq_len) + past_len
-        position_ids = pos.view(1, 1, -1).expand(3, 1, -1)
-        cos, sin = self.rotary_emb(x, position_ids)
+    def forward(self, x, position_ids):
+        cos, sin = self.rotary_emb(x, position_ids.unsqueeze(0).expand(3, -1, -1))
         return cos[0], sin[0]
 
 
@@ -127,11 +146,11 @@ class TalkerGraph(nn.Module):
         self.codec_head = talker.codec_head
         self.rope = _TalkerRope(talker.model.rotary_emb)
 
-    def forward(self, inputs_embeds, *past):
+    def forward(self, inputs_embeds, attention_mask, position_ids, *past):
         past_len = past[0].shape[2]
         seq_len = inputs_embeds.shape[1]
-        cos, sin = self.rope(inputs_embeds, past_len, seq_len)
-        mask = _causal_mask(past_len, seq_len, inputs_embeds.dtype)
+        cos, sin = self.rope(inputs_embeds, position_ids)
+        mask = _padded_causal_mask(attention_mask, past_len, seq_len, inputs_embeds.dtype)
         h, presents = _run_layers(self.layers, inputs_embeds, cos, sin, mask, past)
         last = self.last_norm(h)
         return (self.codec_head(last), last, *presents)
@@ -170,37 +189,42 @@ class CodePredictorStepGraph(nn.Module):
 
 
 def _choose(logits, do_sample, temperature, top_k, top_p, u):
-    """One token from logits [1, V]: greedy or HF-warper sampling with an inverse-CDF pick.
+    """One token per row from logits [B, V]: greedy or HF-warper sampling with an inverse-CDF pick.
 
-    Sampling follows transformers' order: logits / temperature, TopKLogitsWarper (keeps every
-    logit >= the k-th largest, ties included; top_k <= 0 disables it), TopPLogitsWarper only when
-    top_p < 1 (ascending sort, drop cumulative prob <= 1 - top_p, always keep the largest), softmax.
-    The pick is the first index whose running sum exceeds u * total, or failing that (rounding) the
-    first index whose running sum reaches the total; it never lands on a filtered token.
+    Every setting is per row ([B]). Sampling follows transformers' order: logits / temperature,
+    TopKLogitsWarper (keeps every logit >= the k-th largest, ties included; top_k <= 0 disables it),
+    TopPLogitsWarper only when top_p < 1 (ascending sort, drop cumulative prob <= 1 - top_p, always
+    keep the largest), softmax. The pick is the first index whose running sum exceeds u * total, or
+    failing that (rounding) the first index whose running sum reaches the total; it never lands on a
+    filtered token. A row's result depends on its own inputs only.
     """
     vocab = logits.shape[-1]
     greedy = torch.argmax(logits, dim=-1)
-    scores = logits / temperature
+    scores = logits / temperature.unsqueeze(1)
     neg_inf = torch.full((), float("-inf"))
     desc, _ = torch.sort(scores, dim=-1, descending=True)
     k = torch.where(top_k > 0, torch.clamp(top_k, max=vocab), torch.full_like(top_k, vocab))
-    kth = torch.index_select(desc, 1, (k - 1).view(1))
+    kth = torch.gather(desc, 1, (k - 1).unsqueeze(1))
     scores = torch.where(scores < kth, neg_inf, scores)
     asc, asc_idx = torch.sort(scores, dim=-1, descending=False)
     cum = torch.softmax(asc, dim=-1).cumsum(dim=-1)
     keep_last = torch.arange(vocab) == vocab - 1
-    remove_sorted = (cum <= 1 - top_p) & ~keep_last
+    remove_sorted = (cum <= (1 - top_p).unsqueeze(1)) & ~keep_last
     remove = torch.zeros_like(remove_sorted).scatter(1, asc_idx, remove_sorted)
-    scores = torch.where(remove & (top_p < 1.0), neg_inf, scores)
+    scores = torch.where(remove & (top_p < 1.0).unsqueeze(1), neg_inf, scores)
     cdf = torch.softmax(scores, dim=-1).cumsum(dim=-1)
     total = cdf[:, -1:]
-    hit = (cdf > u * total) | (cdf >= total)
+    hit = (cdf > u.unsqueeze(1) * total) | (cdf >= total)
     pick = torch.argmax(hit.to(torch.int32), dim=-1)
     return torch.where(do_sample, pick, greedy)
 
 
 class CodePredictorFrameGraph(nn.Module):
-    """All residual steps of one frame, unrolled, as the official code predictor `generate` runs them."""
+    """All residual steps of one frame for B rows, unrolled, as the official code predictor `generate` runs them.
+
+    last_hidden, c0_embed [B, H]; do_sample, temperature, top_k, top_p [B]; uniforms [B, steps];
+    outputs codes [B, steps] and embed_sum [B, H].
+    """
 
     def __init__(self, cp):
         super().__init__()
@@ -230,13 +254,13 @@ class CodePredictorFrameGraph(nn.Module):
             h, past = _run_layers(self.layers, x, cos, sin, mask, past)
             past_len += seq_len
             logits = self.lm_head[j](self.norm(h)[:, -1, :])
-            code = _choose(logits, do_sample, temperature, top_k, top_p, uniforms[j])
+            code = _choose(logits, do_sample, temperature, top_k, top_p, uniforms[:, j])
             codes.append(code)
             e = self.codec_embedding[j](code)
             embeds.append(e)
             x = e.unsqueeze(1)
         embed_sum = torch.stack(embeds, dim=1).sum(1)
-        return torch.cat(codes), embed_sum
+        return torch.stack(codes, dim=1), embed_sum
 
 
 def check_talker_rope(talker, positions=64) -> float:
@@ -464,26 +488,31 @@ def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False) 
     graphs["text_projection"] = _graph_facts(TEXT_PROJECTION, precision, ext, ["text_embeds"], ["hidden"])
 
     past_in, present_out = _kv_names("past", L), _kv_names("present", L)
-    axes = {"inputs_embeds": {1: "S"}}
-    axes.update({n: {2: "P"} for n in past_in})
-    axes.update({n: {2: "P_plus_S"} for n in present_out})
-    past = tuple(torch.randn(1, KV, 3, D, generator=gen) for _ in past_in)
+    talker_inputs = ["inputs_embeds", "attention_mask", "position_ids", *past_in]
+    axes = {"inputs_embeds": {0: "B", 1: "S"}, "attention_mask": {0: "B", 1: "P_plus_S"},
+            "position_ids": {0: "B", 1: "S"}, "logits": {0: "B"}, "last_hidden": {0: "B"}}
+    axes.update({n: {0: "B", 2: "P"} for n in past_in})
+    axes.update({n: {0: "B", 2: "P_plus_S"} for n in present_out})
+    # Traced at batch 2 with one left-padded row, so no batch or mask shape is folded into a constant.
+    past = tuple(torch.randn(2, KV, 3, D, generator=gen) for _ in past_in)
+    trace_mask = torch.tensor([[0, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1]], dtype=torch.int64)
+    trace_pos = torch.tensor([[2, 3, 4, 5], [3, 4, 5, 6]], dtype=torch.int64)
     ext = _export_graph(
-        TalkerGraph(talker).eval(), (torch.randn(1, 4, H, generator=gen), *past), out_dir / TALKER,
-        ["inputs_embeds", *past_in], ["logits", "last_hidden", *present_out], axes, fp16, q("talker"),
+        TalkerGraph(talker).eval(), (torch.randn(2, 4, H, generator=gen), trace_mask, trace_pos, *past),
+        out_dir / TALKER, talker_inputs, ["logits", "last_hidden", *present_out], axes, fp16, q("talker"),
     )
-    graphs["talker"] = _graph_facts(TALKER, "int8" if int8 else precision, ext, ["inputs_embeds", *past_in],
+    graphs["talker"] = _graph_facts(TALKER, "int8" if int8 else precision, ext, talker_inputs,
                                     ["logits", "last_hidden", *present_out])
 
     cp_past_in, cp_present_out = _kv_names("past", Lc), _kv_names("present", Lc)
-    axes = {"inputs_embeds": {1: "S"}}
-    axes.update({n: {2: "P"} for n in cp_past_in})
-    axes.update({n: {2: "P_plus_S"} for n in cp_present_out})
-    cp_past = tuple(torch.randn(1, KVc, 2, Dc, generator=gen) for _ in cp_past_in)
+    axes = {"inputs_embeds": {0: "B", 1: "S"}, "logits": {0: "B"}}
+    axes.update({n: {0: "B", 2: "P"} for n in cp_past_in})
+    axes.update({n: {0: "B", 2: "P_plus_S"} for n in cp_present_out})
+    cp_past = tuple(torch.randn(2, KVc, 2, Dc, generator=gen) for _ in cp_past_in)
     step_inputs = ["inputs_embeds", "step", *cp_past_in]
     ext = _export_graph(
         CodePredictorStepGraph(cp).eval(),
-        (torch.randn(1, 1, H, generator=gen), torch.tensor(3, dtype=torch.int64), *cp_past),
+        (torch.randn(2, 1, H, generator=gen), torch.tensor(3, dtype=torch.int64), *cp_past),
         out_dir / CODE_PREDICTOR_STEP, step_inputs, ["logits", *cp_present_out], axes, False,
         q("code_predictor_step"),
     )
@@ -492,13 +521,14 @@ def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False) 
 
     frame_inputs = ["last_hidden", "c0_embed", "do_sample", "temperature", "top_k", "top_p", "uniforms"]
     frame_args = (
-        torch.randn(1, H, generator=gen), torch.randn(1, H, generator=gen), torch.tensor(True),
-        torch.tensor(0.9), torch.tensor(50, dtype=torch.int64), torch.tensor(0.8),
-        torch.rand(n_steps, generator=gen),
+        torch.randn(2, H, generator=gen), torch.randn(2, H, generator=gen), torch.tensor([True, False]),
+        torch.tensor([0.9, 1.0]), torch.tensor([50, 0], dtype=torch.int64), torch.tensor([0.8, 1.0]),
+        torch.rand(2, n_steps, generator=gen),
     )
+    frame_axes = {n: {0: "B"} for n in frame_inputs + ["codes", "embed_sum"]}
     ext = _export_graph(
         CodePredictorFrameGraph(cp).eval(), frame_args, out_dir / CODE_PREDICTOR_FRAME, frame_inputs,
-        ["codes", "embed_sum"], {}, False, q("code_predictor_frame"),
+        ["codes", "embed_sum"], frame_axes, False, q("code_predictor_frame"),
     )
     graphs["code_predictor_frame"] = _graph_facts(CODE_PREDICTOR_FRAME, q_precision, ext, frame_inputs,
                                                   ["codes", "embed_sum"])

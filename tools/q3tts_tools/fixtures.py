@@ -88,6 +88,26 @@ CASES = [
     ("base_icl_44k_ns", "base", dict(text=MIXED, language="auto", ref_audio="ref_44k1_stereo", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=True, max_new_tokens=9)),
 ]
 
+# Batched cases: one official wrapper call with lists (left padding + attention mask inside the
+# official generate), greedy. Rows differ in text length, speaker/instruct/language and, on Base,
+# clone mode (x-vector and ICL rows together). They run after every single case of their model, so
+# the single cases above are made exactly as before. A list-valued argument is per row; a scalar is
+# the batch's (the official API takes one text layout and one max_new_tokens per call).
+BATCH_CASES = [
+    ("batch_cv_ns", "custom-voice", dict(
+        text=[EN, "Short.", ZH, NUMBERS], speaker=["ryan", "aiden", "vivian", "serena"],
+        language=["english", "english", "chinese", "auto"], non_streaming_mode=True, max_new_tokens=14)),
+    ("batch_vd_st", "voice-design", dict(
+        text=[EN, "Guten Morgen! Wie geht es dir?", "Just a short line."],
+        instruct=["A warm, deep male voice, speaking slowly.", "An old man with a raspy voice.", "A cheerful child."],
+        language=["english", "german", "auto"], non_streaming_mode=False, max_new_tokens=28)),
+    ("batch_base_mixed_st", "base", dict(
+        text=[EN, LONG_EN, JA, "Short."], language=["english", "english", "japanese", "auto"],
+        ref_audio=["ref_24k_mono", "ref_24k_mono", "ref_16k_mono", "ref_44k1_stereo"],
+        ref_text=[None, REF_TEXT, "今日はいい天気ですね。", None],
+        x_vector_only_mode=[True, False, False, True], non_streaming_mode=False, max_new_tokens=12)),
+]
+
 API = {"custom-voice": "generate_custom_voice", "voice-design": "generate_voice_design", "base": "generate_voice_clone"}
 
 TOKENIZER_STRINGS = [
@@ -437,6 +457,177 @@ def _run_case(name, model_name, args, wrapper, clips, clip_rel, out_dir: Path, e
     return record, all_margins, scale
 
 
+# ---------------------------------------------------------------------------------------------
+# batched cases
+
+
+def _batch_recorder_class():
+    import torch
+    from transformers import LogitsProcessor
+
+    class BatchDecisionRecorder(LogitsProcessor):
+        """Per row: the final processed scores' argmax, runner-up and top-2 margin; returns them unchanged."""
+
+        def __init__(self):
+            self.steps = []
+
+        def __call__(self, input_ids, scores):
+            rows = []
+            for b in range(scores.shape[0]):
+                s = scores[b].detach().to("cpu")
+                top2 = s.topk(2)
+                best = int(s.argmax())
+                rows.append({
+                    "token": best,
+                    "runner_up": int(top2.indices[1]) if int(top2.indices[0]) == best else int(top2.indices[0]),
+                    "margin": (top2.values[0] - top2.values[1]).item(),
+                    "max_abs_finite": s[torch.isfinite(s)].abs().max().item(),
+                })
+            self.steps.append(rows)
+            return scores
+
+    return BatchDecisionRecorder
+
+
+class _BatchCapture:
+    def __init__(self, wrapper):
+        self.w = wrapper
+        self.codes = None
+        self.talker = None
+        self.cp = []
+        self.mask = None
+        self.talker_generate_kwargs = None
+
+    @contextmanager
+    def active(self):
+        from transformers import LogitsProcessorList
+
+        Recorder = _batch_recorder_class()
+        model = self.w.model
+        talker = model.talker
+
+        def model_generate(orig):
+            def f(*args, **kwargs):
+                codes_list, hidden_list = orig(*args, **kwargs)
+                self.codes = [c.detach().cpu().numpy().astype(np.int64) for c in codes_list]
+                return codes_list, hidden_list
+            return f
+
+        def talker_generate(orig):
+            def f(*args, **kwargs):
+                if "logits_processor" in kwargs:
+                    raise RuntimeError("official talker.generate call now passes logits_processor; update fixtures.py")
+                self.talker_generate_kwargs = {k: v for k, v in kwargs.items()
+                                               if k not in ("inputs_embeds", "attention_mask", "trailing_text_hidden", "tts_pad_embed")}
+                self.mask = kwargs["attention_mask"].detach().cpu().numpy().astype(np.int64)
+                self.talker = Recorder()
+                return orig(*args, logits_processor=LogitsProcessorList([self.talker]), **kwargs)
+            return f
+
+        def cp_generate(orig):
+            def f(*args, **kwargs):
+                rec = Recorder()
+                self.cp.append(rec)
+                return orig(*args, logits_processor=LogitsProcessorList([rec]), **kwargs)
+            return f
+
+        with _instance_patch(model, "generate", model_generate), \
+                _instance_patch(talker, "generate", talker_generate), \
+                _instance_patch(talker.code_predictor, "generate", cp_generate):
+            yield self
+
+
+def _row_request(args: dict, i: int) -> dict:
+    """Row i of a batched call in the single-case request form (the port's view of one row)."""
+    return {k: (v[i] if isinstance(v, list) else v) for k, v in args.items()}
+
+
+def _run_batch_case(name, model_name, args, wrapper, clips, clip_rel, out_dir: Path, eos_id: int, audio_vocab: int):
+    case_dir = out_dir / "batch" / name
+    req = dict(args, **GREEDY)
+    n = len(req["text"])
+    call = {k: v for k, v in req.items() if k not in ("ref_audio", "ref_text", "x_vector_only_mode")}
+    cap = _BatchCapture(wrapper)
+    with cap.active():
+        if model_name == "custom-voice":
+            wavs, sr = wrapper.generate_custom_voice(**call)
+        elif model_name == "voice-design":
+            wavs, sr = wrapper.generate_voice_design(**call)
+        else:
+            items = wrapper.create_voice_clone_prompt(
+                ref_audio=[str(clips[c]) for c in req["ref_audio"]], ref_text=req["ref_text"],
+                x_vector_only_mode=req["x_vector_only_mode"])
+            wavs, sr = wrapper.generate_voice_clone(voice_clone_prompt=items, **call)
+    if len(wavs) != n or len(cap.codes) != n:
+        raise RuntimeError(f"{name}: {len(wavs)} waveforms, {len(cap.codes)} code lists for {n} rows")
+    max_new = int(cap.talker_generate_kwargs["max_new_tokens"])
+    width = int(cap.mask.shape[1])
+    rows, files, margins, scales = [], [], [], []
+    for i in range(n):
+        row_req = _row_request(req, i)
+        if "ref_audio" in row_req:
+            row_req["ref_audio"] = {"clip": row_req["ref_audio"], "file": clip_rel[row_req["ref_audio"]]}
+            if row_req.get("ref_text") is None:
+                row_req.pop("ref_text")
+        codes = cap.codes[i]
+        frames = int(codes.shape[0])
+        steps = [st[i] for st in cap.talker.steps]
+        tokens = [s["token"] for s in steps]
+        if eos_id in tokens:
+            stop, decisions = "eos", tokens.index(eos_id) + 1
+        else:
+            stop, decisions = "max_new_tokens", len(tokens)
+            if decisions != max_new:
+                raise RuntimeError(f"{name} row {i}: stopped without EOS after {decisions} of {max_new} decisions")
+        steps = steps[:decisions]
+        if frames != decisions - 1 or len(cap.cp) < frames:
+            raise RuntimeError(f"{name} row {i}: {frames} frames, {decisions} decisions, {len(cap.cp)} predictor runs")
+        if [s["token"] for s in steps[:-1]] != codes[:, 0].tolist():
+            raise RuntimeError(f"{name} row {i}: recorded talker decisions differ from the returned codes")
+        if codes.size and (codes.min() < 0 or codes.max() >= audio_vocab):
+            raise RuntimeError(f"{name} row {i}: code out of range")
+        cp = [[st[i] for st in rec.steps] for rec in cap.cp[:frames]]
+        for f, rec in enumerate(cp):
+            if [s["token"] for s in rec] != codes[f, 1:].tolist():
+                raise RuntimeError(f"{name} row {i}: recorded predictor decisions differ from the codes of frame {f}")
+        wav = np.asarray(wavs[i], dtype=np.float32)
+        fname = f"waveform_{i}.npy"
+        _write_npy(case_dir / fname, wav)
+        files.append(fname)
+        real = int(cap.mask[i].sum())
+        rows.append({
+            "request": row_req,
+            "prefill_length": real,
+            "left_padding": width - real,
+            "stop_reason": stop,
+            "frames": frames,
+            "codes": codes.astype(int).tolist(),
+            "talker_decisions": {
+                "tokens": [s["token"] for s in steps],
+                "runner_up": [s["runner_up"] for s in steps],
+                "margin": [_f32(s["margin"]) for s in steps],
+            },
+            "code_predictor_decisions": {
+                "runner_up": [[s["runner_up"] for s in rec] for rec in cp],
+                "margin": [[_f32(s["margin"]) for s in rec] for rec in cp],
+            },
+            "samples": int(wav.shape[0]),
+            "waveform": fname,
+        })
+        margins += [s["margin"] for s in steps] + [s["margin"] for rec in cp for s in rec]
+        scales += [s["max_abs_finite"] for s in steps] + [s["max_abs_finite"] for rec in cp for s in rec]
+    request = dict(req)
+    if "ref_audio" in request:
+        request["ref_audio"] = [{"clip": c, "file": clip_rel[c]} for c in req["ref_audio"]]
+    record = {
+        "name": name, "model": model_name, "api": API[model_name], "request": request,
+        "talker_generate_kwargs": _jsonable_kwargs(cap.talker_generate_kwargs),
+        "batch_size": n, "padded_prefill_length": width, "sample_rate": int(sr), "rows": rows,
+    }
+    _write_json(case_dir / "case.json", record)
+    return record, ["case.json"] + files, margins, max(scales)
+
+
 def _resolve_clips(clips: dict) -> dict:
     out = {}
     for canon, aliases in _CLIP_ALIASES.items():
@@ -574,6 +765,20 @@ def write_fixtures(checkpoints: dict, clips: dict, out_dir: Path) -> None:
                     "files": ["case.json"] + sorted(record["files"].values()),
                     "stop_reason": record["stop_reason"], "frames": record["frames"],
                     "near_ties": n_near,
+                })
+            for name, m, args in BATCH_CASES:
+                if m != model_name:
+                    continue
+                record, files, ms, scale = _run_batch_case(name, m, args, wrapper, clips, clip_rel, out_dir, eos_id,
+                                                           audio_vocab)
+                n_near = sum(1 for x in ms if x < NEAR_TIE_EPSILON)
+                near += n_near
+                margins += ms
+                scales.append(scale)
+                index.setdefault("batch_cases", []).append({
+                    "name": name, "model": m, "api": record["api"], "dir": f"batch/{name}", "files": files,
+                    "batch_size": record["batch_size"], "stop_reasons": [r["stop_reason"] for r in record["rows"]],
+                    "frames": [r["frames"] for r in record["rows"]], "near_ties": n_near,
                 })
             del wrapper
     index["decision_stats"] = {

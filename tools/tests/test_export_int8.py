@@ -104,10 +104,13 @@ def test_outputs_close_to_fp32(model, exports):
     gen = np.random.default_rng(0)
     sess = {k: {g: _session(d / f["graphs"][g]["file"]) for g in QUANTIZED} for k, (d, f) in exports.items()}
 
-    feeds = {"inputs_embeds": gen.standard_normal((1, 6, tc.hidden_size), dtype=np.float32)}
+    # Batch 2, the first row left-padded by two positions.
+    feeds = {"inputs_embeds": gen.standard_normal((2, 6, tc.hidden_size), dtype=np.float32),
+             "attention_mask": np.array([[0, 0] + [1] * 7, [1] * 9], np.int64),
+             "position_ids": np.array([[1, 2, 3, 4, 5, 6], [3, 4, 5, 6, 7, 8]], np.int64)}
     for i in range(tc.num_hidden_layers):
         for kind in ("key", "value"):
-            feeds[f"past_{kind}.{i}"] = gen.standard_normal((1, tc.num_key_value_heads, 3, tc.head_dim),
+            feeds[f"past_{kind}.{i}"] = gen.standard_normal((2, tc.num_key_value_heads, 3, tc.head_dim),
                                                            dtype=np.float32)
     ref = sess["fp32"]["talker"].run(["logits", "last_hidden"], feeds)
     got = sess["int8"]["talker"].run(["logits", "last_hidden"], feeds)
@@ -124,9 +127,9 @@ def test_outputs_close_to_fp32(model, exports):
     n_steps = tc.num_code_groups - 1
     feeds = {"last_hidden": gen.standard_normal((1, tc.hidden_size), dtype=np.float32),
              "c0_embed": gen.standard_normal((1, tc.hidden_size), dtype=np.float32),
-             "do_sample": np.array(False), "temperature": np.array(1.0, np.float32),
-             "top_k": np.array(0, np.int64), "top_p": np.array(1.0, np.float32),
-             "uniforms": np.full(n_steps, 0.5, np.float32)}
+             "do_sample": np.array([False]), "temperature": np.array([1.0], np.float32),
+             "top_k": np.array([0], np.int64), "top_p": np.array([1.0], np.float32),
+             "uniforms": np.full((1, n_steps), 0.5, np.float32)}
     codes32 = sess["fp32"]["code_predictor_frame"].run(["codes"], feeds)[0]
     codes8 = sess["int8"]["code_predictor_frame"].run(["codes"], feeds)[0]
     print(f"int8 vs fp32 relative L2 errors: { {k: round(v, 5) for k, v in errs.items()} }; "

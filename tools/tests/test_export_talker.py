@@ -108,9 +108,17 @@ def test_text_projection(models, bundles, name):
     assert worst <= TOL
 
 
-def _talker_run(sess, facts, x, past):
+def _ones_feed(x, past):
+    """attention_mask and position_ids of one unpadded row after `past` positions."""
+    p = next(iter(past.values())).shape[2]
+    s = x.shape[1]
+    return {"attention_mask": np.ones((x.shape[0], p + s), np.int64),
+            "position_ids": np.tile(np.arange(p, p + s, dtype=np.int64), (x.shape[0], 1))}
+
+
+def _talker_run(sess, facts, x, past, extra=None):
     names = facts["graphs"]["talker"]["outputs"]
-    out = sess.run(None, {"inputs_embeds": x, **past})
+    out = sess.run(None, {"inputs_embeds": x, **(extra if extra is not None else _ones_feed(x, past)), **past})
     res = dict(zip(names, out))
     new_past = {n.replace("present", "past"): v for n, v in res.items() if n.startswith("present")}
     return res, new_past
@@ -195,13 +203,19 @@ def test_code_predictor_step(models, bundles, name):
 
 
 def _frame_feed(last_hidden, c0_embed, do_sample=False, temperature=1.0, top_k=0, top_p=1.0, uniforms=None):
+    """One row of the batched fused graph."""
     return {
         "last_hidden": np.asarray(last_hidden, np.float32).reshape(1, -1),
         "c0_embed": np.asarray(c0_embed, np.float32).reshape(1, -1),
-        "do_sample": np.array(do_sample), "temperature": np.array(temperature, np.float32),
-        "top_k": np.array(top_k, np.int64), "top_p": np.array(top_p, np.float32),
-        "uniforms": np.zeros(15, np.float32) if uniforms is None else np.asarray(uniforms, np.float32),
+        "do_sample": np.array([do_sample]), "temperature": np.array([temperature], np.float32),
+        "top_k": np.array([top_k], np.int64), "top_p": np.array([top_p], np.float32),
+        "uniforms": (np.zeros(15, np.float32) if uniforms is None else np.asarray(uniforms, np.float32)).reshape(1, 15),
     }
+
+
+def _frame_run(sess, feed):
+    codes, embed_sum = sess.run(None, feed)
+    return codes[0], embed_sum
 
 
 def _random_frame_inputs(model, n, seed):
@@ -221,7 +235,7 @@ def test_frame_greedy_matches_official_generate(models, bundles, name):
     sess = bundles[name].session("code_predictor_frame")
     worst = 0.0
     for h, e0 in _random_frame_inputs(model, GREEDY_FRAMES[name], 4):
-        codes, embed_sum = sess.run(None, _frame_feed(h.numpy(), e0.numpy()))
+        codes, embed_sum = _frame_run(sess, _frame_feed(h.numpy(), e0.numpy()))
         with torch.no_grad():
             r = cp.generate(inputs_embeds=torch.cat([h, e0], dim=1), max_new_tokens=15, do_sample=False,
                             output_hidden_states=True, return_dict_in_generate=True)
@@ -301,12 +315,12 @@ def test_frame_sampling(models, bundles, name):
     picks = 0
     settings = [(0.9, 50, 1.0), (1.0, 0, 0.8), (1.3, 5, 0.5), (0.6, 0, 1.0), (2.0, 100, 0.9)]
     for i, (h, e0) in enumerate(_random_frame_inputs(model, len(settings), 7)):
-        greedy, _ = sess.run(None, _frame_feed(h.numpy(), e0.numpy()))
-        top1, _ = sess.run(None, _frame_feed(h.numpy(), e0.numpy(), True, 0.9, 1, 1.0, rng.random(15)))
+        greedy, _ = _frame_run(sess, _frame_feed(h.numpy(), e0.numpy()))
+        top1, _ = _frame_run(sess, _frame_feed(h.numpy(), e0.numpy(), True, 0.9, 1, 1.0, rng.random(15)))
         np.testing.assert_array_equal(top1, greedy)
         temperature, top_k, top_p = settings[i % len(settings)]
         u = rng.random(15).astype(np.float32)
-        codes, embed_sum = sess.run(None, _frame_feed(h.numpy(), e0.numpy(), True, temperature, top_k, top_p, u))
+        codes, embed_sum = _frame_run(sess, _frame_feed(h.numpy(), e0.numpy(), True, temperature, top_k, top_p, u))
         cache = DynamicCache()
         with torch.no_grad():
             for step in range(15):
@@ -330,8 +344,8 @@ def test_uniform_extremes_stay_on_kept_tokens(models, bundles):
     sess = bundles["custom-voice"].session("code_predictor_frame")
     for h, e0 in _random_frame_inputs(model, 3, 8):
         for u in (0.0, np.nextafter(np.float32(1), np.float32(0))):
-            codes_k1, _ = sess.run(None, _frame_feed(h.numpy(), e0.numpy(), True, 1.0, 1, 1.0, np.full(15, u)))
-            greedy, _ = sess.run(None, _frame_feed(h.numpy(), e0.numpy()))
+            codes_k1, _ = _frame_run(sess, _frame_feed(h.numpy(), e0.numpy(), True, 1.0, 1, 1.0, np.full(15, u)))
+            greedy, _ = _frame_run(sess, _frame_feed(h.numpy(), e0.numpy()))
             np.testing.assert_array_equal(codes_k1, greedy)
 
 
@@ -346,7 +360,7 @@ def test_manifest_facts_match_graphs(models, bundles, name):
         assert [i.name for i in sess.get_inputs()] == g["inputs"]
         assert [o.name for o in sess.get_outputs()] == g["outputs"]
         assert g["precision"] == "fp32" and g["external_data"] is None
-    assert len(b.facts["graphs"]["talker"]["inputs"]) == 1 + 2 * cfg.num_hidden_layers
+    assert len(b.facts["graphs"]["talker"]["inputs"]) == 3 + 2 * cfg.num_hidden_layers
 
 
 def _digests(d):
@@ -372,7 +386,8 @@ def test_fp16_talker(models, bundles, name, tmp_path):
     assert onnx.TensorProto.FLOAT16 in types.values()
     assert all(types[n] == onnx.TensorProto.FLOAT for n in types if "norm" in n)
     for io in list(g.graph.input) + list(g.graph.output):
-        assert io.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+        want = onnx.TensorProto.INT64 if io.name in ("attention_mask", "position_ids") else onnx.TensorProto.FLOAT
+        assert io.type.tensor_type.elem_type == want
     producers = {o: n for n in g.graph.node for o in n.output}
     casts16 = [n for n in g.graph.node if n.op_type == "Cast" and n.attribute[0].i == onnx.TensorProto.FLOAT16]
     assert all(producers[n.input[0]].op_type not in ("Cos", "Sin", "MatMul") for n in casts16 if n.input[0] in producers)
@@ -405,3 +420,156 @@ def test_large_graph_weights_go_to_one_side_file(models, tmp_path, monkeypatch):
     (got,) = _session(path).run(None, {"text_embeds": x.numpy()})
     with torch.no_grad():
         assert _maxdiff(got, talker.text_projection(x)) <= TOL
+
+
+# ---------------------------------------------------------------------------------------------
+# batch > 1 with left padding (bundle version 2)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_talker_batch_with_left_padding_equals_each_row_alone(models, bundles, name):
+    """Rows of different prompt lengths, left-padded as the official batched path pads them, then
+    KV-cached steps: each row's logits, last_hidden and real KV positions equal the official talker
+    run on that row alone; padded positions do not leak into any row."""
+    from transformers import DynamicCache
+
+    talker = models[name].talker
+    cfg = talker.config
+    b = bundles[name]
+    facts = b.facts
+    sess = b.session("talker")
+    past_names = [n for n in facts["graphs"]["talker"]["inputs"] if n.startswith("past")]
+    gen = torch.Generator().manual_seed(11)
+    lengths = [9, 17, 4]
+    steps = 4
+    bsz, width = len(lengths), max(lengths)
+    rows = [torch.randn(1, n, cfg.hidden_size, generator=gen) for n in lengths]
+    step_inputs = [torch.randn(bsz, 1, cfg.hidden_size, generator=gen) for _ in range(steps)]
+
+    x = np.zeros((bsz, width, cfg.hidden_size), np.float32)
+    mask = np.zeros((bsz, width), np.int64)
+    pos = np.ones((bsz, width), np.int64)
+    for r, n in enumerate(lengths):
+        x[r, width - n:] = rows[r][0].numpy()
+        mask[r, width - n:] = 1
+        pos[r, width - n:] = np.arange(n)
+    past = {n: np.zeros((bsz, cfg.num_key_value_heads, 0, cfg.head_dim), np.float32) for n in past_names}
+    batched = []
+    res, past = _talker_run(sess, facts, x, past, {"attention_mask": mask, "position_ids": pos})
+    batched.append(res)
+    for t in range(steps):
+        mask = np.concatenate([mask, np.ones((bsz, 1), np.int64)], axis=1)
+        pos_t = np.array([[n + t] for n in lengths], np.int64)
+        res, past = _talker_run(sess, facts, step_inputs[t].numpy(), past, {"attention_mask": mask, "position_ids": pos_t})
+        batched.append(res)
+
+    worst = {"logits": 0.0, "last_hidden": 0.0, "kv": 0.0}
+    for r, n in enumerate(lengths):
+        cache = DynamicCache()
+        feeds = [rows[r]] + [step_inputs[t][r:r + 1] for t in range(steps)]
+        for t, xt in enumerate(feeds):
+            with torch.no_grad():
+                out = talker.model(inputs_embeds=xt, past_key_values=cache, use_cache=True)
+                hidden = out.last_hidden_state[:, -1]
+                logits = talker.codec_head(hidden)
+            got = batched[t]
+            worst["logits"] = max(worst["logits"], _maxdiff(got["logits"][r], logits[0]))
+            worst["last_hidden"] = max(worst["last_hidden"], _maxdiff(got["last_hidden"][r], hidden[0]))
+        total = width + steps
+        for i in range(cfg.num_hidden_layers):
+            k, v = _cache_kv(cache, i)
+            real = slice(width - n, total)
+            worst["kv"] = max(worst["kv"], _maxdiff(batched[-1][f"present_key.{i}"][r, :, real], k[0]),
+                              _maxdiff(batched[-1][f"present_value.{i}"][r, :, real], v[0]))
+    print(f"{name}: batched talker (lengths {lengths}, left padded) vs each row alone {worst}")
+    assert max(worst.values()) <= TOL
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_talker_batch_matches_official_batched_forward(models, bundles, name):
+    """The official batched prefill (attention mask + get_rope_index positions) gives the graph's logits."""
+    talker = models[name].talker
+    cfg = talker.config
+    b = bundles[name]
+    sess = b.session("talker")
+    past_names = [n for n in b.facts["graphs"]["talker"]["inputs"] if n.startswith("past")]
+    gen = torch.Generator().manual_seed(12)
+    lengths = [6, 11, 3]
+    width = max(lengths)
+    x = torch.zeros(len(lengths), width, cfg.hidden_size)
+    mask = torch.zeros(len(lengths), width, dtype=torch.int64)
+    for r, n in enumerate(lengths):
+        x[r, width - n:] = torch.randn(n, cfg.hidden_size, generator=gen)
+        mask[r, width - n:] = 1
+    talker.rope_deltas = None
+    with torch.no_grad():
+        position_ids, _ = talker.get_rope_index(mask)
+        out = talker.model(inputs_embeds=x, attention_mask=mask, position_ids=position_ids, use_cache=False)
+        ref = talker.codec_head(out.last_hidden_state[:, -1])
+    past = {n: np.zeros((len(lengths), cfg.num_key_value_heads, 0, cfg.head_dim), np.float32) for n in past_names}
+    res, _ = _talker_run(sess, b.facts, x.numpy(), past,
+                         {"attention_mask": mask.numpy(), "position_ids": position_ids[0].numpy().astype(np.int64)})
+    d = _maxdiff(res["logits"], ref)
+    print(f"{name}: batched talker vs official batched forward, logits max abs diff {d:.3g}")
+    assert d <= TOL
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_code_predictor_step_batch_equals_rows_alone(models, bundles, name):
+    b = bundles[name]
+    cc = models[name].talker.code_predictor.config
+    sess = b.session("code_predictor_step")
+    facts = b.facts["graphs"]["code_predictor_step"]
+    past_names = [n for n in facts["inputs"] if n.startswith("past")]
+    rng = np.random.default_rng(13)
+    hidden = models[name].talker.config.hidden_size
+    bsz = 3
+    x0 = rng.standard_normal((bsz, 2, hidden), dtype=np.float32)
+    xs = [rng.standard_normal((bsz, 1, hidden), dtype=np.float32) for _ in range(3)]
+
+    def run(rows):
+        past = {n: np.zeros((len(rows), cc.num_key_value_heads, 0, cc.head_dim), np.float32) for n in past_names}
+        out = []
+        for step, x in enumerate([x0] + xs):
+            res = dict(zip(facts["outputs"], sess.run(None, {"inputs_embeds": x[rows], "step": np.array(step, np.int64), **past})))
+            past = {n.replace("present", "past"): v for n, v in res.items() if n.startswith("present")}
+            out.append(res["logits"])
+        return out
+
+    together = run(list(range(bsz)))
+    worst = 0.0
+    for r in range(bsz):
+        alone = run([r])
+        worst = max(worst, max(_maxdiff(a[0], t[r]) for a, t in zip(alone, together)))
+    print(f"{name}: code_predictor_step batch of {bsz} vs rows alone, logits max abs diff {worst:.3g}")
+    assert worst <= TOL
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_frame_batch_rows_are_independent(models, bundles, name):
+    """A batch of rows with different sampling settings: each row's codes equal that row run alone,
+    and greedy rows equal the official code predictor generate."""
+    model = models[name]
+    sess = bundles[name].session("code_predictor_frame")
+    inputs = list(_random_frame_inputs(model, 4, 14))
+    rng = np.random.default_rng(15)
+    settings = [(False, 1.0, 0, 1.0), (True, 0.9, 50, 1.0), (True, 1.3, 5, 0.5), (False, 1.0, 0, 1.0)]
+    u = rng.random((4, 15)).astype(np.float32)
+    feed = {
+        "last_hidden": np.concatenate([h.numpy().reshape(1, -1) for h, _ in inputs]),
+        "c0_embed": np.concatenate([e.numpy().reshape(1, -1) for _, e in inputs]),
+        "do_sample": np.array([s[0] for s in settings]),
+        "temperature": np.array([s[1] for s in settings], np.float32),
+        "top_k": np.array([s[2] for s in settings], np.int64),
+        "top_p": np.array([s[3] for s in settings], np.float32),
+        "uniforms": u,
+    }
+    codes, embed_sum = sess.run(None, feed)
+    assert codes.shape == (4, 15) and embed_sum.shape == (4, model.talker.config.hidden_size)
+    worst = 0.0
+    for r, ((h, e0), s) in enumerate(zip(inputs, settings)):
+        alone, alone_sum = _frame_run(sess, _frame_feed(h.numpy(), e0.numpy(), *s, u[r]))
+        np.testing.assert_array_equal(codes[r], alone)
+        worst = max(worst, _maxdiff(embed_sum[r], alone_sum[0]))
+    print(f"{name}: fused frame batch of 4 (mixed sampling) equals each row alone; embed_sum max abs diff {worst:.3g}")
+    assert worst <= TOL

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 
 /**
  * The model bundles in a folder: every sub-folder with a {@code manifest.json} (as written by the
- * bundle exporter: {@code format "q3tts-bundle"}, {@code bundle_version 1}) is one model whose id
+ * bundle exporter: {@code format "q3tts-bundle"}, {@code bundle_version} 1 or 2) is one model whose id
  * is the folder name.
  *
  * <p>The folder is scanned on first use and again on {@link #refresh()}; between the two the
@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 public final class FsModelCatalog implements ModelCatalog {
 
     /** The manifest versions this catalog understands. */
-    public static final Set<Integer> SUPPORTED_VERSIONS = Set.of(1);
+    public static final Set<Integer> SUPPORTED_VERSIONS = Set.of(1, 2);
 
     static final String MANIFEST = "manifest.json";
     private static final String FORMAT = "q3tts-bundle";

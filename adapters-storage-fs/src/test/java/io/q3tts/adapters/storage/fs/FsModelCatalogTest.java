@@ -71,7 +71,7 @@ class FsModelCatalogTest extends ModelCatalogContract {
                 {"format": "q3tts-bundle", "bundle_version": 1, "tasks": ["tokenizer"],
                  "model": {"name": "Good codec", "random_weights": false}}""");
         bundle("future", """
-                {"format": "q3tts-bundle", "bundle_version": 2, "tasks": ["tokenizer"]}""");
+                {"format": "q3tts-bundle", "bundle_version": 3, "tasks": ["tokenizer"]}""");
         bundle("garbled", "{\"format\": ");
         bundle("odd-task", """
                 {"bundle_version": 1, "tasks": ["sing"]}""");
@@ -88,7 +88,7 @@ class FsModelCatalogTest extends ModelCatalogContract {
         assertEquals(List.of("bad name!", "future", "garbled", "no-tasks", "odd-task"),
                 catalog.unusable().stream().map(UnusableBundle::folder).toList());
         String future = catalog.unusable().get(1).reason();
-        assertTrue(future.contains("version 2"), future);
+        assertTrue(future.contains("version 3"), future);
         assertTrue(catalog.unusable().get(4).reason().contains("'sing'"));
     }
 

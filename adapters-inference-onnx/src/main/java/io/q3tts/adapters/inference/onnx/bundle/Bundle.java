@@ -87,6 +87,11 @@ public final class Bundle implements AutoCloseable {
             throw new ModelException("Model bundle " + dir + " is incomplete: missing " + String.join(", ", missing)
                     + "; re-export it with tools/export");
         }
+        if (manifest.type().isTts() && manifest.version() < Manifest.SUPPORTED_VERSION) {
+            LOG.log(Level.WARNING, "Model bundle {0} is version {1}: it generates one sequence at a time; "
+                    + "re-export for batching (tools/export writes version {2}).", dir, manifest.version(),
+                    Manifest.SUPPORTED_VERSION);
+        }
         return new Bundle(dir, manifest, runtime);
     }
 

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parsed and validated {@code manifest.json} of a bundle (format version 1; see
- * {@code docs/model-bundle.md}).
+ * The parsed and validated {@code manifest.json} of a bundle (format versions 1 and 2; see
+ * {@code docs/model-bundle.md}). Version 2 graphs take a batch dimension and an attention mask;
+ * a version-1 bundle still loads and generates one sequence at a time.
  *
  * <p>Immutable and thread-safe. Dimensions are not read from here: the engine takes them from the
  * tables and graphs themselves, which cannot disagree with the weights.
@@ -40,6 +41,8 @@ import java.util.Optional;
  * @param tables file name per table key ({@code text_embedding}, {@code codec_embedding}, {@code cp_embeddings})
  * @param codec the raw {@code codec} section
  * @param speakerEncoder the raw speaker-encoder section, or null
+ * @param version the bundle format version (1 or 2)
+ * @param maxBatch the largest batch the bundle advertises ({@code batch.max_batch}; 1 for version 1)
  */
 public record Manifest(
         String name,
@@ -59,10 +62,15 @@ public record Manifest(
         Map<GraphKind, String> graphPrecision,
         Map<String, String> tables,
         JsonNode codec,
-        JsonNode speakerEncoder) {
+        JsonNode speakerEncoder,
+        int version,
+        int maxBatch) {
 
-    /** The bundle format version this build reads. */
-    public static final int SUPPORTED_VERSION = 1;
+    /** The newest bundle format version this build reads (and {@code tools/export} writes). */
+    public static final int SUPPORTED_VERSION = 2;
+
+    /** The oldest bundle format version this build still reads (batch 1 only). */
+    public static final int OLDEST_VERSION = 1;
 
     /** The manifest's file name. */
     public static final String FILE = "manifest.json";
@@ -168,10 +176,12 @@ public record Manifest(
         if (version == null || !version.canConvertToInt()) {
             throw new ModelException(file + " has no bundle_version; re-export with tools/export");
         }
-        if (version.asInt() != SUPPORTED_VERSION) {
+        if (version.asInt() < OLDEST_VERSION || version.asInt() > SUPPORTED_VERSION) {
             throw new ModelException("bundle version " + version.asText() + " is not supported by this q3tts (supports "
-                    + SUPPORTED_VERSION + "); re-export with tools/export");
+                    + OLDEST_VERSION + " to " + SUPPORTED_VERSION + "); re-export with tools/export");
         }
+        int bundleVersion = version.asInt();
+        int maxBatch = bundleVersion < 2 ? 1 : Math.max(1, root.path("batch").path("max_batch").asInt(1));
         JsonNode model = require(root, "model", file);
         String typeKey = requireText(model, "type", file);
         ModelType type = ModelType.fromKey(typeKey);
@@ -266,7 +276,7 @@ public record Manifest(
         return new Manifest(name, type, size, random, tasks, precision, text, speakers, languages, supported,
                 root.path("instruct_supported").asBoolean(true), generation, codecTokens,
                 Collections.unmodifiableMap(graphs), Collections.unmodifiableMap(graphPrecision),
-                Collections.unmodifiableMap(tables), codec, speakerEncoder);
+                Collections.unmodifiableMap(tables), codec, speakerEncoder, bundleVersion, maxBatch);
     }
 
     /**

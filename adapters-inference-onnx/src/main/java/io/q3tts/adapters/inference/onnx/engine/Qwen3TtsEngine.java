@@ -191,6 +191,42 @@ public final class Qwen3TtsEngine {
     }
 
     /**
+     * Runs the frame loop for several prompts at once (see {@link CodeGenerator#generateBatch}).
+     *
+     * @param rows the rows; each gets its outcome through {@link BatchRow#onDone()}
+     */
+    public void generateBatch(java.util.List<BatchRow> rows) {
+        generator.generateBatch(rows);
+    }
+
+    /**
+     * Runs the frame loop for several prompts, more joining at frame boundaries (see
+     * {@link CodeGenerator#generateBatch(java.util.List, CodeGenerator.RowSource, int)}).
+     *
+     * @param rows the rows to start with
+     * @param source rows that may join
+     * @param maxRows the most rows at once
+     */
+    public void generateBatch(java.util.List<BatchRow> rows, CodeGenerator.RowSource source, int maxRows) {
+        generator.generateBatch(rows, source, maxRows);
+    }
+
+    /** @return whether the bundle's graphs run several rows per step (bundle version 2) */
+    public boolean batched() {
+        return generator.batched();
+    }
+
+    /** @return the talker's KV cache bytes per row and position */
+    public long kvBytesPerPosition() {
+        return generator.kvBytesPerPosition();
+    }
+
+    /** @return whether rows can join a running batch */
+    public boolean continuousBatching() {
+        return generator.continuousBatching();
+    }
+
+    /**
      * The official decode of generated frames; with an ICL prompt the reference frames are decoded
      * in front and their share cut off, as {@code generate_voice_clone} does.
      *

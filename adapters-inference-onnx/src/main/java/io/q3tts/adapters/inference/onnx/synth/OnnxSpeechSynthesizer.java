@@ -6,6 +6,7 @@ import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
 import io.q3tts.adapters.inference.onnx.codec.StreamingCodecDecoder;
+import io.q3tts.adapters.inference.onnx.engine.BatchRow;
 import io.q3tts.adapters.inference.onnx.engine.FrameListener;
 import io.q3tts.adapters.inference.onnx.engine.GeneratedCodes;
 import io.q3tts.adapters.inference.onnx.engine.GenerationSettings;
@@ -25,6 +26,10 @@ import io.q3tts.ports.model.NotFoundException;
 import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.model.UnsupportedMediaException;
 import io.q3tts.ports.out.inference.AudioChunk;
+import io.q3tts.ports.out.inference.BatchCapabilities;
+import io.q3tts.ports.out.inference.BatchFeed;
+import io.q3tts.ports.out.inference.BatchItem;
+import io.q3tts.ports.out.inference.BatchOutcome;
 import io.q3tts.ports.out.inference.ClonePrompt;
 import io.q3tts.ports.out.inference.ClonePromptEncoder;
 import io.q3tts.ports.out.inference.FinishReason;
@@ -41,7 +46,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -79,6 +88,15 @@ import java.util.Set;
  * what is allowed; a reference file that is not a readable WAV is {@link UnsupportedMediaException};
  * a task the model does not serve is {@link UnsupportedException}; a missing saved voice is
  * {@link NotFoundException}.
+ *
+ * <p><b>Batches.</b> {@link #synthesizeBatch} prepares every row as {@link #synthesize} would
+ * (a row whose voice or prompt is invalid fails alone before generation) and runs up to
+ * {@link #batchCapabilities()}{@code .maxBatch()} rows through one batched frame loop (each row
+ * keeps its own streaming decoder, progress, cancellation and sampling stream). A row that ends is
+ * finished at once on the generating thread (official decode, outcome), so the others wait for that
+ * decode; rows beyond the limit, and rows from the {@link BatchFeed}, join the running loop at the
+ * next frame boundary with room (continuous batching; a version-1 bundle runs one row at a time). A
+ * row's codes are the ones it gets alone, up to near-ties of the batched float rounding.
  *
  * <p>Thread-safe: concurrent calls run in parallel on shared sessions. {@link #close()} waits for
  * running calls, then frees the model.
@@ -217,6 +235,143 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             return new SynthesisResult(audio, sampleRate, codes.frameCount(), finishReason(codes),
                     Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    @Override
+    public BatchCapabilities batchCapabilities() {
+        int max = engine.batched() ? Math.min(manifest.maxBatch(), options.maxBatch()) : 1;
+        return new BatchCapabilities(max, max > 1 && engine.continuousBatching(), engine.kvBytesPerPosition());
+    }
+
+    @Override
+    public void synthesizeBatch(List<BatchItem> rows, BatchFeed feed) {
+        Objects.requireNonNull(rows, "rows");
+        Objects.requireNonNull(feed, "feed");
+        rows.forEach(r -> Objects.requireNonNull(r, "row"));
+        int max = batchCapabilities().maxBatch();
+        ModelHandle.Lease lease;
+        try {
+            lease = handle.acquire();
+        } catch (RuntimeException e) {
+            rows.forEach(item -> item.onDone().accept(new BatchOutcome.Failed(e)));
+            List<BatchItem> more;
+            while (!(more = feed.poll(Math.max(1, max))).isEmpty()) {
+                more.forEach(item -> item.onDone().accept(new BatchOutcome.Failed(e)));
+            }
+            return;
+        }
+        List<Prepared> all = new ArrayList<>();
+        try (lease) {
+            List<BatchRow> initial = new ArrayList<>();
+            for (BatchItem item : rows) {
+                BatchRow row = prepare(item, all);
+                if (row != null) {
+                    initial.add(row);
+                }
+            }
+            engine.generateBatch(initial, free -> {
+                List<BatchRow> joining = new ArrayList<>();
+                for (BatchItem item : feed.poll(free)) {
+                    BatchRow row = prepare(item, all);
+                    if (row != null) {
+                        joining.add(row);
+                    }
+                }
+                return joining;
+            }, max);
+        } catch (RuntimeException e) {
+            for (Prepared p : all) {
+                p.report(new BatchOutcome.Failed(e));
+            }
+        } finally {
+            for (Prepared p : all) {
+                p.closeStreamer();
+                p.report(new BatchOutcome.Failed(new ModelException("The batch ended before this row finished.")));
+            }
+        }
+    }
+
+    /** One row of a batch from its request to its outcome. */
+    private static final class Prepared {
+        final BatchItem item;
+        final long start;
+        VoiceClonePrompt voice;
+        Streamer streamer;
+        boolean reported;
+
+        Prepared(BatchItem item, long start) {
+            this.item = item;
+            this.start = start;
+        }
+
+        void report(BatchOutcome outcome) {
+            if (!reported) {
+                reported = true;
+                item.onDone().accept(outcome);
+            }
+        }
+
+        void closeStreamer() {
+            if (streamer != null) {
+                streamer.close();
+                streamer = null;
+            }
+        }
+    }
+
+    /**
+     * Prepares a row as {@link #synthesize} does (a failure is reported to the row at once) and
+     * returns its engine row, which finishes the row (official decode, outcome) as soon as it ends.
+     */
+    private BatchRow prepare(BatchItem item, List<Prepared> all) {
+        Prepared p = new Prepared(item, System.nanoTime());
+        all.add(p);
+        try {
+            SynthesisRequest request = item.request();
+            CancellationToken cancellation = item.cancellation();
+            cancellation.throwIfCancelled();
+            requireTask(request.task());
+            p.voice = request.task() == TaskType.VOICE_CLONE
+                    ? voiceClonePrompt(request.voicePrompt(), cancellation) : null;
+            TalkerPrompt prompt = prompt(request, p.voice);
+            RunawayGuard guard = options.runawayGuard();
+            GenerationSettings settings = GenerationSettings.of(manifest, request.sampling(), request.maxNewTokens(), guard);
+            int maxFrames = Math.max(0, request.maxNewTokens() - 1);
+            if (guard != null) {
+                maxFrames = Math.min(maxFrames, guard.limit(prompt.textTokens()));
+            }
+            p.streamer = new Streamer(item.listener(), p.voice, maxFrames, p.start);
+            return new BatchRow(prompt, settings, p.streamer, null, cancellation, outcome -> {
+                try {
+                    p.report(new BatchOutcome.Done(finishRow(p, outcome)));
+                } catch (RuntimeException e) {
+                    p.report(new BatchOutcome.Failed(e));
+                } finally {
+                    p.closeStreamer();
+                }
+            });
+        } catch (RuntimeException e) {
+            p.closeStreamer();
+            p.report(new BatchOutcome.Failed(e));
+            return null;
+        }
+    }
+
+    private SynthesisResult finishRow(Prepared p, BatchRow.Outcome outcome) {
+        if (outcome.error() != null) {
+            throw outcome.error();
+        }
+        GeneratedCodes codes = outcome.codes();
+        CancellationToken cancellation = p.item.cancellation();
+        cancellation.throwIfCancelled();
+        p.streamer.finish(codes.frameCount());
+        cancellation.throwIfCancelled();
+        float[] audio = engine.decode(codes.frames(), p.voice);
+        if (!p.item.listener().wantsAudioChunks()) {
+            p.item.listener().onAudio(new AudioChunk(audio, sampleRate, 0, true));
+        }
+        return new SynthesisResult(audio, sampleRate, codes.frameCount(), finishReason(codes),
+                Duration.ofNanos(System.nanoTime() - p.start));
     }
 
     /**

@@ -19,9 +19,14 @@ import java.util.Objects;
  *     reports after every frame. A report allocates a small record, so the default keeps the
  *     per-frame path allocation-free between reports.
  * @param voices where {@link io.q3tts.ports.out.inference.VoicePrompt.Saved} voices come from
+ * @param maxBatch the most rows one batched generation runs at once, &gt;= 1 (the bundle's own limit
+ *     applies too; a bundle exported before batching runs one)
  */
 public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runawayGuard, int firstChunkFrames,
-                                 int chunkFrames, Duration progressInterval, SavedVoices voices) {
+                                 int chunkFrames, Duration progressInterval, SavedVoices voices, int maxBatch) {
+
+    /** The default {@link #maxBatch()}: the benchmark's largest batch size. */
+    public static final int DEFAULT_MAX_BATCH = 16;
 
     /** @throws IllegalArgumentException on a null or out-of-range value (the guard may be null) */
     public SynthesizerOptions {
@@ -31,6 +36,9 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
         if (firstChunkFrames < 1 || chunkFrames < 1) {
             throw new IllegalArgumentException("chunk sizes must be >= 1");
         }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1");
+        }
         if (progressInterval.isNegative()) {
             throw new IllegalArgumentException("progressInterval must not be negative");
         }
@@ -39,11 +47,20 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
     /**
      * @return the production settings: fused predictor, the {@linkplain RunawayGuard#defaults() default
      *     runaway guard}, first audio after 4 frames then chunks of 8, progress at most every 100 ms,
-     *     saved voices named by file path
+     *     saved voices named by file path, batches of up to {@value #DEFAULT_MAX_BATCH}
      */
     public static SynthesizerOptions defaults() {
         return new SynthesizerOptions(PredictorMode.FUSED, RunawayGuard.defaults(), 4, 8, Duration.ofMillis(100),
-                SavedVoices.files());
+                SavedVoices.files(), DEFAULT_MAX_BATCH);
+    }
+
+    /**
+     * @param rows the most rows per batched generation
+     * @return a copy with the batch limit replaced
+     */
+    public SynthesizerOptions withMaxBatch(int rows) {
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, voices,
+                rows);
     }
 
     /**
@@ -51,7 +68,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the runaway guard replaced
      */
     public SynthesizerOptions withRunawayGuard(RunawayGuard guard) {
-        return new SynthesizerOptions(predictorMode, guard, firstChunkFrames, chunkFrames, progressInterval, voices);
+        return new SynthesizerOptions(predictorMode, guard, firstChunkFrames, chunkFrames, progressInterval, voices, maxBatch);
     }
 
     /**
@@ -60,7 +77,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the streaming chunk sizes replaced
      */
     public SynthesizerOptions withChunking(int first, int later) {
-        return new SynthesizerOptions(predictorMode, runawayGuard, first, later, progressInterval, voices);
+        return new SynthesizerOptions(predictorMode, runawayGuard, first, later, progressInterval, voices, maxBatch);
     }
 
     /**
@@ -68,7 +85,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the progress interval replaced
      */
     public SynthesizerOptions withProgressInterval(Duration interval) {
-        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, interval, voices);
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, interval, voices, maxBatch);
     }
 
     /**
@@ -76,7 +93,7 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the voice locator replaced
      */
     public SynthesizerOptions withVoices(SavedVoices locator) {
-        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, locator);
+        return new SynthesizerOptions(predictorMode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, locator, maxBatch);
     }
 
     /**
@@ -84,6 +101,6 @@ public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runaw
      * @return a copy with the predictor mode replaced
      */
     public SynthesizerOptions withPredictorMode(PredictorMode mode) {
-        return new SynthesizerOptions(mode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, voices);
+        return new SynthesizerOptions(mode, runawayGuard, firstChunkFrames, chunkFrames, progressInterval, voices, maxBatch);
     }
 }

@@ -38,7 +38,7 @@ class BundleTest {
     void givenAnUnknownVersion_whenOpened_thenItAsksForAReExport(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("manifest.json"), "{\"bundle_version\": 7, \"model\": {\"type\": \"codec\"}}");
         ModelException e = assertThrows(ModelException.class, () -> Bundle.open(tmp, RUNTIME));
-        assertEquals("bundle version 7 is not supported by this q3tts (supports 1); re-export with tools/export", e.getMessage());
+        assertEquals("bundle version 7 is not supported by this q3tts (supports 1 to 2); re-export with tools/export", e.getMessage());
     }
 
     @Test
