@@ -162,6 +162,9 @@ class BatchEndToEndTest {
             assertEquals(0, l.other(), "no 5xx and nothing but 200 or 429: " + l);
             assertEquals(CLIENTS, l.ok() + l.busy(), "every client got an answer: " + l);
         }
+        // One running + 16 waiting at max_batch 1; up to 8 rows + 16 waiting at max_batch 8 (the demo bundles batch).
+        assertTrue(batched.ok() > single.ok() && batched.busy() < single.busy(),
+                "batching admits more of a burst: " + single + " at max_batch 1, " + batched + " at 8");
         System.out.printf(Locale.ROOT, "load %d clients x %d frames on demo-custom-voice: max_batch 1: %d x 200, %d x 429, %d ms;"
                 + " max_batch 8: %d x 200, %d x 429, %d ms%n", CLIENTS, FRAMES, single.ok(), single.busy(), single.millis(),
                 batched.ok(), batched.busy(), batched.millis());

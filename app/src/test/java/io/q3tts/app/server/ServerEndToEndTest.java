@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * codecs, the ONNX engine on the committed demo bundles, the built-in plugins) on an ephemeral port,
  * with temporary voices, outputs and plugins folders, driven by {@code java.net.http} clients.
  *
- * <p>One server is shared: one GPU slot and a queue of one (so a full queue is easy to reach), the
+ * <p>One server is shared: one GPU slot holding one job at a time (no batching: {@code max_batch} 1,
+ * so a running job holds the slot alone; batching has its own test, {@code BatchEndToEndTest}) and a
+ * queue of one (so a full queue is easy to reach), the
  * runaway guard off (so random weights run to {@code max_new_tokens}, which keeps lengths
  * predictable), a 1 MB upload limit, and progress reported on every frame. Requests ask for few
  * frames; the demo models are tiny.
@@ -62,7 +64,7 @@ class ServerEndToEndTest {
 
     @BeforeAll
     static void start() {
-        config = config(dir);
+        config = config(dir, Map.of("Q3TTS_SCHEDULER_MAX_BATCH", "1"));
         server = Q3ttsServer.start(settings(config), DrivenPorts.onDisk(config.paths()));
         client = new E2e(server.port());
     }
@@ -76,6 +78,11 @@ class ServerEndToEndTest {
 
     /** The configuration as the loader builds it from environment overrides (no configs folder in {@code base}). */
     static Q3ttsConfig config(Path base) {
+        return config(base, Map.of());
+    }
+
+    /** As {@link #config(Path)}, with more environment overrides. */
+    static Q3ttsConfig config(Path base, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("MODELS_DIR", repo().resolve("models").toString());
         env.put("VOICES_DIR", base.resolve("voices").toString());
@@ -86,6 +93,7 @@ class ServerEndToEndTest {
         env.put("Q3TTS_SCHEDULER_QUEUE_CAPACITY", "1");
         env.put("Q3TTS_GENERATION_RUNAWAY_GUARD", "false");
         env.put("Q3TTS_LIMITS_UPLOAD_LIMIT_MB", "1");
+        env.putAll(extra);
         return new ConfigLoader(base, env).load().config();
     }
 
