@@ -77,6 +77,7 @@ public final class Cli {
             new Options.Spec("seed", "N", "random seed for reproducible sampling"),
             new Options.Spec("max-new-tokens", "N", "upper bound on generated frames (default: the model's)"),
             new Options.Spec("codes-out", "FILE", "also write the generated codec codes as JSON (as 'q3tts encode' does)"),
+            new Options.Spec("no-runaway-guard", null, "no length cap by text length (the official code has none; for parity runs)"),
             new Options.Spec("format", "FMT", "pcm16 or float32 (default pcm16)"),
             new Options.Spec("quiet", null, "no progress on stderr"));
 
@@ -198,7 +199,8 @@ public final class Cli {
         // Checks every option before the model loads; the model's own defaults are filled in below.
         request(o, text, GenerationDefaults.official());
         boolean quiet = o.has("quiet");
-        return withEngine(model, "synth", synthesizer -> {
+        Opener<SpeechSynthesizer> opener = o.has("no-runaway-guard") ? engine::openWithoutRunawayGuard : engine::open;
+        return with(model, "synth", opener, synthesizer -> {
             warnIfRandom(synthesizer.info().randomWeights());
             SynthesisRequest request;
             try {

@@ -310,7 +310,7 @@
     ['subtalker_temperature', 'Code predictor temperature', 'number', '0.9', 'any'],
     ['subtalker_top_k', 'Code predictor top-k', 'number', '50', '1'],
     ['subtalker_top_p', 'Code predictor top-p', 'number', '1.0', 'any'],
-    ['max_new_tokens', 'Max frames', 'number', '2048', '1'],
+    ['max_new_tokens', 'Max frames', 'number', 'model default', '1'],
   ];
 
   /** Builds the folded "Advanced sampling" section into a container (seed first, always visible in it). */
