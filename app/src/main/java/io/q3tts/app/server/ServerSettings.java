@@ -83,7 +83,9 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         Q3ttsConfig.Generation g = config.generation();
         engine = engine.withRunawayGuard(g.runawayGuard()
                         ? new RunawayGuard(g.runawayGuardMinFrames(), g.runawayGuardFramesPerToken()) : null)
-                .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames());
+                .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames())
+                // The engine never holds more rows than the scheduler forms: one setting, scheduler.max_batch.
+                .withMaxBatch(config.scheduler().maxBatch());
         ExecutionProvider device = switch (config.engine().device()) {
             case AUTO -> ExecutionProvider.AUTO;
             case CPU -> ExecutionProvider.CPU;
