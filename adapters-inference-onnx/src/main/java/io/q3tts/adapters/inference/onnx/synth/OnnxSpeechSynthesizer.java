@@ -376,7 +376,7 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             p.item.listener().onAudio(new AudioChunk(audio, sampleRate, 0, true));
         }
         return new SynthesisResult(audio, sampleRate, codes.frameCount(), finishReason(codes),
-                Duration.ofNanos(System.nanoTime() - p.start));
+                Duration.ofNanos(System.nanoTime() - p.start), codes.frames());
     }
 
     /**
