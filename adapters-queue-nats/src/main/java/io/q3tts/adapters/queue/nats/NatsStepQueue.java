@@ -104,6 +104,7 @@ public final class NatsStepQueue implements StepQueue {
     private static final String MAX_DELIVERIES = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + STREAM + ".*";
     private static final Duration POLL = Duration.ofSeconds(2);
     private static final Duration RETRY = Duration.ofMillis(500);
+    private static final Duration FETCH_WAIT = Duration.ofMillis(200);
 
     /**
      * How to reach the server and the queue's delivery policy.
@@ -506,7 +507,9 @@ public final class NatsStepQueue implements StepQueue {
             this.workerId = workerId;
             this.models = models;
             this.concurrency = concurrency;
-            this.slots = new Semaphore(concurrency);
+            // Fair: the pull loops of all models take turns, so a busy model's loop cannot keep the slot
+            // from the others by releasing and re-acquiring it.
+            this.slots = new Semaphore(concurrency, true);
             this.executor = executor;
         }
 
@@ -538,7 +541,8 @@ public final class NatsStepQueue implements StepQueue {
                     }
                     List<Message> got;
                     try {
-                        got = stopping.get() ? List.of() : sub.fetch(1, Duration.ofSeconds(1));
+                        // A short wait: the slot is held while waiting, and other models' loops may need it.
+                        got = stopping.get() ? List.of() : sub.fetch(1, FETCH_WAIT);
                     } catch (RuntimeException e) {
                         slots.release();
                         throw e;
