@@ -70,12 +70,12 @@ import java.util.function.IntFunction;
  * computes what it computes alone. A merge copies the batch's KV once, like a compaction.
  *
  * <p><b>Bundles.</b> Version-2 graphs take a batch dimension, {@code attention_mask} and
- * {@code position_ids}; a version-1 talker (no {@code attention_mask} input) runs one row at a time
- * ({@link #maxBatch()} is 1) with its old inputs, as does a version-1 fused predictor (scalar
- * sampling inputs).
+ * {@code position_ids}; with a version-1 talker (no {@code attention_mask} input) or a version-1
+ * fused predictor (scalar sampling inputs) {@link #batched()} is false and rows run one at a time
+ * with the old inputs.
  *
  * <p>The KV cache stays in native memory between steps: the talker's {@code present_*} tensors are
- * passed back as the next {@code past_*} inputs; only a compaction copies it. The small outputs the
+ * passed back as the next {@code past_*} inputs; only a compaction or a join copies it. The small outputs the
  * loop reads ({@code logits}, {@code last_hidden}, the frame codes) are written by ONNX Runtime into
  * pinned direct buffers.
  *
