@@ -23,7 +23,9 @@ q3tts_find_java() {
   local min=25 candidate major
   local -a candidates=()
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  for candidate in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25* /opt/java/* "$HOME"/.sdkman/candidates/java/*; do
+  # HOME may be unset (cron, systemd, containers); under `set -u` a bare "$HOME" would abort the
+  # caller's shell, so the SDKMAN location is only looked at when HOME is set.
+  for candidate in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25* /opt/java/* ${HOME:+"$HOME"/.sdkman/candidates/java/*}; do
     [ -d "$candidate" ] && candidates+=("$candidate")
   done
   for candidate in "${candidates[@]}"; do

@@ -44,8 +44,8 @@ class Server:
         self.info = self._read()
         return self.info
 
-    def run(self):
-        self.proc.stdin.write("run\n")
+    def run(self, batch=None):
+        self.proc.stdin.write("run\n" if batch is None else f"run {batch}\n")
         self.proc.stdin.flush()
         return self._read()
 
@@ -208,6 +208,85 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None
     }
 
 
+def bench_batches(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None):
+    """Aggregate throughput per batch size; every side runs every size once per round, sizes and
+    sides rotating, so the ratios compare numbers taken under the same machine load."""
+    sizes = a.batch
+    def java_cmd(bundle):
+        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", str(JAR),
+                "io.q3tts.app.bench.EngineBench", "--serve", "--bundle", str(bundle), "--frames", str(frames),
+                "--threads", str(a.threads), "--warmup", str(a.warmup), "--mode", a.mode, *a.java_arg]
+
+    sides = [("java", java_cmd(bundle))]
+    if int8_bundle:
+        sides.append(("java-int8", java_cmd(int8_bundle)))
+    sides.append(("pytorch", [py, str(REPO / "tools" / "bench" / "official_bench.py"), "--serve", "--checkpoint",
+                              str(checkpoint), "--frames", str(frames), "--threads", str(a.threads),
+                              "--warmup", str(a.warmup)]))
+    servers, runs, loads = [], {n: {b: [] for b in sizes} for n, _ in sides}, []
+    try:
+        for name, cmd in sides:
+            server = Server(name, cmd, logs / f"{label}-batch-{name}.log")
+            servers.append(server)
+            server.ready()
+        for r in range(a.rounds):
+            k = r % len(servers)
+            order = sizes if r % 2 == 0 else list(reversed(sizes))
+            for b in order:
+                for server in servers[k:] + servers[:k]:
+                    before = loadavg()
+                    res = server.run(b)
+                    res.pop("codes", None)
+                    res["loadavg_before"] = before
+                    runs[server.name][b].append(res)
+                    loads.append(before)
+                    print(f"[{label}] round {r + 1}/{a.rounds} batch {b:2d} {server.name:10s} "
+                          f"{res['throughput']:.3f} audio s/s ({res['wall_ms'] / 1e3:.1f} s, load {before})",
+                          file=sys.stderr, flush=True)
+    finally:
+        for server in servers:
+            server.close()
+    summary = {}
+    for name, by in runs.items():
+        summary[name] = {}
+        for b, rs in by.items():
+            lat = [statistics.median(x["row_latency_ms"]) for x in rs]
+            summary[name][b] = {
+                "throughput_median": round(statistics.median(x["throughput"] for x in rs), 4),
+                "wall_ms_median": round(statistics.median(x["wall_ms"] for x in rs), 1),
+                "row_latency_ms_median": round(statistics.median(lat), 1),
+                "first_audio_ms_median": round(statistics.median(x["first_audio_ms"] for x in rs), 1),
+            }
+        base = summary[name][sizes[0]]["throughput_median"]
+        for b in sizes:
+            summary[name][b]["speedup_vs_batch_%d" % sizes[0]] = round(summary[name][b]["throughput_median"] / base, 3)
+    vs = {n: {b: round(summary[n][b]["throughput_median"] / summary["pytorch"][b]["throughput_median"], 3)
+              for b in sizes} for n in summary if n != "pytorch"}
+    known = [x for x in loads if x is not None]
+    return {"label": label, "mode": "batch", "bundle": str(bundle), "checkpoint": str(checkpoint), "frames": frames,
+            "batch_sizes": sizes, "sides": [n for n, _ in sides], "info": {s.name: s.info for s in servers},
+            "summary": summary, "throughput_vs_pytorch": vs,
+            "loadavg": {"min": min(known) if known else None, "max": max(known) if known else None}, "runs": runs}
+
+
+def batch_table(results):
+    lines = []
+    for r in results:
+        sizes = r["batch_sizes"]
+        lines.append(f"{r['label']}: {r['frames']} frames per row; aggregate audio seconds per wall second "
+                     f"(x = vs batch {sizes[0]} of the same side); load average {r['loadavg']['min']}..{r['loadavg']['max']}")
+        for side in r["sides"]:
+            cells = []
+            for b in sizes:
+                s = r["summary"][side][b]
+                cells.append(f"B={b}: {s['throughput_median']:.3f} ({s['speedup_vs_batch_%d' % sizes[0]]:.2f}x, "
+                             f"row {s['row_latency_ms_median'] / 1e3:.1f} s, first audio {s['first_audio_ms_median'] / 1e3:.2f} s)")
+            lines.append(f"  {side:10s} " + "; ".join(cells))
+        for side, by in r["throughput_vs_pytorch"].items():
+            lines.append(f"  {side} vs pytorch: " + ", ".join(f"B={b} {v}x" for b, v in by.items()))
+    return "\n".join(lines)
+
+
 def table(results):
     cols = [(r, side) for r in results for side in r["sides"]]
     rows = [("", *[f"{r['label']} {side}" for r, side in cols])]
@@ -263,8 +342,13 @@ def main(argv=None):
                     help="extra EngineBench option (repeatable), e.g. --java-arg=--no-spin")
     ap.add_argument("--java-variant", action="append", default=[], metavar="NAME=ARGS",
                     help="another Java configuration run alongside, e.g. per-session=--per-session-threads")
+    ap.add_argument("--batch", type=lambda v: [int(x) for x in v.split(",")], default=None,
+                    help="comma-separated batch sizes, e.g. 1,2,4,8,16: aggregate throughput per batch size "
+                         "(the official wrapper given the same list of texts as the batched baseline)")
     ap.add_argument("--out", type=Path, default=REPO / "build" / "bench" / "results.json")
     a = ap.parse_args(argv)
+    if a.batch:
+        return main_batch(a)
     logs = a.out.parent / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     results = []
@@ -286,6 +370,32 @@ def main(argv=None):
     a.out.write_text(json.dumps(doc, indent=1) + "\n")
     print(table(results))
     print(f"\nwrote {a.out.relative_to(REPO) if a.out.is_relative_to(REPO) else a.out}")
+    return 0
+
+
+def main_batch(a):
+    logs = a.out.parent / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    results = []
+    if a.demo_bundle:
+        results.append(bench_batches("demo", a.demo_bundle, a.demo_checkpoint, a.frames_demo, a, a.python, logs))
+    if a.full_bundle:
+        results.append(bench_batches("0.6b", a.full_bundle, a.full_checkpoint, a.frames_full, a, a.python, logs,
+                                     a.full_int8_bundle))
+    if not results:
+        raise SystemExit("nothing to benchmark")
+    doc = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(results[0]["info"]["java"], results[0]["info"]["pytorch"]),
+        "settings": {"threads": a.threads, "rounds": a.rounds, "warmup": a.warmup, "predictor_mode": a.mode,
+                     "batch_sizes": a.batch,
+                     "decoding": "greedy, EOS suppressed (min_new_tokens = max_new_tokens = frames + 1)"},
+        "models": results,
+    }
+    out = a.out.with_name("results-batch.json") if a.out.name == "results.json" else a.out
+    out.write_text(json.dumps(doc, indent=1) + "\n")
+    print(batch_table(results))
+    print(f"\nwrote {out}")
     return 0
 
 

@@ -14,6 +14,11 @@ the frame loop is Python/Transformers overhead.
 
 --serve answers each `run` line on stdin with one JSON line (after a `ready` line); otherwise one
 JSON document with every run is printed. Only JSON goes to stdout.
+
+`run B` (B > 1) is the official batched path: one `generate_custom_voice` call with a list of B
+texts (BATCH_TEXTS, the same list EngineBench uses), left-padded inside the official generate, every
+row --frames frames. The wrapper returns all rows at once, so every row's latency is the call's wall
+time, and so is its first audio.
 """
 import argparse
 import contextlib
@@ -26,6 +31,17 @@ import warnings
 
 SECONDS_PER_FRAME = 0.08
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home to sleep."
+# The same list as EngineBench.BATCH_TEXTS (row i speaks BATCH_TEXTS[i % 8]).
+BATCH_TEXTS = [
+    "The quick brown fox jumps over the lazy dog, and then it runs back home to sleep.",
+    "Good morning.",
+    "Please leave the package at the front door; I will pick it up after work.",
+    "Thank you, that was delicious!",
+    "The meeting has been moved to Thursday at three, in the small room on the second floor.",
+    "Where are my keys?",
+    "Rain is expected tonight, so bring an umbrella if you go out.",
+    "Welcome back, everyone. Let us begin with a short summary of last week.",
+]
 
 
 def _load(checkpoint, threads):
@@ -160,6 +176,37 @@ def run_once(wrapper, timers, a):
     }
 
 
+def run_batch(wrapper, timers, a, rows):
+    import torch
+
+    timers.reset()
+    texts = [BATCH_TEXTS[i % len(BATCH_TEXTS)] for i in range(rows)]
+    start = time.perf_counter()
+    with torch.inference_mode():
+        wavs, sr = wrapper.generate_custom_voice(
+            text=texts, speaker=a.speaker, language=a.language,
+            do_sample=False, subtalker_dosample=False, max_new_tokens=a.frames + 1,
+        )
+    end = time.perf_counter()
+    for i, codes in enumerate(timers.codes):
+        if len(codes) != a.frames or len(wavs[i]) != a.frames * 1920:
+            raise SystemExit(f"row {i}: expected {a.frames} frames, got {len(codes)}")
+    audio = rows * a.frames * SECONDS_PER_FRAME
+    wall = end - start
+    return {
+        "implementation": "official-pytorch",
+        "batch": rows,
+        "frames": a.frames,
+        "audio_s": round(audio, 2),
+        "wall_ms": round(wall * 1e3, 2),
+        "throughput": round(audio / wall, 4),
+        "generate_ms": round((timers.loop_end - start) * 1e3, 2),
+        "decode_ms": round(timers.t["decode"] * 1e3, 2),
+        "row_latency_ms": [round(wall * 1e3, 2)] * rows,
+        "first_audio_ms": round(wall * 1e3, 2),
+    }
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--checkpoint", required=True)
@@ -206,6 +253,15 @@ def main(argv=None):
                 break
             if cmd == "run":
                 out.write(json.dumps(run_once(wrapper, timers, a)) + "\n")
+                out.flush()
+            elif cmd.startswith("run "):
+                rows = int(cmd[4:])
+                res = run_once(wrapper, timers, a) if rows == 1 else run_batch(wrapper, timers, a, rows)
+                if rows == 1:
+                    res = dict(res, batch=1, throughput=round(res["audio_s"] / (res["wall_ms"] / 1e3), 4),
+                               row_latency_ms=[res["wall_ms"]])
+                    res.pop("codes", None)
+                out.write(json.dumps(res) + "\n")
                 out.flush()
         return 0
     info["runs"] = [run_once(wrapper, timers, a) for _ in range(a.runs)]

@@ -75,9 +75,12 @@ def _gain() -> float:
     return PEAK / float(np.max(np.abs(s)))
 
 
-def reference_signal(sample_rate: int, stereo: bool = False) -> np.ndarray:
-    """The clip at sample_rate as float64: [N] mono, or [N, 2] (left, right) when stereo."""
-    n = int(round(DURATION_S * sample_rate))
+def reference_signal(sample_rate: int, stereo: bool = False, n: int | None = None) -> np.ndarray:
+    """The clip at sample_rate as float64: [N] mono, or [N, 2] (left, right) when stereo.
+
+    N is DURATION_S worth of samples unless n is given."""
+    if n is None:
+        n = int(round(DURATION_S * sample_rate))
     t = np.arange(n, dtype=np.float64) / float(sample_rate)
     s, d = _raw_signal(t)
     g = _gain()
@@ -117,4 +120,33 @@ def write_reference_clips(dest: Path) -> dict[str, Path]:
     # libsndfile takes int32 samples and keeps their top 24 bits for PCM_24.
     s24 = (_quantize(reference_signal(44100, stereo=True), 24) << 8).astype(np.int32)
     _write(out["ref_44k1_stereo"], s24, 44100, "PCM_24")
+    return out
+
+
+# Extra renders for the resampling fixtures: every common input rate, and two 44.1 kHz lengths on
+# both sides of a codec frame boundary. librosa gives ceil(n * (24000 / sr)) samples with the ratio
+# rounded to a double first: 77,616 samples -> 42,241 (23 frames of 1,920), although the exact
+# quotient is 42,240 (22 frames); 77,615 -> 42,240 (22 frames).
+FRAME_BOUNDARY_LENGTHS = {"ref_44k1_n77615": 77615, "ref_44k1_n77616": 77616}
+
+
+def write_rate_clips(dest: Path) -> dict[str, Path]:
+    """Writes the extra-rate WAV renders into dest and returns name -> path.
+
+    ref_8k_mono: 8 kHz mono PCM_16; ref_22k05_mono: 22.05 kHz mono PCM_16; ref_48k_stereo: 48 kHz
+    stereo PCM_16; ref_44k1_n77615 / ref_44k1_n77616: 44.1 kHz mono PCM_16 of those exact lengths.
+    """
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    out = {
+        "ref_8k_mono": dest / "ref_8k_mono_s16.wav",
+        "ref_22k05_mono": dest / "ref_22k05_mono_s16.wav",
+        "ref_48k_stereo": dest / "ref_48k_stereo_s16.wav",
+    }
+    _write(out["ref_8k_mono"], _quantize(reference_signal(8000), 16).astype(np.int16), 8000, "PCM_16")
+    _write(out["ref_22k05_mono"], _quantize(reference_signal(22050), 16).astype(np.int16), 22050, "PCM_16")
+    _write(out["ref_48k_stereo"], _quantize(reference_signal(48000, stereo=True), 16).astype(np.int16), 48000, "PCM_16")
+    for name, n in FRAME_BOUNDARY_LENGTHS.items():
+        out[name] = dest / f"{name}_s16.wav"
+        _write(out[name], _quantize(reference_signal(44100, n=n), 16).astype(np.int16), 44100, "PCM_16")
     return out

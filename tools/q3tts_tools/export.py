@@ -222,6 +222,10 @@ def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
             manifest.update(_voices_section(cfg))
             manifest["instruct_supported"] = not (kind == "custom_voice" and cfg.get("tts_model_size") == "0b6")
             manifest["generation"] = _generation_section(ckpt)
+            # The checkpoint's own file, verbatim: the engine fills every generation argument a
+            # request leaves unset from it, as the official wrapper's _merge_generate_kwargs does.
+            # Optional for readers (bundles exported before it existed use the manifest section).
+            shutil.copyfile(ckpt / "generation_config.json", tmp / "generation_config.json")
             # The official loader may swap the pre-tokenizer regex (spec pitfall 1); saving the
             # processor's own backend keeps whatever it actually uses.
             wrapper.processor.tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"), pretty=False)

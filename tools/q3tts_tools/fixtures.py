@@ -88,6 +88,20 @@ CASES = [
     ("base_icl_44k_ns", "base", dict(text=MIXED, language="auto", ref_audio="ref_44k1_stereo", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=True, max_new_tokens=9)),
 ]
 
+# References at other rates, through the official loader and resampler (librosa.load + soxr HQ):
+# the engine must reproduce x-vector, reference codes and the generation from the clip file alone.
+# The two 44.1 kHz lengths sit on both sides of a codec frame boundary after resampling.
+RATE_CASES = [
+    ("base_xvec_8k_ns", "base", dict(text=EN, language="english", ref_audio="ref_8k_mono", x_vector_only_mode=True, non_streaming_mode=True, max_new_tokens=9)),
+    ("base_icl_8k_st", "base", dict(text=EN, language="english", ref_audio="ref_8k_mono", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=False, max_new_tokens=9)),
+    ("base_icl_22k05_st", "base", dict(text=EN, language="english", ref_audio="ref_22k05_mono", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=False, max_new_tokens=9)),
+    ("base_icl_48k_stereo_ns", "base", dict(text=MIXED, language="auto", ref_audio="ref_48k_stereo", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=True, max_new_tokens=9)),
+    ("base_xvec_48k_stereo_st", "base", dict(text=EN, language="english", ref_audio="ref_48k_stereo", x_vector_only_mode=True, non_streaming_mode=False, max_new_tokens=9)),
+    ("base_icl_44k1_n77615_ns", "base", dict(text=EN, language="english", ref_audio="ref_44k1_n77615", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=True, max_new_tokens=9)),
+    ("base_icl_44k1_n77616_ns", "base", dict(text=EN, language="english", ref_audio="ref_44k1_n77616", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=True, max_new_tokens=9)),
+    ("base_icl_44k1_n77616_st", "base", dict(text=EN, language="english", ref_audio="ref_44k1_n77616", ref_text=REF_TEXT, x_vector_only_mode=False, non_streaming_mode=False, max_new_tokens=9)),
+]
+
 # Batched cases: one official wrapper call with lists (left padding + attention mask inside the
 # official generate), greedy. Rows differ in text length, speaker/instruct/language and, on Base,
 # clone mode (x-vector and ICL rows together). They run after every single case of their model, so
@@ -356,9 +370,10 @@ def _jsonable_kwargs(kwargs: dict) -> dict:
     return out
 
 
-def _run_case(name, model_name, args, wrapper, clips, clip_rel, out_dir: Path, eos_id: int, audio_vocab: int):
+def _run_case(name, model_name, args, wrapper, clips, clip_rel, out_dir: Path, eos_id: int, audio_vocab: int,
+              greedy: bool = True):
     case_dir = out_dir / "cases" / name
-    req = dict(args, **GREEDY)
+    req = dict(args, **GREEDY) if greedy else dict(args)
     call = {k: v for k, v in req.items() if k not in ("ref_audio", "ref_text", "x_vector_only_mode")}
     cap = _Capture(wrapper)
     record = {"name": name, "model": model_name, "api": API[model_name]}
@@ -455,6 +470,43 @@ def _run_case(name, model_name, args, wrapper, clips, clip_rel, out_dir: Path, e
     all_margins = [s["margin"] for s in steps] + [s["margin"] for rec in cap.cp for s in rec.steps]
     scale = max([s["max_abs_finite"] for s in steps] + [s["max_abs_finite"] for rec in cap.cp for s in rec.steps])
     return record, all_margins, scale
+
+
+# A checkpoint whose generation_config.json asks for greedy decoding, penalty 1.5 and 12 tokens,
+# called with no generation argument at all: the official wrapper fills them from that file
+# (_merge_generate_kwargs), and so must the engine when a request leaves them unset.
+GENERATION_CONFIG_CASE = ("cv_generation_config_defaults", "custom-voice",
+                          dict(text=EN, speaker="ryan", language="english"))
+GENERATION_CONFIG_OVERRIDE = {"do_sample": False, "subtalker_dosample": False, "repetition_penalty": 1.5,
+                              "max_new_tokens": 12}
+
+
+def _generation_config_case(checkpoint: Path, clips, clip_rel, out_dir: Path, work: Path) -> dict:
+    import shutil
+
+    import torch
+    from qwen_tts import Qwen3TTSModel
+
+    name, model_name, args = GENERATION_CONFIG_CASE
+    ckpt = work / f"{model_name}-generation-config"
+    if ckpt.exists():
+        shutil.rmtree(ckpt)
+    shutil.copytree(checkpoint, ckpt)
+    gen = json.loads((ckpt / "generation_config.json").read_text())
+    gen.update(GENERATION_CONFIG_OVERRIDE)
+    text = json.dumps(gen, indent=2, sort_keys=True) + "\n"
+    (ckpt / "generation_config.json").write_text(text)
+    wrapper = Qwen3TTSModel.from_pretrained(str(ckpt), dtype=torch.float32, attn_implementation="eager")
+    tc = wrapper.model.config.talker_config
+    record, _, _ = _run_case(name, model_name, args, wrapper, clips, clip_rel, out_dir,
+                             int(tc.codec_eos_token_id), int(tc.code_predictor_config.vocab_size), greedy=False)
+    case_dir = out_dir / "cases" / name
+    (case_dir / "generation_config.json").write_text(text)
+    record["files"]["generation_config"] = "generation_config.json"
+    _write_json(case_dir / "case.json", record)
+    return {"name": name, "model": model_name, "api": record["api"], "dir": f"cases/{name}",
+            "files": ["case.json"] + sorted(record["files"].values()),
+            "stop_reason": record["stop_reason"], "frames": record["frames"]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -635,6 +687,10 @@ def _resolve_clips(clips: dict) -> dict:
         if not hit:
             raise KeyError(f"clips must contain {canon!r} (or {aliases[1]!r}); got {sorted(clips)}")
         out[canon] = Path(hit[0])
+    known = {a for aliases in _CLIP_ALIASES.values() for a in aliases}
+    for name, path in clips.items():
+        if name not in known:
+            out[name] = Path(path)
     return out
 
 
@@ -685,6 +741,33 @@ def _codec_fixtures(codec_dir: Path, clips: dict, clip_rel: dict, out_dir: Path)
     return entries
 
 
+def _resample_fixtures(clips: dict, clip_rel: dict, out_dir: Path) -> dict:
+    """What the official code does to a reference clip before its encoders see it, for every clip
+    that is not 24 kHz: `librosa.load(path, sr=None, mono=True)` (int -> float32, channels averaged)
+    and `librosa.resample(y, orig_sr=sr, target_sr=24000)` (soxr HQ, length ceil(n * 24000 / sr))."""
+    import librosa
+
+    entries = {}
+    for key in sorted(clips):
+        y, sr = librosa.load(str(clips[key]), sr=None, mono=True)
+        if int(sr) == 24000:
+            continue
+        y24 = librosa.resample(y, orig_sr=int(sr), target_sr=24000)
+        channels = sf_info(clips[key])[1]
+        _write_npy(out_dir / "resample" / f"{key}_24k.npy", y24)
+        entries[key] = {
+            "file": clip_rel[key], "sample_rate": int(sr), "channels": channels, "loaded_samples": int(y.shape[0]),
+            "resampled": f"resample/{key}_24k.npy", "resampled_samples": int(y24.shape[0]),
+            # The loaded samples are kept where the loader does more than scale integers (channel
+            # mixing); a mono PCM clip loads as q / 2**(bits-1) exactly.
+            "loaded": None,
+        }
+        if channels > 1:
+            _write_npy(out_dir / "resample" / f"{key}_loaded.npy", y)
+            entries[key]["loaded"] = f"resample/{key}_loaded.npy"
+    return entries
+
+
 def sf_info(path) -> tuple:
     import soundfile as sf
 
@@ -721,7 +804,7 @@ def _deterministic():
         torch.use_deterministic_algorithms(det)
 
 
-def write_fixtures(checkpoints: dict, clips: dict, out_dir: Path) -> None:
+def write_fixtures(checkpoints: dict, clips: dict, out_dir: Path, work: Path | None = None) -> None:
     """Writes the parity fixtures for the reference checkpoints into out_dir (see docs/fixtures.md).
 
     checkpoints: {"codec", "custom-voice", "voice-design", "base"} -> checkpoint folder.
@@ -744,6 +827,7 @@ def write_fixtures(checkpoints: dict, clips: dict, out_dir: Path) -> None:
         }
         index["clips"] = {k: {"file": clip_rel[k], "sha256": _sha256(clips[k])} for k in sorted(clips)}
         index["codec"] = _codec_fixtures(Path(checkpoints["codec"]), clips, clip_rel, out_dir)
+        index["resample"] = _resample_fixtures(clips, clip_rel, out_dir)
         for model_name in ("custom-voice", "voice-design", "base"):
             wrapper = Qwen3TTSModel.from_pretrained(
                 str(checkpoints[model_name]), dtype=torch.float32, attn_implementation="eager")
@@ -752,7 +836,7 @@ def write_fixtures(checkpoints: dict, clips: dict, out_dir: Path) -> None:
             tc = wrapper.model.config.talker_config
             eos_id = int(tc.codec_eos_token_id)
             audio_vocab = int(tc.code_predictor_config.vocab_size)
-            for name, m, args in CASES:
+            for name, m, args in CASES + RATE_CASES:
                 if m != model_name:
                     continue
                 record, ms, scale = _run_case(name, m, args, wrapper, clips, clip_rel, out_dir, eos_id, audio_vocab)
@@ -781,6 +865,9 @@ def write_fixtures(checkpoints: dict, clips: dict, out_dir: Path) -> None:
                     "frames": [r["frames"] for r in record["rows"]], "near_ties": n_near,
                 })
             del wrapper
+        if work is not None:
+            index["generation_config_cases"] = [
+                _generation_config_case(Path(checkpoints["custom-voice"]), clips, clip_rel, out_dir, Path(work))]
     index["decision_stats"] = {
         "decisions": len(margins),
         "below_near_tie_epsilon": near,

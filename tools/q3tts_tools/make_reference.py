@@ -35,7 +35,7 @@ def build(models_dir: Path, fixtures_dir: Path, work: Path, cache: Path) -> None
     _quiet_imports()
     _deterministic_torch()
     from . import reference_checkpoints as rc
-    from .audio_clips import write_reference_clips
+    from .audio_clips import write_rate_clips, write_reference_clips
     from .export import export
     from .fixtures import write_fixtures
 
@@ -48,7 +48,8 @@ def build(models_dir: Path, fixtures_dir: Path, work: Path, cache: Path) -> None
         shutil.rmtree(fixtures_dir)
     fixtures_dir.mkdir(parents=True)
     clips = write_reference_clips(fixtures_dir / "clips")
-    write_fixtures(ckpts, clips, fixtures_dir)
+    clips.update(write_rate_clips(fixtures_dir / "clips"))
+    write_fixtures(ckpts, clips, fixtures_dir, work)
     # The int8 option is not a parity path, so its bundle is a fixture for the Java engine's own test
     # (it loads and generates), not a demo model the server would offer.
     int8 = fixtures_dir / "bundles" / "custom-voice-int8"

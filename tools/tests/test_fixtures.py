@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 TOOLS = Path(__file__).resolve().parents[1]
-MAX_BYTES = 5 * 1024 * 1024
+# The resampling fixtures (every common rate, issue 16) and their clips and clone cases take about 3 MB.
+MAX_BYTES = 8 * 1024 * 1024
 
 WRITE = """
 import json, sys
@@ -25,7 +26,7 @@ write_fixtures({k: Path(v) for k, v in a["ckpt"].items()}, {k: Path(v) for k, v 
 @pytest.fixture(scope="module")
 def two_runs(reference_checkpoints, tmp_path_factory):
     """The fixtures written twice, by two separate processes running at the same time."""
-    from q3tts_tools.audio_clips import write_reference_clips
+    from q3tts_tools.audio_clips import write_rate_clips, write_reference_clips
 
     root = tmp_path_factory.mktemp("fixtures")
     outs, procs = [], []
@@ -33,13 +34,15 @@ def two_runs(reference_checkpoints, tmp_path_factory):
     for name in ("a", "b"):
         out = root / name
         clips = write_reference_clips(out / "clips")
+        clips.update(write_rate_clips(out / "clips"))
         arg = json.dumps({"ckpt": {k: str(v) for k, v in reference_checkpoints.items()},
                           "clips": {k: str(v) for k, v in clips.items()}, "out": str(out)})
         procs.append(subprocess.Popen([sys.executable, "-c", WRITE, arg], cwd=TOOLS, env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
         outs.append(out)
     for p in procs:
-        _, err = p.communicate(timeout=600)
+        # Two writers at once on a shared 2-core machine take several minutes each.
+        _, err = p.communicate(timeout=1800)
         assert p.returncode == 0, err[-3000:]
     return outs
 
@@ -78,6 +81,8 @@ def test_index_lists_existing_files(two_runs):
         listed.update(d.values())
     for c in index["clips"].values():
         listed.add(c["file"])
+    for r in index["resample"].values():
+        listed.update(f for f in (r["loaded"], r["resampled"]) if f)
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     assert on_disk == listed
 
@@ -206,7 +211,9 @@ def test_codec_fixtures(two_runs):
         e = json.loads((root / rel).read_text())
         codes = np.asarray(e["codes"])
         assert codes.shape == (e["frames"], 16) and codes.min() >= 0 and codes.max() <= 2047
-        samples_24k = round(e["clip_frames"] * 24000 / e["clip_sample_rate"])
+        # librosa.resample's length: ceil(n * ratio) with the ratio rounded first (not round(n * 24000 / sr)).
+        sr = e["clip_sample_rate"]
+        samples_24k = e["clip_frames"] if sr == 24000 else math.ceil(e["clip_frames"] * (24000 / sr))
         assert e["frames"] == math.ceil(samples_24k / 1920), clip
     d = json.loads((root / "codec" / "decode_random.json").read_text())
     seg = np.load(root / "codec" / "decode_random_segments.npy")

@@ -28,3 +28,15 @@ def test_given_eos_suppressed_when_run_then_exactly_the_requested_frames_and_a_c
     # greedy: a second run repeats the codes
     again = official_bench.run_once(wrapper, timers, a)
     assert again["codes"] == r["codes"]
+
+
+def test_given_a_batch_when_run_then_every_row_has_the_requested_frames(reference_checkpoints):
+    wrapper = official_bench._load(str(reference_checkpoints["custom-voice"]), 1)
+    timers = official_bench.Timers(wrapper, 6)
+    a = Namespace(text="Hi.", speaker="ryan", language="english", frames=6)
+    r = official_bench.run_batch(wrapper, timers, a, 3)
+    # Three different texts of the shared list, left-padded by the official generate.
+    assert r["batch"] == 3 and len(timers.codes) == 3
+    assert all(len(codes) == 6 for codes in timers.codes)
+    assert r["audio_s"] == round(3 * 6 * 0.08, 2)
+    assert r["throughput"] > 0 and len(r["row_latency_ms"]) == 3

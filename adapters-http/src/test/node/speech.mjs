@@ -1,7 +1,9 @@
 // Run by OpenAiNodeClientTest: the official openai client against a q3tts server at Q3TTS_BASE_URL.
 import OpenAI from 'openai';
 
-const client = new OpenAI({ baseURL: `${process.env.Q3TTS_BASE_URL}/v1`, apiKey: 'not-needed' });
+// Q3TTS_API_KEY: the server's key when it has auth.api_keys (sent as Authorization: Bearer, as always).
+const apiKey = process.env.Q3TTS_API_KEY || 'not-needed';
+const client = new OpenAI({ baseURL: `${process.env.Q3TTS_BASE_URL}/v1`, apiKey, maxRetries: 0 });
 
 function check(condition, message) {
   if (!condition) {
@@ -36,6 +38,17 @@ try {
   check(e instanceof OpenAI.APIError, `not an APIError: ${e}`);
   check(e.status === 404, `status ${e.status}`);
   check(e.param === 'voice', `param ${e.param}`);
+}
+
+if (process.env.Q3TTS_API_KEY) {
+  const stranger = new OpenAI({ baseURL: `${process.env.Q3TTS_BASE_URL}/v1`, apiKey: 'wrong-key-0123456789', maxRetries: 0 });
+  try {
+    await stranger.models.list();
+    check(false, 'a wrong key was accepted');
+  } catch (e) {
+    check(e instanceof OpenAI.AuthenticationError, `not an AuthenticationError: ${e}`);
+    check(e.status === 401, `status ${e.status}`);
+  }
 }
 
 console.log(`OK wav=${wavBytes.length} streamed=${streamed}`);

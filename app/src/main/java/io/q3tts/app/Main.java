@@ -4,6 +4,7 @@ import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
 import io.q3tts.app.cli.Cli;
+import io.q3tts.app.cluster.WorkerCommand;
 import io.q3tts.app.config.ConfigLoader;
 import io.q3tts.app.server.ServeCommand;
 import java.nio.file.Path;
@@ -39,6 +40,13 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("q3tts: error: Q3TTS_DEVICE: " + e.getMessage());
             System.exit(Cli.USAGE);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("worker")) {
+            // The worker reads the configuration, like serve; it needs no file-command engine.
+            int status = new WorkerCommand(new ConfigLoader(Path.of(""), System.getenv()), System.out, System.err).run();
+            System.out.flush();
+            System.exit(status);
             return;
         }
         int status;

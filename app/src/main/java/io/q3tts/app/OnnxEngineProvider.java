@@ -50,6 +50,11 @@ public final class OnnxEngineProvider implements SynthesizerProvider, AutoClosea
         return OnnxSpeechSynthesizer.open(bundleDir, runtime(), options);
     }
 
+    @Override
+    public SpeechSynthesizer openWithoutRunawayGuard(Path bundleDir) {
+        return OnnxSpeechSynthesizer.open(bundleDir, runtime(), options.withRunawayGuard(null));
+    }
+
     /** The synthesizer of the bundle, which is its clone-prompt encoder too (it refuses unless the model is a Base model). */
     @Override
     public ClonePromptEncoder openClonePromptEncoder(Path bundleDir) {

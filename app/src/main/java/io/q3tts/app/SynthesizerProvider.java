@@ -33,6 +33,18 @@ public interface SynthesizerProvider {
     SpeechSynthesizer open(Path bundleDir) throws IOException;
 
     /**
+     * Opens a synthesizer without the runaway guard (the official code has none), for parity runs.
+     * The default opens the ordinary one.
+     *
+     * @param bundleDir a model bundle folder
+     * @return an open synthesizer
+     * @throws IOException if the bundle cannot be read
+     */
+    default SpeechSynthesizer openWithoutRunawayGuard(Path bundleDir) throws IOException {
+        return open(bundleDir);
+    }
+
+    /**
      * Reads what a bundle is without loading it. The default reports an unnamed model with trained weights.
      *
      * @param bundleDir a model bundle folder

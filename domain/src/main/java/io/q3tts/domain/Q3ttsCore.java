@@ -1,5 +1,8 @@
 package io.q3tts.domain;
 
+import io.q3tts.domain.cluster.StepRunner;
+import io.q3tts.ports.out.cluster.StepExecutor;
+
 import io.q3tts.domain.job.JobService;
 import io.q3tts.domain.output.AudioConversion;
 import io.q3tts.domain.pipeline.PipelinePolicy;
@@ -56,6 +59,9 @@ public final class Q3ttsCore implements AutoCloseable {
     private final JobService jobs;
     private final PipelineService pipelines;
     private final Map<Class<?>, Object> useCases;
+    private final VoiceRepository voiceRepository;
+    private final AudioDecoder audioDecoder;
+    private final Clock clock;
 
     private Q3ttsCore(Builder b) {
         AudioConversion conversion = new AudioConversion(b.encoder, b.decoder);
@@ -66,11 +72,12 @@ public final class Q3ttsCore implements AutoCloseable {
         OutputService outputs = new OutputService(b.outputs, conversion);
         SynthesisJobRunner runner = new SynthesisJobRunner(resolver, residency, b.voices, voices, b.outputs, b.encoder,
                 b.decoder, b.effects, b.uploadLimits, b.clock);
-        jobs = new JobService(scheduler, runner, b.clock, b.retainedJobs);
+        jobs = new JobService(scheduler, runner, b.clock, b.retainedJobs, b.jobStore);
         SynthesisService synthesis = new SynthesisService(jobs, outputs, voices);
         ModelService models = new ModelService(b.catalog, residency);
         TokenizerService tokenizer = new TokenizerService(scheduler, resolver, residency, b.encoder, b.decoder, b.uploadLimits);
         pipelines = new PipelineService(jobs, resolver, b.outputs, b.pipelineRuns, b.clock, b.pipelinePolicy);
+        pipelines.stepsAtOnce(scheduler::batchSize);
         Map<Class<?>, Object> map = new LinkedHashMap<>();
         for (Object service : new Object[] {synthesis, jobs, voices, outputs, models, tokenizer, pipelines}) {
             for (Class<?> type : service.getClass().getInterfaces()) {
@@ -80,6 +87,21 @@ public final class Q3ttsCore implements AutoCloseable {
             }
         }
         useCases = Collections.unmodifiableMap(map);
+        voiceRepository = b.voices;
+        audioDecoder = b.decoder;
+        clock = b.clock;
+    }
+
+    /**
+     * The executor a cluster worker hands to its {@code StepQueue}: delivered steps run in this
+     * core's GPU lane on its models, and arriving voices are kept in this core's voice repository
+     * (on a worker, a cache folder).
+     *
+     * @param workerId the worker's id, reported with each result
+     * @return the executor
+     */
+    public StepExecutor stepExecutor(String workerId) {
+        return new StepRunner(scheduler, residency, voiceRepository, audioDecoder, clock, workerId);
     }
 
     /** @return a builder; every driven port must be set, policies default to their {@code defaults()} */
@@ -123,6 +145,17 @@ public final class Q3ttsCore implements AutoCloseable {
     }
 
     /**
+     * Reads back the asynchronous jobs recorded in the job store: they are queryable again, and those a
+     * crash left queued or running are reported as interrupted, with their requests kept. Call once at
+     * start, before serving.
+     *
+     * @return the interrupted jobs' ids
+     */
+    public List<JobId> restoreJobs() {
+        return jobs.restoreJobs();
+    }
+
+    /**
      * Refuses new work, cancels queued and running jobs (pipelines stay stored and resume at the
      * next start), then unloads every model, waiting for in-flight work at most the scheduler's
      * cancel grace period (a stuck worker cannot hold up shutdown longer).
@@ -150,6 +183,7 @@ public final class Q3ttsCore implements AutoCloseable {
         private UploadLimits uploadLimits = UploadLimits.defaults();
         private int retainedJobs = 500;
         private PipelineRunStore pipelineRuns;
+        private io.q3tts.ports.out.job.JobStore jobStore;
         private PipelinePolicy pipelinePolicy = PipelinePolicy.defaults();
 
         private Builder() {
@@ -225,6 +259,11 @@ public final class Q3ttsCore implements AutoCloseable {
          * @return this
          */
         public Builder pipelineRuns(PipelineRunStore v) { pipelineRuns = v; return this; }
+        /**
+         * @param v records asynchronous jobs so they survive a crash; optional (without it they live in memory)
+         * @return this
+         */
+        public Builder jobStore(io.q3tts.ports.out.job.JobStore v) { jobStore = v; return this; }
         /**
          * @param v pipeline lane size and limits
          * @return this

@@ -38,6 +38,7 @@ import io.q3tts.ports.in.synthesis.DesignThenCloneOutcome;
 import io.q3tts.ports.in.synthesis.DesignThenCloneUseCase;
 import io.q3tts.ports.in.synthesis.GenerationOptions;
 import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.output.GetOutputUseCase;
 import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
@@ -70,6 +71,7 @@ import io.q3tts.ports.model.UnsupportedException;
 import io.q3tts.ports.model.UnsupportedMediaException;
 import io.q3tts.ports.model.VoiceOrigin;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
+import io.q3tts.ports.out.inference.GenerationDefaults;
 import io.q3tts.ports.out.inference.SynthesisRequest;
 import io.q3tts.ports.out.inference.VoicePrompt;
 import io.q3tts.ports.out.voice.VoiceRecord;
@@ -99,6 +101,7 @@ class CoreTest {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<FakeSynthesizer> synthesizers = new CopyOnWriteArrayList<>();
     private Q3ttsCore core;
+    private io.q3tts.domain.testing.InMemoryJobStore jobStore = new io.q3tts.domain.testing.InMemoryJobStore();
 
     private Q3ttsCore core(int queueCapacity) {
         loader.synthesizers = d -> {
@@ -112,6 +115,7 @@ class CoreTest {
                         Duration.ZERO))
                 .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
                 .pipelineRuns(new io.q3tts.domain.testing.InMemoryPipelineRunStore())
+                .jobStore(jobStore)
                 .build();
         return core;
     }
@@ -162,6 +166,62 @@ class CoreTest {
         JobView last = ((JobEvent.StateChanged) events.get(events.size() - 1)).job();
         assertEquals(1.0, last.progress().fraction());
         assertNotNull(last.timings().finishedAt());
+    }
+
+    @Test
+    void givenAModelWithAGenerationConfig_whenOptionsAreUnset_thenEachComesFromTheModelAsTheOfficialWrapperMergesThem() {
+        ModelDescriptor base = model("greedy-custom", ModelTask.CUSTOM_VOICE);
+        catalog.add(new ModelDescriptor(base.id(), base.displayName(), base.tasks(), base.size(), base.precision(),
+                base.randomWeights(), base.speakers(), base.languages(), base.supportsInstruct(), base.sampleRate(),
+                base.approxMemoryBytes(), GenerationDefaults.fromGenerationConfig(java.util.Map.of(
+                        "do_sample", false, "subtalker_dosample", false, "repetition_penalty", 1.5, "max_new_tokens", 12))));
+        core(4);
+        SynthesisOutcome plain = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand("greedy-custom", "Hello.", "English", "Ryan", null, null, null),
+                JobListener.NONE, CancellationToken.none());
+        SynthesisRequest r = synthesizers.getLast().seen().getLast();
+        assertEquals(false, r.sampling().doSample());
+        assertEquals(false, r.sampling().subtalkerDoSample());
+        assertEquals(1.5, r.sampling().repetitionPenalty());
+        assertEquals(12, r.maxNewTokens());
+        assertEquals(0.9, r.sampling().temperature(), "a key the config lacks: the official hard default");
+        assertEquals("12", plain.output().parameters().get("max_new_tokens"));
+        assertEquals("false", plain.output().parameters().get("do_sample"));
+
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand("greedy-custom", "Hello.", "English", "Ryan", null,
+                        GenerationOptions.builder().doSample(true).maxNewTokens(40).build(), null),
+                JobListener.NONE, CancellationToken.none());
+        SynthesisRequest set = synthesizers.getLast().seen().getLast();
+        assertEquals(true, set.sampling().doSample(), "a set value wins");
+        assertEquals(40, set.maxNewTokens());
+        assertEquals(1.5, set.sampling().repetitionPenalty(), "the unset ones still come from the model");
+
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand("custom", "Hello.", "English", "Ryan", null, null, null),
+                JobListener.NONE, CancellationToken.none());
+        SynthesisRequest official = synthesizers.getLast().seen().getLast();
+        assertEquals(SynthesisRequest.DEFAULT_MAX_NEW_TOKENS, official.maxNewTokens(), "no config: the wrapper's hard defaults");
+        assertEquals(true, official.sampling().doSample());
+    }
+
+    @Test
+    void givenReturnCodes_whenSynthesized_thenTheOutputKeepsACodesFileListedInItsFiles() {
+        core(4);
+        SynthesisOutcome with = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                new SynthesizeCustomVoiceCommand(null, "Hello.", "English", "Ryan", null,
+                        GenerationOptions.builder().returnCodes(true).build(), null),
+                JobListener.NONE, CancellationToken.none());
+        assertEquals(List.of("codes.json"), with.output().files());
+        String json = new String(outputs.files.get(with.output().id() + "/codes.json"), java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(json.contains("\"format\": \"q3tts-codes\""), json);
+        assertTrue(json.contains("\"frames\": " + with.output().frames()), json);
+        assertTrue(json.contains("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]"), json);
+
+        SynthesisOutcome without = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(custom("Hello."),
+                JobListener.NONE, CancellationToken.none());
+        assertTrue(without.output().files().isEmpty());
+        assertTrue(outputs.files.keySet().stream().noneMatch(k -> k.startsWith(without.output().id() + "/")));
     }
 
     @Test
@@ -218,6 +278,42 @@ class CoreTest {
         assertEquals(List.of(2, 1), positions, "the third job hears itself move up");
     }
 
+    @Test
+    void givenDurableJobs_whenTheServerDiesAndRestarts_thenEachAnswersInterruptedWithItsRequestOrDone() {
+        core(4);
+        SubmitJobUseCase submit = core.useCase(SubmitJobUseCase.class);
+        JobView done = awaitTerminal(submit.submitJob(new SubmitJobCommand(custom("zero"), null, "{\"input\":\"zero\"}")));
+        assertEquals(JobState.DONE, done.state());
+        Gate gate = gateNext("custom");
+        JobView running = submit.submitJob(new SubmitJobCommand(custom("one"), null, "{\"input\":\"one\"}"));
+        Await.latch(gate.entered);
+        JobView queued = submit.submitJob(new SubmitJobCommand(custom("two"), null, "{\"input\":\"two\"}"));
+        JobView blocking = submit.submitJob(SubmitJobCommand.of(custom("not kept")));
+        io.q3tts.domain.testing.InMemoryJobStore onDisk = jobStore.copy();
+        assertEquals(3, onDisk.list().size(), "only durable jobs are recorded");
+        gate.open();
+        core.close();
+
+        // A new core on what the crash left (the first one never got to record the end of its jobs).
+        jobStore = onDisk;
+        core(4);
+        assertEquals(java.util.Set.of(running.id(), queued.id()), java.util.Set.copyOf(core.restoreJobs()));
+        GetJobUseCase get = core.useCase(GetJobUseCase.class);
+        assertEquals(JobState.DONE, get.getJob(done.id()).state());
+        assertEquals(done.result(), get.getJob(done.id()).result());
+        for (JobView j : List.of(running, queued)) {
+            JobView after = get.getJob(j.id());
+            assertEquals(JobState.CANCELLED, after.state());
+            assertTrue(after.error().message().startsWith("Interrupted by a server restart"), after.error().message());
+            assertTrue(after.error().message().contains(j == running ? "was running" : "was queued"), after.error().message());
+            assertEquals(j.request(), after.request());
+        }
+        assertEquals("{\"input\":\"one\"}", get.getJob(running.id()).request());
+        assertThrows(io.q3tts.ports.model.NotFoundException.class, () -> get.getJob(blocking.id()));
+        assertEquals(List.of("CANCELLED", "CANCELLED", "DONE"), onDisk.list().stream().map(r -> r.state()).sorted().toList(),
+                "the interruption is recorded, so it is reported once");
+    }
+
     private JobView awaitTerminal(JobView job) {
         java.util.concurrent.CompletableFuture<JobView> end = new java.util.concurrent.CompletableFuture<>();
         core.useCase(WatchJobUseCase.class).watchJob(job.id(), e -> {
@@ -226,6 +322,46 @@ class CoreTest {
             }
         });
         return Await.future(end);
+    }
+
+    @Test
+    void givenABatchingModel_whenJobsWaitTogether_thenTheyRunAsOneBatchEachWithItsOwnPositionProgressOutputAndCancel() {
+        io.q3tts.domain.testing.FakeBatchSynthesizer engine = new io.q3tts.domain.testing.FakeBatchSynthesizer(
+                new io.q3tts.ports.out.inference.BatchCapabilities(8, false, 0));
+        loader.synthesizers = d -> engine;
+        core = Q3ttsCore.builder().catalog(catalog).loader(loader).voices(voices).outputs(outputs).encoder(codec)
+                .decoder(codec).effects(codec).clock(clock).executor(executor)
+                .schedulerPolicy(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                        Duration.ZERO, 8, 1L << 30))
+                .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
+                .pipelineRuns(new io.q3tts.domain.testing.InMemoryPipelineRunStore())
+                .build();
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(custom("warm"), JobListener.NONE,
+                io.q3tts.ports.model.CancellationToken.none());
+        Gate step = new Gate();
+        engine.stepGates.add(step);
+        SubmitJobUseCase submit = core.useCase(SubmitJobUseCase.class);
+        JobView first = submit.submitJob(SubmitJobCommand.of(custom("first")));
+        Await.latch(step.entered);
+        JobView a = submit.submitJob(SubmitJobCommand.of(custom("a")));
+        JobView b = submit.submitJob(SubmitJobCommand.of(custom("b")));
+        JobView c = submit.submitJob(SubmitJobCommand.of(custom("c")));
+        assertEquals(List.of(1, 2, 3), List.of(a, b, c).stream().map(j -> j.progress().queuePosition()).toList());
+
+        assertEquals(JobState.CANCELLED, core.useCase(CancelJobUseCase.class).cancelJob(b.id()).state());
+        assertEquals(2, core.useCase(GetJobUseCase.class).getJob(c.id()).progress().queuePosition());
+        step.open();
+
+        JobView firstDone = awaitTerminal(first);
+        JobView aDone = awaitTerminal(a);
+        JobView cDone = awaitTerminal(c);
+        assertEquals(List.of(JobState.DONE, JobState.DONE, JobState.DONE), List.of(firstDone.state(), aDone.state(), cDone.state()));
+        assertEquals(List.of(List.of("warm"), List.of("first"), List.of("a", "c")),
+                engine.calls.stream().map(l -> l.stream().sorted().toList()).toList(),
+                "a and c waited together and ran as one engine call; the cancelled b never ran");
+        assertEquals(io.q3tts.domain.testing.FakeBatchSynthesizer.FRAMES, aDone.progress().frames(), "each row's own progress");
+        assertTrue(!aDone.result().outputId().equals(cDone.result().outputId()), "each row stores its own output");
+        assertEquals("a", core.useCase(GetOutputUseCase.class).getOutput(aDone.result().outputId()).text());
     }
 
     @Test

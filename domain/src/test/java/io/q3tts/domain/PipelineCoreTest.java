@@ -1,5 +1,11 @@
 package io.q3tts.domain;
 
+import io.q3tts.domain.testing.Gate;
+import io.q3tts.ports.in.job.GetQueueStatusUseCase;
+import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.job.SubmitJobCommand;
+import io.q3tts.ports.in.job.SubmitJobUseCase;
+import io.q3tts.ports.model.CancellationToken;
 import static io.q3tts.domain.testing.FakeCatalog.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,18 +24,22 @@ import io.q3tts.domain.testing.InMemoryOutputRepository;
 import io.q3tts.domain.testing.InMemoryPipelineRunStore;
 import io.q3tts.domain.testing.InMemoryVoiceRepository;
 import io.q3tts.ports.in.job.CancelJobUseCase;
+import io.q3tts.ports.in.job.DismissJobUseCase;
 import io.q3tts.ports.in.job.GetJobUseCase;
 import io.q3tts.ports.in.job.JobEvent;
 import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobState;
 import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.in.job.ListJobsQuery;
+import io.q3tts.ports.in.job.ListJobsUseCase;
 import io.q3tts.ports.in.job.WatchJobUseCase;
 import io.q3tts.ports.in.output.GetOutputFileUseCase;
 import io.q3tts.ports.in.output.GetOutputUseCase;
 import io.q3tts.ports.in.output.ListOutputsQuery;
 import io.q3tts.ports.in.output.ListOutputsUseCase;
 import io.q3tts.ports.in.output.OutputView;
+import io.q3tts.ports.in.pipeline.GetPipelineRequestUseCase;
 import io.q3tts.ports.in.pipeline.PipelineContext;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
@@ -38,6 +48,7 @@ import io.q3tts.ports.in.synthesis.SynthesisOutcome;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
 import io.q3tts.ports.model.AudioFormat;
+import io.q3tts.ports.model.ConflictException;
 import io.q3tts.ports.model.EncodedAudio;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.model.ModelException;
@@ -45,6 +56,7 @@ import io.q3tts.ports.model.ModelTask;
 import io.q3tts.ports.model.NotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,14 +88,65 @@ class PipelineCoreTest {
 
     private Q3ttsCore core() {
         loader.synthesizers = FakeSynthesizer::new;
+        return core(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO));
+    }
+
+    private Q3ttsCore core(SchedulerPolicy policy) {
         Q3ttsCore core = Q3ttsCore.builder().catalog(catalog).loader(loader).voices(new InMemoryVoiceRepository())
                 .outputs(outputs).encoder(codec).decoder(codec).effects(codec).clock(clock).executor(executor)
-                .schedulerPolicy(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO))
+                .schedulerPolicy(policy)
                 .residencyPolicy(new ResidencyPolicy(1, 1, Duration.ZERO, Duration.ofSeconds(30)))
                 .pipelineRuns(runs).build();
         cores.add(core);
         core.useCase(PipelineJobsUseCase.class).registerPipeline("lines", payload -> work(core, payload));
+        core.useCase(PipelineJobsUseCase.class).registerPipeline("together", payload -> together(core, payload));
         return core;
+    }
+
+    /** A pipeline that speaks all its lines as steps submitted together ({@link PipelineContext#runSteps}). */
+    private PipelineWork together(Q3ttsCore core, byte[] payload) {
+        List<String> lines = new String(payload, StandardCharsets.UTF_8).lines().toList();
+        return new PipelineWork() {
+            @Override
+            public String summary() {
+                return lines.size() + " lines together";
+            }
+
+            @Override
+            public ModelTask task() {
+                return ModelTask.CUSTOM_VOICE;
+            }
+
+            @Override
+            public String modelId() {
+                return null;
+            }
+
+            @Override
+            public PipelineOutput run(PipelineContext ctx) {
+                List<java.util.function.Supplier<byte[]>> steps = new java.util.ArrayList<>();
+                for (int i = 0; i < lines.size(); i++) {
+                    String key = "line-" + i;
+                    String line = lines.get(i);
+                    steps.add(() -> ctx.checkpoint(key).orElseGet(() -> {
+                        byte[] pcm = core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
+                                new SynthesizeCustomVoiceCommand(null, line, null, "ryan", null, null, AudioFormat.PCM),
+                                ctx.stepListener(), ctx.cancellation()).audio().bytes();
+                        ctx.saveCheckpoint(key, pcm);
+                        synthesized.add(line);
+                        return pcm;
+                    }));
+                }
+                java.io.ByteArrayOutputStream mix = new java.io.ByteArrayOutputStream();
+                ctx.progress(0, lines.size(), "lines");
+                ctx.runSteps(steps).forEach(mix::writeBytes);
+                byte[] wav = codec.encode(new io.q3tts.ports.model.PcmAudio(toFloats(mix.toByteArray()), 24_000),
+                        AudioFormat.WAV).bytes();
+                return new PipelineOutput(new EncodedAudio(AudioFormat.WAV, wav, 24_000, mix.size() / 2 / 24_000.0),
+                        ModelTask.CUSTOM_VOICE, "custom", true, String.join("\n", lines), "english", "ryan", null, null,
+                        Map.of("seed", "1"), 4 * lines.size(), Map.of());
+            }
+        };
     }
 
     /** A pipeline that speaks each line of the payload, checkpointing each line's PCM. */
@@ -126,6 +189,8 @@ class PipelineCoreTest {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
+                        // A cancel that came while the gate was closed must win over the gate opening just after it.
+                        ctx.cancellation().throwIfCancelled();
                         if (failAt.compareAndSet(i, -1)) {
                             throw new ModelException("step " + i + " broke");
                         }
@@ -249,7 +314,7 @@ class PipelineCoreTest {
     }
 
     @Test
-    void givenAUserCancel_whenRunning_thenTheJobEndsCancelledAndNothingIsLeft() {
+    void givenAUserCancel_whenRunning_thenTheJobEndsCancelledAndCanBeResumedOrDismissed() {
         Q3ttsCore core = core();
         stepGate = new CountDownLatch(1);
         JobId id = core.useCase(PipelineJobsUseCase.class).submitPipeline("lines", "X.\nY.".getBytes()).id();
@@ -257,12 +322,29 @@ class PipelineCoreTest {
         core.useCase(CancelJobUseCase.class).cancelJob(id);
         stepGate.countDown();
         assertEquals(JobState.CANCELLED, awaitEnd(core, id).state());
-        assertTrue(runs.runs.isEmpty(), "a cancelled run is not kept for resuming");
+        assertTrue(runs.find(id.value()).orElseThrow().failed(), "kept for a resume, but not restarted at the next start");
         assertTrue(outputs.records.isEmpty());
+        assertEquals("X.\nY.", new String(core.useCase(GetPipelineRequestUseCase.class).getPipelineRequest(id).payload(),
+                StandardCharsets.UTF_8), "the stored request, for edit and retry");
+
+        JobView resumed = awaitEnd(core, core.useCase(PipelineJobsUseCase.class).resumePipeline(id).id());
+        assertEquals(JobState.DONE, resumed.state(), () -> String.valueOf(resumed.error()));
+        assertTrue(runs.runs.isEmpty());
+
+        stepGate = new CountDownLatch(1);
+        JobId again = core.useCase(PipelineJobsUseCase.class).submitPipeline("lines", "Z.".getBytes()).id();
+        Await.until(() -> core.useCase(GetJobUseCase.class).getJob(again).state() == JobState.RUNNING);
+        assertThrows(ConflictException.class, () -> core.useCase(DismissJobUseCase.class).dismissJob(again), "cancel first");
+        core.useCase(CancelJobUseCase.class).cancelJob(again);
+        awaitEnd(core, again);
+        core.useCase(DismissJobUseCase.class).dismissJob(again);
+        assertTrue(runs.runs.isEmpty(), "a dismissed run is deleted");
+        assertThrows(NotFoundException.class, () -> core.useCase(GetJobUseCase.class).getJob(again), "and forgotten");
+        assertThrows(NotFoundException.class, () -> core.useCase(DismissJobUseCase.class).dismissJob(again));
     }
 
     @Test
-    void givenAQueuedPipeline_whenCancelledBeforeItStarts_thenItIsNotKeptForResuming() {
+    void givenAQueuedPipeline_whenCancelledBeforeItStarts_thenItIsKeptForResumingOnly() {
         Q3ttsCore core = core();
         stepGate = new CountDownLatch(1);
         PipelineJobsUseCase pipelines = core.useCase(PipelineJobsUseCase.class);
@@ -276,8 +358,20 @@ class PipelineCoreTest {
         awaitEnd(core, first);
         awaitEnd(core, second);
         assertEquals(JobState.CANCELLED, awaitEnd(core, third).state());
-        Await.until(() -> runs.runs.isEmpty());
+        Await.until(() -> runs.runs.size() == 1 && runs.runs.get(third.value()).failed());
         assertEquals(List.of("A.", "B."), synthesized.stream().sorted().toList());
+    }
+
+    @Test
+    void givenAPipeline_whenItsStepsAreListed_thenEachNamesThePipelineAsItsParent() {
+        Q3ttsCore core = core();
+        JobId id = core.useCase(PipelineJobsUseCase.class).submitPipeline("lines", "P.\nQ.".getBytes()).id();
+        assertEquals(JobState.DONE, awaitEnd(core, id).state());
+        List<JobView> all = core.useCase(ListJobsUseCase.class).listJobs(new ListJobsQuery(EnumSet.allOf(JobState.class), 100));
+        List<JobView> steps = all.stream().filter(j -> j.kind() == JobKind.CUSTOM_VOICE).toList();
+        assertEquals(2, steps.size(), "a job per line: " + all);
+        steps.forEach(s -> assertEquals(id, s.parent(), "a step names its pipeline"));
+        assertEquals(null, core.useCase(GetJobUseCase.class).getJob(id).parent(), "the pipeline itself has no parent");
     }
 
     @Test
@@ -289,5 +383,76 @@ class PipelineCoreTest {
         NotFoundException unknown = assertThrows(NotFoundException.class, () -> pipelines.submitPipeline("nope", new byte[1]));
         assertEquals("pipeline", unknown.field());
         assertTrue(runs.runs.isEmpty());
+    }
+
+    /** A synthesizer that batches 4 rows (the default, sequential engine call) and records each call's rows. */
+    private static final class BatchingSynthesizer implements io.q3tts.ports.out.inference.SpeechSynthesizer {
+        final FakeSynthesizer inner;
+        final List<Integer> calls = new CopyOnWriteArrayList<>();
+
+        BatchingSynthesizer(io.q3tts.ports.out.catalog.ModelDescriptor model) {
+            inner = new FakeSynthesizer(model);
+        }
+
+        @Override
+        public io.q3tts.ports.out.inference.SynthesizerInfo info() {
+            return inner.info();
+        }
+
+        @Override
+        public io.q3tts.ports.out.inference.BatchCapabilities batchCapabilities() {
+            return new io.q3tts.ports.out.inference.BatchCapabilities(4, false, 0);
+        }
+
+        @Override
+        public io.q3tts.ports.out.inference.SynthesisResult synthesize(io.q3tts.ports.out.inference.SynthesisRequest request,
+                io.q3tts.ports.out.inference.SynthesisListener listener, io.q3tts.ports.model.CancellationToken cancellation) {
+            return inner.synthesize(request, listener, cancellation);
+        }
+
+        @Override
+        public void synthesizeBatch(List<io.q3tts.ports.out.inference.BatchItem> rows,
+                                    io.q3tts.ports.out.inference.BatchFeed feed) {
+            calls.add(rows.size());
+            io.q3tts.ports.out.inference.SpeechSynthesizer.super.synthesizeBatch(rows, feed);
+        }
+    }
+
+    @Test
+    void givenABatchingModel_whenAPipelineRunsItsStepsTogether_thenTheyWaitTogetherAndReachTheEngineAsOneBatch() {
+        List<BatchingSynthesizer> made = new CopyOnWriteArrayList<>();
+        loader.synthesizers = m -> {
+            BatchingSynthesizer b = new BatchingSynthesizer(m);
+            made.add(b);
+            return b;
+        };
+        Q3ttsCore core = core(new SchedulerPolicy(1, 8, 1, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO,
+                8, 1L << 30));
+        SynthesizeCustomVoiceCommand single = new SynthesizeCustomVoiceCommand(null, "warm", null, "ryan", null, null, AudioFormat.PCM);
+        core.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(single, JobListener.NONE, CancellationToken.none());
+        BatchingSynthesizer engine = made.getFirst();
+        Gate busy = new Gate();
+        engine.inner.gates.add(busy);
+        JobView blocker = core.useCase(SubmitJobUseCase.class).submitJob(SubmitJobCommand.of(single));
+        Await.latch(busy.entered);
+
+        JobView run = core.useCase(PipelineJobsUseCase.class).submitPipeline("together", "A.\nB.\nC.\nD.\nE.".getBytes());
+        List<Integer> stepsDone = new CopyOnWriteArrayList<>();
+        core.useCase(WatchJobUseCase.class).watchJob(run.id(), e -> {
+            if (e instanceof JobEvent.Progress p && p.progress().steps() == 5) {
+                stepsDone.add(p.progress().stepsDone());
+            }
+        });
+        Await.until(() -> core.useCase(GetQueueStatusUseCase.class).getQueueStatus().gpuQueued() == 4);
+        busy.open();
+        JobView end = awaitEnd(core, run.id());
+
+        assertEquals(JobState.DONE, end.state(), () -> String.valueOf(end.error()));
+        assertEquals(JobState.DONE, awaitEnd(core, blocker.id()).state());
+        assertEquals(List.of(1, 1, 4, 1), engine.calls,
+                "the warm-up, the blocker, the four steps of the first wave in one call, then the fifth step");
+        assertEquals(5, synthesized.size());
+        assertTrue(stepsDone.containsAll(List.of(1, 2, 3, 4)), "the count moves as the wave's steps end: " + stepsDone);
+        assertEquals(stepsDone.stream().sorted().toList(), stepsDone, "and never moves back");
     }
 }

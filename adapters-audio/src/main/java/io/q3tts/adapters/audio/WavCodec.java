@@ -84,19 +84,24 @@ final class WavCodec {
         int frames = len / (bytes * channels);
         float[] out = new float[frames];
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        // As librosa.load (libsndfile + np.mean): each sample to float32, channels added in float32 in
+        // order, the sum divided by the channel count in float32, so a clone reference or an encoded
+        // clip has the official samples bit for bit (a double sum agrees up to two channels, not beyond).
+        float count = channels;
         for (int f = 0; f < frames; f++) {
-            double sum = 0;
+            float sum = 0;
             for (int c = 0; c < channels; c++) {
                 int p = off + (f * channels + c) * bytes;
-                sum += switch (bits) {
+                float v = (float) switch (bits) {
                     case 8 -> ((b[p] & 0xFF) - 128) / 128.0;
                     case 16 -> buf.getShort(p) / 32768.0;
                     case 24 -> ((b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | b[p + 2] << 16) / 8388608.0;
                     case 32 -> floatPcm ? buf.getFloat(p) : buf.getInt(p) / 2147483648.0;
                     default -> buf.getDouble(p);
                 };
+                sum = c == 0 ? v : sum + v;
             }
-            out[f] = (float) (sum / channels);
+            out[f] = channels == 1 ? sum : sum / count;
         }
         return out;
     }

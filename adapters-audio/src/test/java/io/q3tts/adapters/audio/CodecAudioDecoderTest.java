@@ -99,6 +99,26 @@ class CodecAudioDecoderTest {
         assertTrue(Signals.rms(s24.samples()) > 0.001);
     }
 
+    /** The stereo fixture clips decode to librosa.load's samples bit for bit (fixtures/resample, make-reference). */
+    @Test
+    void stereoWavsDecodeLikeLibrosaLoad() throws IOException {
+        Path fixtures = Path.of("..", "fixtures");
+        for (String clip : new String[] {"ref_44k1_stereo_s24.wav:ref_44k1_stereo", "ref_48k_stereo_s16.wav:ref_48k_stereo"}) {
+            String[] parts = clip.split(":");
+            PcmAudio ours = decoder.decode(AudioUpload.of("ref_audio", Files.readAllBytes(fixtures.resolve("clips").resolve(parts[0]))));
+            byte[] npy = Files.readAllBytes(fixtures.resolve("resample").resolve(parts[1] + "_loaded.npy"));
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(npy).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int data = 10 + Short.toUnsignedInt(b.getShort(8));
+            assertEquals((npy.length - data) / 4, ours.samples().length, parts[0]);
+            for (int i = 0; i < ours.samples().length; i++) {
+                float official = b.getFloat(data + 4 * i);
+                if (Float.floatToIntBits(official) != Float.floatToIntBits(ours.samples()[i])) {
+                    throw new AssertionError(parts[0] + " sample " + i + ": " + ours.samples()[i] + " vs librosa " + official);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hello, this is text", "GIF89a......", "RIFF\u0000\u0000\u0000\u0000WAVEjunk", "fLaC garbage!!",
         "OggS\u0000\u0002\u0000\u0000", "ID3\u0004\u0000\u0000\u0000\u0000\u0000\u0000"})

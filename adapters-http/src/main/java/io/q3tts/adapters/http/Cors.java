@@ -101,7 +101,7 @@ final class Cors {
     }
 
     /** Scheme and host are case-insensitive; browsers leave out a default port and never send a trailing slash. */
-    private static String normalize(String origin) {
+    static String normalize(String origin) {
         String o = origin.strip().toLowerCase(Locale.ROOT);
         o = o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
         if (o.startsWith("http://") && o.endsWith(":80")) {

@@ -39,12 +39,17 @@ final class ErrorMapping {
      */
     record Failure(int status, String errorType, String message, String field, long retryAfterSeconds) {
 
-        /** @return the core JSON body */
+        /**
+         * @return the core JSON body: {@code error}, {@code error_type}, {@code field} (snake_case like every
+         *     other field), plus {@code errorType}, the same value under its old name, kept for clients
+         *     written against earlier versions
+         */
         Map<String, Object> coreBody() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", message);
-            m.put("errorType", errorType);
+            m.put("error_type", errorType);
             m.put("field", field);
+            m.put("errorType", errorType);
             return m;
         }
 
@@ -126,6 +131,19 @@ final class ErrorMapping {
             default -> INTERNAL;
         };
         return new Failure(status, type, message, null, 0);
+    }
+
+    /**
+     * A refusal made by the HTTP layer itself (host, origin, key), with its own error type.
+     *
+     * @param status the status
+     * @param errorType e.g. {@code FORBIDDEN}
+     * @param message the user-facing message
+     * @param field the header or parameter to blame
+     * @return the failure
+     */
+    static Failure failure(int status, String errorType, String message, String field) {
+        return new Failure(status, errorType, message, field, 0);
     }
 
     /** @return the failure reported for a bug: a generic message, never the exception's text */

@@ -8,6 +8,8 @@ import io.javalin.http.HandlerType;
 import io.javalin.router.EndpointNotFound;
 import io.q3tts.ports.web.RouteSpec;
 import io.q3tts.ports.web.SocketSpec;
+import io.q3tts.ports.web.WebRequest;
+import io.q3tts.ports.web.WebResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,12 +20,17 @@ import java.util.Objects;
  * ({@code /api/v1/stream}), job events (SSE), the OpenAPI document and the plugins' routes and
  * sockets ({@code /plugins/<id>}), all over the core's driving ports.
  *
+ * <p>Before any route or socket runs, {@code AccessGuard} checks the {@code Host}, refuses cross-site
+ * state changes and, when keys are configured, the API key (docs/security.md).
+ *
  * <p>The composition root builds it with {@code new HttpServer(core::useCase, plugins, config)},
  * calls {@link #start()} and, on shutdown, {@link #stop()}. Request handlers run on virtual threads.
  *
  * <p>Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpServer.class);
 
     /** The path of the audio WebSocket. */
     public static final String STREAM_PATH = "/api/v1/stream";
@@ -33,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
     private final int apiRouteCount;
     private final List<Route.Socket> sockets;
     private final JavalinBridge bridge;
+    private AccessGuard guard;
     private Javalin app;
 
     /**
@@ -67,6 +75,12 @@ public final class HttpServer implements AutoCloseable {
         all.addAll(jobRoutes.routes());
         all.addAll(new LibraryRoutes(useCases, maxUpload).routes());
         all.addAll(new OpenAiRoutes(useCases, synthesis, tts, maxUpload).routes());
+        all.add(Route.core(io.q3tts.ports.web.HttpMethod.POST, AccessGuard.SESSION_PATH,
+                "Sign a browser in: a valid API key (Authorization: Bearer) gets a session cookie",
+                r -> guard.keysRequired() ? WebResponse.noContent().withHeader("Set-Cookie", guard.newSession(false))
+                        : WebResponse.noContent()));
+        all.add(Route.core(io.q3tts.ports.web.HttpMethod.DELETE, AccessGuard.SESSION_PATH, "Sign a browser out",
+                r -> WebResponse.noContent().withHeader("Set-Cookie", guard.endSession(cookies(r)))));
         List<Route> pluginRoutes = new ArrayList<>();
         List<Route.Socket> socketList = new ArrayList<>();
         socketList.add(new Route.Socket(STREAM_PATH, new StreamSocket(synthesis, maxUpload),
@@ -109,6 +123,13 @@ public final class HttpServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         long maxUpload = config.maxUploadBytes();
+        AccessConfig access = config.access();
+        requireSafeBind(config.host(), access);
+        if (!access.keysRequired() && !AccessGuard.isLoopback(config.host())) {
+            LOG.warn("Listening on {} without API keys (auth.allow_unauthenticated_remote: true): anyone who can reach "
+                    + "this address can use and delete everything.", config.host());
+        }
+        guard = new AccessGuard(access, bridge.cors(), config.host(), config.port());
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -128,14 +149,35 @@ public final class HttpServer implements AutoCloseable {
             cfg.jetty.modifyWebSocketServletFactory(ws -> ws.setMaxTextMessageSize(config.maxBodyBytes()));
             // Audio does not compress, and a compressing stream would hold back streamed chunks.
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            // Jetty's refusals before routing (malformed paths, bad headers) answer JSON, not HTML.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             Cors cors = bridge.cors();
-            if (cors.enabled()) {
-                cfg.routes.before(ctx -> {
-                    if (cors.apply(ctx)) {
-                        ctx.skipRemainingHandlers();
-                    }
-                });
-            }
+            cfg.routes.before(ctx -> {
+                AccessGuard.Request r = guardView(ctx, false);
+                AccessGuard.Refusal refusal = guard.checkHost(r);
+                if (refusal == null && cors.enabled() && cors.apply(ctx)) {
+                    ctx.skipRemainingHandlers();
+                    return;
+                }
+                if (refusal == null) {
+                    refusal = guard.checkRest(r);
+                }
+                if (refusal != null) {
+                    bridge.refuse(ctx, refusal, style(ctx));
+                    ctx.skipRemainingHandlers();
+                }
+            });
+            cfg.routes.wsBeforeUpgrade(ctx -> {
+                AccessGuard.Request r = guardView(ctx, true);
+                AccessGuard.Refusal refusal = guard.checkHost(r);
+                if (refusal == null) {
+                    refusal = guard.checkRest(r);
+                }
+                if (refusal != null) {
+                    bridge.refuse(ctx, refusal, style(ctx));
+                    ctx.skipRemainingHandlers();
+                }
+            });
             for (Route r : routes) {
                 cfg.routes.addHttpHandler(new HandlerType(r.method().name()), r.path(), ctx -> bridge.serve(ctx, r));
             }
@@ -147,6 +189,44 @@ public final class HttpServer implements AutoCloseable {
         });
         app.start();
         return this;
+    }
+
+    /**
+     * Refuses a non-loopback bind without API keys unless the operator opted out explicitly ({@link #start()}
+     * then logs a warning).
+     * The composition root calls it before building anything, the server again when it starts.
+     *
+     * @param host the bind address
+     * @param access the keys and the opt-out
+     * @throws IllegalStateException naming the settings that allow the bind
+     */
+    public static void requireSafeBind(String host, AccessConfig access) {
+        if (access.keysRequired() || AccessGuard.isLoopback(host)) {
+            return;
+        }
+        if (!access.allowUnauthenticatedRemote()) {
+            throw new IllegalStateException("Refusing to listen on " + host + " without API keys: anyone who can reach "
+                    + "it could read and delete every output and voice. Set auth.api_keys (or Q3TTS_AUTH_API_KEYS), or "
+                    + "set auth.allow_unauthenticated_remote: true if a proxy in front authenticates.");
+        }
+    }
+
+    private static AccessGuard.Request guardView(Context ctx, boolean socket) {
+        return new AccessGuard.Request(ctx.method().name(), ctx.path(), ctx::header, ctx::queryParam, ctx::cookie, socket);
+    }
+
+    /** The request's cookies by name, from its {@code Cookie} header. */
+    private static java.util.function.Function<String, String> cookies(WebRequest r) {
+        java.util.Map<String, String> jar = new java.util.HashMap<>();
+        r.header("Cookie").ifPresent(h -> {
+            for (String c : h.split(";")) {
+                int eq = c.indexOf('=');
+                if (eq > 0) {
+                    jar.put(c.substring(0, eq).strip(), c.substring(eq + 1).strip());
+                }
+            }
+        });
+        return jar::get;
     }
 
     private static io.q3tts.ports.model.NotFoundException notFound(Context ctx) {

@@ -12,8 +12,10 @@ import java.util.List;
  * @param maxBodyBytes the largest JSON or form body, &gt; 0; larger ones are answered 413
  * @param corsOrigins browser origins ({@code http(s)://host[:port]}, or {@code *} for any) whose pages may
  *     call the API cross-origin; empty: same-origin only
+ * @param access the allowed host names and the API keys
  */
-public record HttpServerConfig(String host, int port, long maxUploadBytes, long maxBodyBytes, List<String> corsOrigins) {
+public record HttpServerConfig(String host, int port, long maxUploadBytes, long maxBodyBytes, List<String> corsOrigins,
+                               AccessConfig access) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -28,6 +30,20 @@ public record HttpServerConfig(String host, int port, long maxUploadBytes, long 
             throw new IllegalArgumentException("size limits must be positive");
         }
         corsOrigins = List.copyOf(corsOrigins);
+        access = access == null ? AccessConfig.defaults() : access;
+    }
+
+    /**
+     * Loopback names only, no keys.
+     *
+     * @param host the interface to bind
+     * @param port the TCP port
+     * @param maxUploadBytes the largest uploaded file
+     * @param maxBodyBytes the largest JSON or form body
+     * @param corsOrigins browser origins allowed to call the API cross-origin
+     */
+    public HttpServerConfig(String host, int port, long maxUploadBytes, long maxBodyBytes, List<String> corsOrigins) {
+        this(host, port, maxUploadBytes, maxBodyBytes, corsOrigins, AccessConfig.defaults());
     }
 
     /**
@@ -52,7 +68,7 @@ public record HttpServerConfig(String host, int port, long maxUploadBytes, long 
      * @return a copy listening there
      */
     public HttpServerConfig withPort(int newPort) {
-        return new HttpServerConfig(host, newPort, maxUploadBytes, maxBodyBytes, corsOrigins);
+        return new HttpServerConfig(host, newPort, maxUploadBytes, maxBodyBytes, corsOrigins, access);
     }
 
     /**
@@ -60,7 +76,7 @@ public record HttpServerConfig(String host, int port, long maxUploadBytes, long 
      * @return a copy with that limit
      */
     public HttpServerConfig withMaxUploadBytes(long bytes) {
-        return new HttpServerConfig(host, port, bytes, maxBodyBytes, corsOrigins);
+        return new HttpServerConfig(host, port, bytes, maxBodyBytes, corsOrigins, access);
     }
 
     /**
@@ -68,6 +84,22 @@ public record HttpServerConfig(String host, int port, long maxUploadBytes, long 
      * @return a copy allowing them
      */
     public HttpServerConfig withCorsOrigins(List<String> origins) {
-        return new HttpServerConfig(host, port, maxUploadBytes, maxBodyBytes, origins);
+        return new HttpServerConfig(host, port, maxUploadBytes, maxBodyBytes, origins, access);
+    }
+
+    /**
+     * @param newAccess allowed host names and API keys
+     * @return a copy with them
+     */
+    public HttpServerConfig withAccess(AccessConfig newAccess) {
+        return new HttpServerConfig(host, port, maxUploadBytes, maxBodyBytes, corsOrigins, newAccess);
+    }
+
+    /**
+     * @param newHost the interface to bind
+     * @return a copy binding it
+     */
+    public HttpServerConfig withHost(String newHost) {
+        return new HttpServerConfig(newHost, port, maxUploadBytes, maxBodyBytes, corsOrigins, access);
     }
 }

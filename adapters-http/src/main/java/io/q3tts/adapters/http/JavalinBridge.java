@@ -83,6 +83,19 @@ final class JavalinBridge {
         ctx.contentType("application/json").result(Json.bytes(f.body(style)));
     }
 
+    /** Answers a request the access guard refused: JSON in the route's shape, or the login page for a browser. */
+    void refuse(Context ctx, AccessGuard.Refusal refusal, ErrorMapping.Style style) {
+        ErrorMapping.Failure f = refusal.failure();
+        cors.apply(ctx);
+        refusal.headers().forEach(ctx::header);
+        ctx.status(f.status());
+        if (refusal.loginPage()) {
+            ctx.contentType("text/html; charset=utf-8").result(AccessGuard.loginPage());
+        } else {
+            ctx.contentType("application/json").result(Json.bytes(f.body(style)));
+        }
+    }
+
     static ErrorMapping.Failure failure(Throwable e) {
         if (e instanceof Q3ttsException q) {
             if (q.getCause() != null) {
@@ -205,6 +218,15 @@ final class JavalinBridge {
     private void write(Context ctx, WebResponse response, CancellationToken token) throws IOException {
         ctx.status(response.status());
         response.headers().forEach(ctx::header);
+        String audioType = switch (response.body()) {
+            case WebResponse.Body.Bytes b -> b.contentType();
+            case WebResponse.Body.Stream st -> st.contentType();
+            default -> null;
+        };
+        if (response.status() == 200 && audioType != null && audioType.startsWith("audio/")
+                && response.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Content-Disposition"))) {
+            ctx.header("Content-Disposition", disposition(response.headers(), ctx.path(), audioType));
+        }
         switch (response.body()) {
             case WebResponse.Body.Empty e -> ctx.result(new byte[0]);
             case WebResponse.Body.Json j -> ctx.contentType("application/json").result(Json.bytes(j.value()));
@@ -243,6 +265,27 @@ final class JavalinBridge {
             }
         }
     }
+
+    /**
+     * {@code inline} (players keep playing it) with a filename for "save as" and download links:
+     * {@code q3tts-<output id>.<ext>}, or the job id for a stream whose output is not stored yet.
+     */
+    private static String disposition(Map<String, String> headers, String path, String contentType) {
+        java.util.regex.Matcher output = OUTPUT_AUDIO.matcher(path);
+        String id = output.matches() ? output.group(1) : null;
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (h.getKey().equalsIgnoreCase("X-Q3tts-Output-Id") || (id == null && h.getKey().equalsIgnoreCase("X-Q3tts-Job-Id"))) {
+                id = h.getValue();
+            }
+        }
+        String safe = id == null ? "speech" : id.replaceAll("[^A-Za-z0-9._-]", "");
+        String type = contentType.toLowerCase(Locale.ROOT);
+        String ext = type.contains("wav") ? "wav" : type.contains("mpeg") || type.contains("mp3") ? "mp3"
+                : type.contains("flac") ? "flac" : type.contains("ogg") || type.contains("opus") ? "opus" : "pcm";
+        return "inline; filename=\"q3tts-" + (safe.isEmpty() ? "speech" : safe) + "." + ext + "\"";
+    }
+
+    private static final java.util.regex.Pattern OUTPUT_AUDIO = java.util.regex.Pattern.compile("/api/v1/outputs/([^/]+)/audio");
 
     private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile("bytes=(\\d*)-(\\d*)");
 

@@ -1,6 +1,7 @@
 package io.q3tts.adapters.http;
 
 import io.q3tts.ports.in.job.CancelJobUseCase;
+import io.q3tts.ports.in.job.DismissJobUseCase;
 import io.q3tts.ports.in.job.GetJobUseCase;
 import io.q3tts.ports.in.job.JobEvent;
 import io.q3tts.ports.in.job.JobId;
@@ -12,7 +13,9 @@ import io.q3tts.ports.in.job.ListJobsUseCase;
 import io.q3tts.ports.in.job.SubmitJobCommand;
 import io.q3tts.ports.in.job.SubmitJobUseCase;
 import io.q3tts.ports.in.job.WatchJobUseCase;
+import io.q3tts.ports.in.pipeline.GetPipelineRequestUseCase;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
+import io.q3tts.ports.in.pipeline.PipelineRequest;
 import io.q3tts.ports.in.synthesis.SynthesisCommand;
 import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.web.HttpMethod;
@@ -51,16 +54,42 @@ final class JobRoutes {
                 Route.core(HttpMethod.POST, "/api/v1/jobs", "Submit a synthesis job (any task); answers 202", this::submit),
                 Route.core(HttpMethod.GET, "/api/v1/jobs", "List current and recent jobs", this::list),
                 Route.core(HttpMethod.GET, "/api/v1/jobs/{id}", "One job: state, progress, queue position, timings",
-                        r -> WebResponse.json(Views.job(useCases.useCase(GetJobUseCase.class).getJob(id(r))))),
+                        r -> WebResponse.json(Views.jobWithRequest(useCases.useCase(GetJobUseCase.class).getJob(id(r))))),
                 Route.core(HttpMethod.DELETE, "/api/v1/jobs/{id}", "Cancel a job",
-                        r -> WebResponse.json(Views.job(useCases.useCase(CancelJobUseCase.class).cancelJob(id(r))))),
+                        r -> WebResponse.json(Views.jobWithRequest(useCases.useCase(CancelJobUseCase.class).cancelJob(id(r))))),
                 Route.core(HttpMethod.GET, "/api/v1/jobs/{id}/events", "Follow a job as server-sent events", this::events),
                 Route.core(HttpMethod.POST, "/api/v1/jobs/{id}/resume",
                         "Resume a failed or interrupted pipeline job from its checkpoints; answers 202",
                         r -> {
                             JobView job = useCases.useCase(PipelineJobsUseCase.class).resumePipeline(id(r));
                             return WebResponse.json(202, Views.job(job)).withHeader("Location", "/api/v1/jobs/" + job.id().value());
-                        }));
+                        }),
+                Route.core(HttpMethod.POST, "/api/v1/jobs/{id}/dismiss",
+                        "Forget a finished job; a failed or cancelled pipeline run kept for resuming is deleted; answers 204",
+                        r -> {
+                            useCases.useCase(DismissJobUseCase.class).dismissJob(id(r));
+                            return WebResponse.noContent();
+                        }),
+                Route.core(HttpMethod.GET, "/api/v1/jobs/{id}/request",
+                        "The stored request of a failed, cancelled or interrupted pipeline run (for edit and retry)",
+                        this::request));
+    }
+
+    private WebResponse request(WebRequest r) {
+        PipelineRequest stored = useCases.useCase(GetPipelineRequestUseCase.class).getPipelineRequest(id(r));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job_id", stored.jobId().value());
+        m.put("pipeline", stored.pipelineId());
+        m.put("page_url", "/tasks/" + stored.pipelineId() + "?job=" + stored.jobId().value());
+        Object request;
+        try {
+            request = Json.parseObject(new String(stored.payload(), java.nio.charset.StandardCharsets.UTF_8), "request");
+        } catch (InvalidArgumentException e) {
+            // A pipeline that stores another format: handed over as it is.
+            request = Base64.getEncoder().encodeToString(stored.payload());
+        }
+        m.put("request", request);
+        return WebResponse.json(m);
     }
 
     /**
@@ -129,8 +158,32 @@ final class JobRoutes {
     private WebResponse submit(WebRequest r) {
         SynthesisCommand command = Requests.command(
                 Requests.kind(r.optionalString("task").orElse(null), "task"), r, maxUpload);
-        JobView job = useCases.useCase(SubmitJobUseCase.class).submitJob(SubmitJobCommand.of(command));
+        JobView job = useCases.useCase(SubmitJobUseCase.class).submitJob(new SubmitJobCommand(command, null, durable(r)));
         return WebResponse.json(202, Views.job(job)).withHeader("Location", "/api/v1/jobs/" + job.id().value());
+    }
+
+    /**
+     * The request as kept with the job, so that it can be sent again after a restart interrupted it:
+     * the JSON body, or the text fields of a multipart body and the query parameters as a JSON object
+     * (uploaded files are not kept; they are named with the size they had).
+     */
+    private static String durable(WebRequest r) {
+        if (r.json() != null) {
+            Map<String, Object> m = new LinkedHashMap<>(r.json());
+            // A reference clip is a voice (biometric data): it is not copied into the job record, like an
+            // uploaded file; deleting the voice or the output must not leave a copy behind.
+            if (m.get("ref_audio") instanceof String s) {
+                m.put("ref_audio", "(audio, " + s.length() + " characters of base64, not kept: send it again)");
+            }
+            return Json.text(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        r.query().forEach((k, v) -> m.put(k, v.size() == 1 ? v.getFirst() : v));
+        for (io.q3tts.ports.web.Part p : r.parts()) {
+            m.put(p.name(), p.filename() == null ? new String(p.content(), java.nio.charset.StandardCharsets.UTF_8)
+                    : "(file " + p.filename() + ", " + p.content().length + " bytes, not kept: upload it again)");
+        }
+        return Json.text(m);
     }
 
     private WebResponse list(WebRequest r) {

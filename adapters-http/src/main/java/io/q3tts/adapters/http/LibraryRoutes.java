@@ -11,6 +11,8 @@ import io.q3tts.ports.in.models.UnloadModelUseCase;
 import io.q3tts.ports.in.output.DeleteOutputUseCase;
 import io.q3tts.ports.in.output.GetOutputAudioUseCase;
 import io.q3tts.ports.in.output.GetOutputUseCase;
+import io.q3tts.ports.in.output.OutputView;
+import io.q3tts.ports.model.AudioFormat;
 import io.q3tts.ports.in.output.ListOutputsQuery;
 import io.q3tts.ports.in.output.ListOutputsUseCase;
 import io.q3tts.ports.in.voice.CreateVoiceCommand;
@@ -74,6 +76,8 @@ final class LibraryRoutes {
                 Route.core(HttpMethod.GET, "/api/v1/outputs/{id}/files/<path>",
                         "One extra file of an output (a pipeline's per-line audio, manifest, zip); names in the output's files",
                         this::outputFile),
+                Route.core(HttpMethod.GET, "/api/v1/outputs/{id}/zip",
+                        "An output as one zip: the main track (audio.wav) and every file of the run", this::outputZip),
                 Route.core(HttpMethod.DELETE, "/api/v1/outputs/{id}", "Delete an output", r -> {
                     useCases.useCase(DeleteOutputUseCase.class).deleteOutput(id(r, "output_id"));
                     return WebResponse.noContent();
@@ -158,6 +162,35 @@ final class LibraryRoutes {
         String name = path.substring(path.lastIndexOf('/') + 1);
         return WebResponse.bytes(Views.mediaType(name), bytes)
                 .withHeader("Content-Disposition", "inline; filename=\"" + name + "\"");
+    }
+
+    /**
+     * The main track as WAV plus every listed file, in one zip. Zips the run already holds (an NPC
+     * pack's {@code pack.zip}) are left out: their parts are in it anyway. Built in memory: a run's
+     * files are bounded by the pipelines' limits.
+     */
+    private WebResponse outputZip(WebRequest r) {
+        String id = id(r, "output_id");
+        OutputView o = useCases.useCase(GetOutputUseCase.class).getOutput(id);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("audio.wav"));
+            zip.write(useCases.useCase(GetOutputAudioUseCase.class).getOutputAudio(id, AudioFormat.WAV).bytes());
+            zip.closeEntry();
+            for (String path : o.files()) {
+                if (path.endsWith(".zip") || path.equals("audio.wav")) {
+                    continue;
+                }
+                zip.putNextEntry(new java.util.zip.ZipEntry(path));
+                zip.write(useCases.useCase(io.q3tts.ports.in.output.GetOutputFileUseCase.class).getOutputFile(id, path));
+                zip.closeEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("an in-memory zip cannot fail to write", e);
+        }
+        String name = "q3tts-" + (o.pipeline() == null ? "output" : o.pipeline()) + "-" + id + ".zip";
+        return WebResponse.bytes("application/zip", bytes.toByteArray())
+                .withHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
     }
 
     private WebResponse health(WebRequest r) {

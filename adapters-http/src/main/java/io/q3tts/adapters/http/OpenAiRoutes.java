@@ -43,9 +43,11 @@ final class OpenAiRoutes {
     private final Synthesis synthesis;
     private final SynthesisRoutes streams;
     private final long maxUpload;
+    private final BatchRuns batches;
 
     OpenAiRoutes(UseCaseLookup useCases, Synthesis synthesis, SynthesisRoutes streams, long maxUpload) {
         this.useCases = useCases;
+        this.batches = new BatchRuns(useCases);
         this.synthesis = synthesis;
         this.streams = streams;
         this.maxUpload = maxUpload;
@@ -54,6 +56,8 @@ final class OpenAiRoutes {
     List<Route> routes() {
         return List.of(
                 Route.openAi(HttpMethod.POST, "/v1/audio/speech", "OpenAI-compatible speech", this::speech),
+                Route.openAi(HttpMethod.POST, "/v1/audio/speech/batch",
+                        "Several speech requests in one call (vLLM-Omni's batch shape; base64 results or a zip)", this::speechBatch),
                 Route.openAi(HttpMethod.GET, "/v1/models", "OpenAI-compatible model list", this::models),
                 Route.openAi(HttpMethod.GET, "/v1/audio/voices", "Preset speakers and saved voices", this::voices),
                 Route.openAi(HttpMethod.POST, "/v1/audio/voices", "Upload a voice (multipart audio_sample, name, ref_text)",
@@ -69,7 +73,65 @@ final class OpenAiRoutes {
         if (r.json() == null) {
             throw new InvalidArgumentException("body", "Send a JSON object with Content-Type application/json.");
         }
-        Map<String, Object> body = new LinkedHashMap<>(r.json());
+        String streamFormat = r.optionalString("stream_format").orElse("audio").strip().toLowerCase(Locale.ROOT);
+        if (!streamFormat.equals("audio") && !streamFormat.equals("sse")) {
+            throw new InvalidArgumentException("stream_format", "stream_format must be audio or sse, got '" + streamFormat + "'.");
+        }
+        SynthesisCommand command = command(r.json());
+        AudioFormat fmt = Synthesis.format(command);
+        // Honoured as on the core routes (wav and pcm are resampled); never silently ignored.
+        Optional<Integer> rate = Requests.sampleRate(r);
+        if (rate.isPresent() && (streamFormat.equals("sse") || Requests.flag(r, "stream"))) {
+            throw new UnsupportedException("sample_rate", "sample_rate cannot be combined with "
+                    + "streaming; streams are sent at the model's rate (see the X-Q3tts-Sample-Rate header).");
+        }
+        if (rate.isPresent() && fmt != AudioFormat.WAV && fmt != AudioFormat.PCM) {
+            throw new UnsupportedException("sample_rate",
+                    "sample_rate is supported with response_format wav or pcm only; got " + fmt.key() + ".");
+        }
+        if (streamFormat.equals("sse")) {
+            return sse(command, fmt, r.cancellation());
+        }
+        if (Requests.flag(r, "stream")) {
+            return streams.stream(command, fmt, r.cancellation());
+        }
+        SynthesisOutcome outcome = synthesis.speak(command, JobListener.NONE, r.cancellation());
+        return SynthesisRoutes.audioResponse(outcome, rate.map(v -> Pcm.resample(outcome.audio(), v)).orElse(outcome.audio()));
+    }
+
+    /**
+     * {@code POST /v1/audio/speech/batch}: vLLM-Omni's batch request ({@code items}, 1-32 speech
+     * requests, over shared top-level defaults) and its answer ({@code results} with base64
+     * {@code audio_data}, {@code total}, {@code succeeded}, {@code failed}); {@code "zip": true}
+     * answers a zip of the audio files and {@code results.json} instead.
+     */
+    private WebResponse speechBatch(WebRequest r) {
+        List<Map<String, Object>> items = BatchRuns.items(r, Set.of("zip"));
+        boolean zip = Requests.flag(r, "zip");
+        List<BatchRuns.Item> checked = BatchRuns.check(items.size(), i -> {
+            if (items.get(i).containsKey("sample_rate")) {
+                throw new UnsupportedException("sample_rate",
+                        "sample_rate is not supported in a batch; results are at the model's rate.");
+            }
+            SynthesisCommand c = command(items.get(i));
+            return new BatchRuns.Item(i, c, Synthesis.format(c));
+        });
+        return BatchRuns.response(batches.run(checked, r.cancellation()), zip, (res, m) -> {
+            if (res.ok()) {
+                m.put("job_id", res.job().id().value());
+                m.put("output_id", res.output().id());
+            } else {
+                m.put("error", res.error().message());
+                m.put("error_type", res.error().type().name().toLowerCase(Locale.ROOT));
+                m.put("param", res.error().field());
+            }
+        });
+    }
+
+    /** One OpenAI speech request (without its streaming options) as a synthesis command. */
+    private SynthesisCommand command(Map<String, Object> json) {
+        Map<String, Object> body = new LinkedHashMap<>(json);
+        WebRequest r = Requests.ofJson(body);
         String voice = voice(body.get("voice"));
         body.put("voice", voice);
         String format = r.optionalString("response_format").orElse("mp3").strip().toLowerCase(Locale.ROOT);
@@ -78,10 +140,6 @@ final class OpenAiRoutes {
                     "response_format aac is not supported; use one of mp3, opus, flac, wav, pcm.");
         }
         body.put("response_format", format);
-        String streamFormat = r.optionalString("stream_format").orElse("audio").strip().toLowerCase(Locale.ROOT);
-        if (!streamFormat.equals("audio") && !streamFormat.equals("sse")) {
-            throw new InvalidArgumentException("stream_format", "stream_format must be audio or sse, got '" + streamFormat + "'.");
-        }
         String modelField = r.optionalString("model").orElse("").strip();
         ModelView model = null;
         if (modelField.isEmpty() || ALIASES.contains(modelField.toLowerCase(Locale.ROOT))) {
@@ -95,16 +153,7 @@ final class OpenAiRoutes {
             body.remove("voice");
             req = Requests.ofJson(body);
         }
-        SynthesisCommand command = Requests.command(kind, req, maxUpload);
-        AudioFormat fmt = Synthesis.format(command);
-        if (streamFormat.equals("sse")) {
-            return sse(command, fmt, r.cancellation());
-        }
-        if (Requests.flag(r, "stream")) {
-            return streams.stream(command, fmt, r.cancellation());
-        }
-        SynthesisOutcome outcome = synthesis.speak(command, JobListener.NONE, r.cancellation());
-        return SynthesisRoutes.audioResponse(outcome, outcome.audio());
+        return Requests.command(kind, req, maxUpload);
     }
 
     /** The voice: a string (preset speaker or saved voice id), or {@code {"id": ...}} as newer OpenAI clients send. */

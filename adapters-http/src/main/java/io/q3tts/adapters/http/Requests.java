@@ -181,6 +181,7 @@ final class Requests {
                 .maxNewTokens(r.optionalInt("max_new_tokens").orElse(null))
                 .streamingText(nonStreaming.map(b -> !b).orElse(null))
                 .speed(r.optionalDouble("speed").orElse(null))
+                .returnCodes(r.optionalBoolean("return_codes").orElse(null))
                 .build();
     }
 

@@ -36,9 +36,11 @@ final class SynthesisRoutes {
     private final UseCaseLookup useCases;
     private final Synthesis synthesis;
     private final long maxUpload;
+    private final BatchRuns batches;
 
     SynthesisRoutes(UseCaseLookup useCases, Synthesis synthesis, long maxUpload) {
         this.useCases = useCases;
+        this.batches = new BatchRuns(useCases);
         this.synthesis = synthesis;
         this.maxUpload = maxUpload;
     }
@@ -53,10 +55,38 @@ final class SynthesisRoutes {
                         r -> speak(JobKind.VOICE_CLONE, r)),
                 Route.core(HttpMethod.POST, "/api/v1/tts/design-then-clone", "Design a voice and save it to the library",
                         this::designThenClone),
+                Route.core(HttpMethod.POST, "/api/v1/tts/custom-voice/batch", "Several custom-voice requests in one call",
+                        r -> speakBatch(JobKind.CUSTOM_VOICE, r)),
+                Route.core(HttpMethod.POST, "/api/v1/tts/voice-design/batch", "Several voice-design requests in one call",
+                        r -> speakBatch(JobKind.VOICE_DESIGN, r)),
+                Route.core(HttpMethod.POST, "/api/v1/tts/voice-clone/batch", "Several voice-clone requests in one call",
+                        r -> speakBatch(JobKind.VOICE_CLONE, r)),
                 Route.core(HttpMethod.POST, "/api/v1/tokenizer/encode", "Audio file to speech-tokenizer codes",
                         this::encode),
                 Route.core(HttpMethod.POST, "/api/v1/tokenizer/decode", "Speech-tokenizer codes to audio",
                         this::decode));
+    }
+
+    /**
+     * {@code POST /api/v1/tts/<task>/batch}: {@code items} (1-32 requests of the task, JSON, over
+     * shared top-level defaults) run as one batch of jobs; the answer lists each item's job, output
+     * and base64 audio, or its error ({@code "zip": true}: a zip of the audio and {@code results.json}).
+     */
+    private WebResponse speakBatch(JobKind kind, WebRequest r) {
+        List<Map<String, Object>> items = BatchRuns.items(r, java.util.Set.of("zip"));
+        boolean zip = Requests.flag(r, "zip");
+        List<BatchRuns.Item> checked = BatchRuns.check(items.size(), i -> {
+            SynthesisCommand c = Requests.command(kind, Requests.ofJson(items.get(i)), maxUpload);
+            return new BatchRuns.Item(i, c, Synthesis.format(c));
+        });
+        return BatchRuns.response(batches.run(checked, r.cancellation()), zip, (res, m) -> {
+            m.put("job", Views.job(res.job()));
+            if (res.ok()) {
+                m.put("output", Views.output(res.output()));
+            } else {
+                m.put("error", Views.error(res.error()));
+            }
+        });
     }
 
     private WebResponse speak(JobKind kind, WebRequest r) {

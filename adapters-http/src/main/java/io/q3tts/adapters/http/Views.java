@@ -28,6 +28,8 @@ final class Views {
     static Map<String, Object> job(JobView j) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", j.id().value());
+        // The name every other answer uses for a job (pipeline submissions, X-Q3tts-Job-Id, outputs).
+        m.put("job_id", j.id().value());
         m.put("kind", lower(j.kind().name()));
         m.put("model", j.modelId());
         m.put("random_weights", j.randomWeights());
@@ -35,6 +37,7 @@ final class Views {
         if (j.pipeline() != null) {
             m.put("pipeline", j.pipeline());
         }
+        m.put("parent_job_id", j.parent() == null ? null : j.parent().value());
         m.put("state", lower(j.state().name()));
         m.put("progress", progress(j.progress()));
         Map<String, Object> t = new LinkedHashMap<>();
@@ -55,6 +58,27 @@ final class Views {
         }
         m.put("error", j.error() == null ? null : error(j.error()));
         return m;
+    }
+
+    /**
+     * One job in full: {@link #job} plus, for a job kept on disk, its {@code request} as sent (what to
+     * send again to re-run it). Only the single-job answers carry it: lists and event frames would
+     * repeat it on every line and every state change.
+     */
+    static Map<String, Object> jobWithRequest(JobView j) {
+        Map<String, Object> m = job(j);
+        if (j.request() != null) {
+            m.put("request", requestValue(j.request()));
+        }
+        return m;
+    }
+
+    private static Object requestValue(String text) {
+        try {
+            return Json.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "request");
+        } catch (RuntimeException e) {
+            return text;
+        }
     }
 
     static Map<String, Object> progress(JobProgress p) {
@@ -92,8 +116,9 @@ final class Views {
     static Map<String, Object> error(JobError e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", e.message());
-        m.put("errorType", e.type().name());
+        m.put("error_type", e.type().name());
         m.put("field", e.field());
+        m.put("errorType", e.type().name());
         return m;
     }
 

@@ -36,7 +36,8 @@ class ErrorMappingTest {
     @SuppressWarnings("unchecked")
     void bodiesAndFrames() {
         ErrorMapping.Failure f = ErrorMapping.of(new InvalidArgumentException("voice", "voice is required."));
-        assertEquals(Map.of("error", "voice is required.", "errorType", "INVALID_ARGUMENT", "field", "voice"), f.coreBody());
+        assertEquals(Map.of("error", "voice is required.", "error_type", "INVALID_ARGUMENT", "field", "voice",
+                "errorType", "INVALID_ARGUMENT"), f.coreBody(), "snake_case, and the old name kept as an alias");
         Map<String, Object> oa = (Map<String, Object>) f.openAiBody().get("error");
         assertEquals("invalid_argument", oa.get("type"));
         assertEquals("voice", oa.get("param"));

@@ -106,6 +106,8 @@ final class FakeCore implements UseCaseLookup, SynthesizeCustomVoiceUseCase, Syn
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     volatile boolean overloaded;
+    /** Submitted jobs end at once: DONE with an output, or FAILED when their text contains "fail". */
+    volatile boolean settleOnSubmit;
     volatile int chunks = 5;
     volatile long chunkDelayMillis;
     final List<SynthesisCommand> commands = new CopyOnWriteArrayList<>();
@@ -294,9 +296,23 @@ final class FakeCore implements UseCaseLookup, SynthesizeCustomVoiceUseCase, Syn
             case PIPELINE -> throw new IllegalStateException("pipelines are not synthesis commands");
         };
         String model = resolve(c.modelId(), task);
+        if (settleOnSubmit && c instanceof SynthesizeCustomVoiceCommand cv && !models.get(model).speakers().contains(cv.speaker())) {
+            throw new NotFoundException("voice", "Model " + model + " has no speaker '" + cv.speaker() + "'.");
+        }
         JobId id = JobId.of("job-" + ids.incrementAndGet());
         JobView v = job(id, c.kind(), model, c.summary(), JobState.QUEUED, null, null);
         jobs.put(id.value(), v);
+        if (settleOnSubmit) {
+            if (c.summary().contains("fail")) {
+                jobs.put(id.value(), job(id, c.kind(), model, c.summary(), JobState.FAILED, null,
+                        new JobError(ErrorType.MODEL_ERROR, "The model failed on this text.", null)));
+            } else {
+                String outputId = "out-" + id.value();
+                outputs.put(outputId, new OutputView(outputId, id.value(), task, model, true, c.summary(), "auto",
+                        "vivian", null, null, Map.of("seed", "42"), RATE, 1.0, 24, "END_OF_SPEECH", T0, Duration.ofMillis(100)));
+                jobs.put(id.value(), job(id, c.kind(), model, c.summary(), JobState.DONE, new JobResult(outputId, null), null));
+            }
+        }
         return v;
     }
 

@@ -25,11 +25,26 @@ class OpenAiNodeClientTest {
     void officialClientGetsAudio() throws Exception {
         assumeTrue(onPath("npm") && onPath("node"), "npm/node not on PATH: skipping the openai npm client test");
         if (!Files.isDirectory(DIR.resolve("node_modules/openai"))) {
-            int rc = run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, 300).exitCode;
+            int rc = run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, null, 300).exitCode;
             assertEquals(0, rc, "npm ci failed in " + DIR);
         }
         try (HttpServer server = new HttpServer(new FakeCore(), List.of(), HttpServerConfig.defaults().withPort(0)).start()) {
-            Result r = run(List.of("node", "speech.mjs"), "http://127.0.0.1:" + server.port(), 120);
+            Result r = run(List.of("node", "speech.mjs"), "http://127.0.0.1:" + server.port(), null, 120);
+            assertEquals(0, r.exitCode, r.output);
+            assertTrue(r.output.contains("OK wav="), r.output);
+        }
+    }
+
+    @Test
+    void officialClientSendsTheApiKeyAndAWrongOneIsRefused() throws Exception {
+        assumeTrue(onPath("npm") && onPath("node"), "npm/node not on PATH: skipping the openai npm client test");
+        if (!Files.isDirectory(DIR.resolve("node_modules/openai"))) {
+            assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, null, 300).exitCode);
+        }
+        String key = "node-client-key-0123456789";
+        try (HttpServer server = new HttpServer(new FakeCore(), List.of(), HttpServerConfig.defaults().withPort(0)
+                .withAccess(new AccessConfig(List.of(), List.of(key), false))).start()) {
+            Result r = run(List.of("node", "speech.mjs"), "http://127.0.0.1:" + server.port(), key, 120);
             assertEquals(0, r.exitCode, r.output);
             assertTrue(r.output.contains("OK wav="), r.output);
         }
@@ -38,10 +53,14 @@ class OpenAiNodeClientTest {
     private record Result(int exitCode, String output) {
     }
 
-    private static Result run(List<String> command, String baseUrl, int timeoutSeconds) throws Exception {
+    private static Result run(List<String> command, String baseUrl, String apiKey, int timeoutSeconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
         if (baseUrl != null) {
             pb.environment().put("Q3TTS_BASE_URL", baseUrl);
+        }
+        pb.environment().remove("Q3TTS_API_KEY");
+        if (apiKey != null) {
+            pb.environment().put("Q3TTS_API_KEY", apiKey);
         }
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();

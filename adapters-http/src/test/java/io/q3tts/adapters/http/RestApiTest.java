@@ -73,7 +73,8 @@ class RestApiTest {
         assertEquals(status, r.statusCode(), Client.text(r));
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"));
         Map<String, Object> body = Client.json(r);
-        assertEquals(type, body.get("errorType"), Client.text(r));
+        assertEquals(type, body.get("error_type"), Client.text(r));
+        assertEquals(type, body.get("errorType"), "the old name stays as an alias: " + Client.text(r));
         assertEquals(field, body.get("field"), Client.text(r));
         assertInstanceOf(String.class, body.get("error"));
     }

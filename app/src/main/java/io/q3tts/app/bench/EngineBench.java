@@ -8,6 +8,7 @@ import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
 import io.q3tts.adapters.inference.onnx.codec.StreamingCodecDecoder;
 import io.q3tts.adapters.inference.onnx.engine.BatchRow;
+import io.q3tts.adapters.inference.onnx.engine.FrameListener;
 import io.q3tts.adapters.inference.onnx.engine.GeneratedCodes;
 import io.q3tts.adapters.inference.onnx.engine.GenerationSettings;
 import io.q3tts.adapters.inference.onnx.engine.GenerationStats;
@@ -42,13 +43,33 @@ import java.util.concurrent.Future;
  * Java overhead = loop time outside ONNX Runtime), time to the first frame and first-audio latency
  * (prompt, frames up to the first streaming chunk, and that chunk's decode).
  *
- * <p>{@code --serve} keeps the model loaded and answers each {@code run} line on stdin with one JSON
- * line, so a driver can alternate runs with another implementation; otherwise {@code --runs} runs
- * are made and one JSON document is printed. JSON goes to stdout, nothing else does.
+ * <p><b>Batches.</b> {@code --batch B} runs B copies of {@code --text} in one batched frame loop,
+ * timing row 0 as a single run and adding the aggregate RTF ({@code tools/bench/gpu} compares the
+ * talker paths with it). {@code run B} (serve mode) generates B rows in one batched frame loop
+ * ({@link Qwen3TtsEngine#generateBatch}): row i speaks {@link #BATCH_TEXTS}{@code [i % 8]} (texts of
+ * different lengths, so the prompts are left-padded as in real use), every row {@code --frames}
+ * frames, then each row gets the official decode. Reported: aggregate audio seconds per wall second
+ * (the throughput), each row's latency (start to its decoded audio), and first audio (row 0's first
+ * streaming chunk). Batch 1 with the default text is the single-stream run above.
+ *
+ * <p>{@code --serve} keeps the model loaded and answers each {@code run} (or {@code run B}) line on
+ * stdin with one JSON line, so a driver can alternate runs with another implementation; otherwise
+ * {@code --runs} runs are made and one JSON document is printed. JSON goes to stdout, nothing else does.
  */
 public final class EngineBench {
 
     private static final double SECONDS_PER_FRAME = 0.08;
+
+    /** The batch rows' texts; official_bench.py uses the same list. */
+    static final List<String> BATCH_TEXTS = List.of(
+            "The quick brown fox jumps over the lazy dog, and then it runs back home to sleep.",
+            "Good morning.",
+            "Please leave the package at the front door; I will pick it up after work.",
+            "Thank you, that was delicious!",
+            "The meeting has been moved to Thursday at three, in the small room on the second floor.",
+            "Where are my keys?",
+            "Rain is expected tonight, so bring an umbrella if you go out.",
+            "Welcome back, everyone. Let us begin with a short summary of last week.");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Options o;
@@ -85,8 +106,12 @@ public final class EngineBench {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null && !line.strip().equals("quit")) {
-                    if (line.strip().equals("run")) {
+                    String cmd = line.strip();
+                    if (cmd.equals("run")) {
                         out.println(JSON.writeValueAsString(bench.runOnce()));
+                    } else if (cmd.startsWith("run ")) {
+                        int b = Integer.parseInt(cmd.substring(4).strip());
+                        out.println(JSON.writeValueAsString(b == 1 ? bench.runOnce() : bench.runBatch(b)));
                     }
                 }
                 return;
@@ -210,8 +235,11 @@ public final class EngineBench {
         double wall = (end - start) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("implementation", "q3tts-java");
+        m.put("batch", 1);
         m.put("frames", codes.frameCount());
         m.put("audio_s", round(audio));
+        m.put("throughput", round4(audio / wall));
+        m.put("row_latency_ms", List.of(round(wall * 1e3)));
         m.put("wall_ms", round(wall * 1e3));
         m.put("rtf", round4(wall / audio));
         m.put("rtf_without_decode", round4((genEnd - start) / 1e9 / audio));
@@ -236,6 +264,74 @@ public final class EngineBench {
         m.put("overhead_pct", round(100 * s.javaOverheadFraction()));
         m.put("predictor_runs", s.predictorRuns());
         m.put("codes", codes.frames());
+        return m;
+    }
+
+    /** One batched generation of {@code rows} rows; see the class comment. */
+    private Map<String, Object> runBatch(int rows) {
+        GenerationSettings settings = GenerationSettings.of(bundle.manifest(), SamplingParams.greedy(), o.frames + 1, null)
+                .withEosSuppressed().withStats(true);
+        long start = System.nanoTime();
+        List<BatchRow> batch = new ArrayList<>(rows);
+        GeneratedCodes[] codes = new GeneratedCodes[rows];
+        long[] firstFrameAt = new long[1];
+        int k = Math.min(o.firstChunk, o.frames);
+        for (int i = 0; i < rows; i++) {
+            int row = i;
+            TalkerPrompt prompt = engine.customVoicePrompt(BATCH_TEXTS.get(i % BATCH_TEXTS.size()), o.speaker, o.language,
+                    null, false);
+            FrameListener listener = row != 0 ? null : (f, frame, elapsed) -> {
+                if (f == k - 1) {
+                    firstFrameAt[0] = System.nanoTime();
+                }
+            };
+            batch.add(new BatchRow(prompt, settings, listener, null, CancellationToken.none(), out -> {
+                if (out.error() != null) {
+                    throw out.error();
+                }
+                codes[row] = out.codes();
+            }));
+        }
+        engine.generateBatch(batch);
+        long genEnd = System.nanoTime();
+        long[] rowDone = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            if (codes[i].frameCount() != o.frames) {
+                throw new IllegalStateException("row " + i + ": expected " + o.frames + " frames, got " + codes[i].frameCount());
+            }
+            float[] wav = engine.decode(codes[i].frames(), null);
+            if (wav.length != o.frames * 1920) {
+                throw new IllegalStateException("row " + i + ": decoded " + wav.length + " samples");
+            }
+            rowDone[i] = System.nanoTime();
+        }
+        long end = System.nanoTime();
+        long chunkNanos;
+        try (StreamingCodecDecoder stream = new StreamingCodecDecoder(bundle, k, k)) {
+            long c0 = System.nanoTime();
+            stream.decodeNow(Arrays.copyOf(codes[0].frames(), k));
+            chunkNanos = System.nanoTime() - c0;
+        }
+        double audio = rows * o.frames * SECONDS_PER_FRAME;
+        double wall = (end - start) / 1e9;
+        List<Double> latency = new ArrayList<>();
+        for (long t : rowDone) {
+            latency.add(round((t - start) / 1e6));
+        }
+        GenerationStats s = codes[0].stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("implementation", "q3tts-java");
+        m.put("batch", rows);
+        m.put("frames", o.frames);
+        m.put("audio_s", round(audio));
+        m.put("wall_ms", round(wall * 1e3));
+        m.put("throughput", round4(audio / wall));
+        m.put("generate_ms", round((genEnd - start) / 1e6));
+        m.put("decode_ms", round((end - genEnd) / 1e6));
+        m.put("row_latency_ms", latency);
+        m.put("first_audio_ms", round((firstFrameAt[0] - start + chunkNanos) / 1e6));
+        m.put("talker_ms_per_step", round4(s.talkerMsPerFrame()));
+        m.put("predictor_ms_per_step", round4(s.predictorMsPerFrame()));
         return m;
     }
 

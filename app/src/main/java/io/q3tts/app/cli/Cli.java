@@ -9,6 +9,7 @@ import io.q3tts.ports.model.InvalidArgumentException;
 import io.q3tts.ports.model.PcmAudio;
 import io.q3tts.ports.model.Q3ttsException;
 import io.q3tts.ports.model.SpeechCodes;
+import io.q3tts.ports.out.inference.GenerationDefaults;
 import io.q3tts.ports.out.inference.ClonePrompt;
 import io.q3tts.ports.out.inference.ClonePromptEncoder;
 import io.q3tts.ports.out.inference.SamplingParams;
@@ -69,12 +70,14 @@ public final class Cli {
             new Options.Spec("voice", "FILE", "clone a voice saved by 'q3tts prompt create' instead of --ref-audio"),
             new Options.Spec("text-input", "MODE", "streaming, non-streaming or default (the task's official default)"),
             new Options.Spec("greedy", null, "greedy decoding (deterministic; for parity checks)"),
-            new Options.Spec("temperature", "T", "sampling temperature, talker and code predictor (default 0.9)"),
-            new Options.Spec("top-k", "K", "top-k filter for both, 0 = off (default 50)"),
-            new Options.Spec("top-p", "P", "nucleus filter for both, in (0, 1] (default 1.0)"),
-            new Options.Spec("repetition-penalty", "R", "penalty on repeated codes (default 1.05)"),
+            new Options.Spec("temperature", "T", "sampling temperature, talker and code predictor (default: the model's)"),
+            new Options.Spec("top-k", "K", "top-k filter for both, 0 = off (default: the model's)"),
+            new Options.Spec("top-p", "P", "nucleus filter for both, in (0, 1] (default: the model's)"),
+            new Options.Spec("repetition-penalty", "R", "penalty on repeated codes (default: the model's)"),
             new Options.Spec("seed", "N", "random seed for reproducible sampling"),
-            new Options.Spec("max-new-tokens", "N", "upper bound on generated frames (default " + SynthesisRequest.DEFAULT_MAX_NEW_TOKENS + ")"),
+            new Options.Spec("max-new-tokens", "N", "upper bound on generated frames (default: the model's)"),
+            new Options.Spec("codes-out", "FILE", "also write the generated codec codes as JSON (as 'q3tts encode' does)"),
+            new Options.Spec("no-runaway-guard", null, "no length cap by text length (the official code has none; for parity runs)"),
             new Options.Spec("format", "FMT", "pcm16 or float32 (default pcm16)"),
             new Options.Spec("quiet", null, "no progress on stderr"));
 
@@ -192,16 +195,28 @@ public final class Cli {
             throw new UsageException("the folder for --out does not exist: " + parent);
         }
         WavWriter.Encoding format = format(o);
-        SynthesisRequest request = request(o, text);
+        Path codesOut = o.get("codes-out").isPresent() ? outputFile(o.get("codes-out").get()) : null;
+        // Checks every option before the model loads; the model's own defaults are filled in below.
+        request(o, text, GenerationDefaults.official());
         boolean quiet = o.has("quiet");
-        return withEngine(model, "synth", synthesizer -> {
+        Opener<SpeechSynthesizer> opener = o.has("no-runaway-guard") ? engine::openWithoutRunawayGuard : engine::open;
+        return with(model, "synth", opener, synthesizer -> {
             warnIfRandom(synthesizer.info().randomWeights());
+            SynthesisRequest request;
+            try {
+                request = request(o, text, synthesizer.info().generation());
+            } catch (UsageException e) {
+                throw new InvalidArgumentException("options", e.getMessage());
+            }
             ProgressPrinter progress = quiet ? null : new ProgressPrinter();
             SynthesisResult result = synthesizer.synthesize(request, progress == null ? SynthesisListener.NONE : progress);
             if (progress != null) {
                 progress.printLast();
             }
             WavWriter.write(output, result.samples(), result.sampleRate(), format);
+            if (codesOut != null) {
+                CodesFile.writeGenerated(codesOut, synthesizer.info().modelId(), model, result.codes());
+            }
             double seconds = result.durationSeconds();
             double elapsed = result.elapsed().toNanos() / 1e9;
             out.printf(Locale.ROOT, "wrote %s: %.2f s of audio, %d frames, %s, in %.2f s (RTF %.2f)%n",
@@ -346,7 +361,11 @@ public final class Cli {
         }
     }
 
-    private SynthesisRequest request(Options o, String text) throws UsageException {
+    /**
+     * The request from the options, every unset generation argument taken from the model's defaults
+     * as the official wrapper does; {@code --greedy} turns sampling off for both stages.
+     */
+    private SynthesisRequest request(Options o, String text, GenerationDefaults defaults) throws UsageException {
         Optional<String> refAudio = o.get("ref-audio");
         Optional<String> voice = o.get("voice");
         if (refAudio.isPresent() && voice.isPresent()) {
@@ -367,14 +386,15 @@ public final class Cli {
                 prompt = new VoicePrompt.Saved(voice.get());
             }
             TaskType task = o.get("task").isPresent() ? parseTask(o.get("task").get()) : inferTask(o, prompt);
-            SamplingParams base = o.has("greedy") ? SamplingParams.greedy() : SamplingParams.defaults();
+            SamplingParams base = defaults.sampling();
+            boolean greedy = o.has("greedy");
             SamplingParams sampling = new SamplingParams(
-                    base.doSample(),
+                    !greedy && base.doSample(),
                     o.number("temperature").orElse(base.temperature()),
                     o.integer("top-k").orElse(base.topK()),
                     o.number("top-p").orElse(base.topP()),
                     o.number("repetition-penalty").orElse(base.repetitionPenalty()),
-                    base.subtalkerDoSample(),
+                    !greedy && base.subtalkerDoSample(),
                     o.number("temperature").orElse(base.subtalkerTemperature()),
                     o.integer("top-k").orElse(base.subtalkerTopK()),
                     o.number("top-p").orElse(base.subtalkerTopP()),
@@ -385,7 +405,7 @@ public final class Cli {
                     .instruct(o.get("instruct").orElse(null))
                     .voicePrompt(prompt)
                     .sampling(sampling)
-                    .maxNewTokens(o.integer("max-new-tokens").orElse(SynthesisRequest.DEFAULT_MAX_NEW_TOKENS))
+                    .maxNewTokens(o.integer("max-new-tokens").orElse(defaults.maxNewTokens()))
                     .textInputMode(parseTextInput(o.get("text-input").orElse("default")))
                     .build();
         } catch (InvalidArgumentException e) {
@@ -570,6 +590,7 @@ public final class Cli {
 
                 commands:
                   serve          start the HTTP server on the installed models (what 'q3tts' alone does)
+                  worker         serve this machine's models to a cluster's queue (cluster.nats_url; docs/scale-out.md)
                   synth          speak a text into a WAV file
                   voices         list the speakers, languages and tasks of a model bundle
                   prompt create  save a cloned voice (Base models) for 'synth --voice'
@@ -614,9 +635,20 @@ public final class Cli {
                 Q3TTS_SCHEDULER_GPU_SLOTS=2. Q3TTS_CONFIG_DIR moves the configs folder. An invalid value stops
                 the start with a message naming the key and where its value came from (exit status 2).
 
+                batching: jobs of one model that wait together run as one batch in one GPU slot, up to
+                scheduler.max_batch rows (default 8; Q3TTS_SCHEDULER_MAX_BATCH=1 turns batching off) and
+                within scheduler.kv_budget_mb of KV cache at their expected lengths (default 1024, safe on a
+                6 GB card). A model exported before batching runs one row at a time whatever these say.
+
                 remote web UI: Q3TTS_UI_API_URL=http://gpu-box:8420 serves the pages here but sends all their
                 API traffic to that q3tts server, which must allow this origin, e.g.
                 Q3TTS_HTTP_CORS_ORIGINS=http://127.0.0.1:8420 (docs/api.md, "Remote mode").
+
+                security (docs/security.md): only requests addressed to localhost or an IP address are served
+                unless Q3TTS_HTTP_ALLOWED_HOSTS lists more names; other web sites cannot change anything;
+                Q3TTS_AUTH_API_KEYS=key1,key2 requires 'Authorization: Bearer <key>' on every request. A bind
+                beyond loopback (Q3TTS_SERVER_HOST=0.0.0.0) needs keys, or
+                Q3TTS_AUTH_ALLOW_UNAUTHENTICATED_REMOTE=true.
                 """;
     }
 

@@ -49,18 +49,33 @@ record CodesFile(int[][] frames, String model, String modelDir) {
 
     static void write(Path file, String modelId, Path modelDir, SpeechTokenizer tokenizer, Source source, int[][] codes)
             throws IOException {
+        write(file, modelId, modelDir, tokenizer.sampleRate(), tokenizer.frameRate(), tokenizer.codebooks(),
+                "{\"file\": " + JSON.writeValueAsString(source.file()) + ", \"sample_rate\": " + source.sampleRate()
+                        + ", \"channels\": " + source.channels() + ", \"samples\": " + source.samples() + "}", codes);
+    }
+
+    /**
+     * The codes a {@code q3tts synth} run generated (without any ICL reference frames), in the same
+     * format: {@code q3tts decode} turns them into audio, and a diff against the official
+     * {@code generate_*} codes is a line-by-line diff. {@code source} is {@code {"generated": true}}.
+     */
+    static void writeGenerated(Path file, String modelId, Path modelDir, int[][] codes) throws IOException {
+        write(file, modelId, modelDir, 24_000, 12.5, codes.length == 0 ? 16 : codes[0].length, "{\"generated\": true}", codes);
+    }
+
+    private static void write(Path file, String modelId, Path modelDir, int sampleRate, double frameRate, int codebooks,
+                              String sourceJson, int[][] codes) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("{\n");
             w.write("  \"format\": \"" + FORMAT + "\",\n");
             w.write("  \"format_version\": 1,\n");
             w.write("  \"model\": " + JSON.writeValueAsString(modelId) + ",\n");
             w.write("  \"model_dir\": " + JSON.writeValueAsString(modelDir.toAbsolutePath().normalize().toString()) + ",\n");
-            w.write("  \"sample_rate\": " + tokenizer.sampleRate() + ",\n");
-            w.write("  \"frame_rate\": " + tokenizer.frameRate() + ",\n");
-            w.write("  \"codebooks\": " + tokenizer.codebooks() + ",\n");
+            w.write("  \"sample_rate\": " + sampleRate + ",\n");
+            w.write("  \"frame_rate\": " + frameRate + ",\n");
+            w.write("  \"codebooks\": " + codebooks + ",\n");
             w.write("  \"frames\": " + codes.length + ",\n");
-            w.write("  \"source\": {\"file\": " + JSON.writeValueAsString(source.file()) + ", \"sample_rate\": "
-                    + source.sampleRate() + ", \"channels\": " + source.channels() + ", \"samples\": " + source.samples() + "},\n");
+            w.write("  \"source\": " + sourceJson + ",\n");
             w.write("  \"codes\": [");
             for (int f = 0; f < codes.length; f++) {
                 w.write(f == 0 ? "\n    [" : ",\n    [");

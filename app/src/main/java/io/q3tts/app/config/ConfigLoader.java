@@ -53,10 +53,11 @@ public final class ConfigLoader {
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
 
     /** One configuration key: its default, its environment variable and how its text is checked. */
-    private record Key(String name, String defaultValue, String envVar, Function<String, String> check, boolean list) {
+    private record Key(String name, String defaultValue, String envVar, Function<String, String> check, boolean list,
+                       boolean secret) {
 
         Key(String name, String defaultValue, String envVar, Function<String, String> check) {
-            this(name, defaultValue, envVar, check, false);
+            this(name, defaultValue, envVar, check, false, false);
         }
 
         String section() {
@@ -80,6 +81,8 @@ public final class ConfigLoader {
             key("scheduler.gpu_slots", "1", range(1, 16)),
             key("scheduler.queue_capacity", "16", range(1, 10_000)),
             key("scheduler.tokenizer_slots", "2", range(0, 16)),
+            key("scheduler.max_batch", "8", range(1, 32)),
+            key("scheduler.kv_budget_mb", "1024", range(16, 65_536)),
             key("pipelines.max_running", "2", range(1, 16)),
             key("pipelines.queue_capacity", "16", range(0, 1000)),
             key("residency.max_resident", "1", range(1, 16)),
@@ -87,9 +90,22 @@ public final class ConfigLoader {
             key("limits.upload_limit_mb", "10", range(1, 2048)),
             key("generation.runaway_guard", "true", ConfigLoader::bool),
             key("generation.streaming_first_chunk_frames", "4", range(1, 64)),
+            key("generation.runaway_guard_min_frames", "100", range(1, 100_000)),
+            key("generation.runaway_guard_frames_per_token", "10", range(0, 1000)),
             key("log.level", "info", oneOf("trace", "debug", "info", "warn", "error")),
             key("ui.api_url", "", ConfigLoader::apiUrl),
-            listKey("http.cors_origins", ConfigLoader::origins));
+            listKey("http.cors_origins", ConfigLoader::origins),
+            listKey("http.allowed_hosts", ConfigLoader::hostNames),
+            secretListKey("auth.api_keys", ConfigLoader::apiKeys),
+            key("auth.allow_unauthenticated_remote", "false", ConfigLoader::bool),
+            key("cluster.nats_url", "", ConfigLoader::natsUrl),
+            key("cluster.credentials", "", s -> s.isBlank() ? null : path(s)),
+            key("cluster.worker_id", "", ConfigLoader::workerId),
+            key("cluster.local_worker", "false", ConfigLoader::bool),
+            key("cluster.ack_wait_seconds", "30", range(2, 3600)),
+            key("cluster.max_deliver", "3", range(1, 100)),
+            key("cluster.max_in_flight", "64", range(1, 10_000)),
+            key("cluster.result_ttl_hours", "24", range(1, 8760)));
 
     private final Path baseDir;
     private final Map<String, String> env;
@@ -172,7 +188,9 @@ public final class ConfigLoader {
         for (Key k : KEYS) {
             String error = k.check().apply(values.get(k.name()));
             if (error != null) {
-                problems.add(k.name() + " (from " + sources.get(k.name()) + "): " + error + ", got '" + values.get(k.name()) + "'");
+                // A secret's value never reaches a message: the problem alone says what to fix.
+                problems.add(k.name() + " (from " + sources.get(k.name()) + "): " + error
+                        + (k.secret() ? "" : ", got '" + values.get(k.name()) + "'"));
             }
         }
         if (!problems.isEmpty()) {
@@ -245,21 +263,25 @@ public final class ConfigLoader {
                 } else if (isList(name) && (e.getValue().isArray() || e.getValue().isNull())) {
                     String joined = listText(e.getValue());
                     if (joined == null) {
-                        problems.add(name + " (from " + source + "): must be a list of single values, got '"
-                                + e.getValue().toString() + "'");
+                        problems.add(name + " (from " + source + "): must be a list of single values"
+                                + (isSecret(name) ? "" : ", got '" + e.getValue().toString() + "'"));
                     } else {
                         values.put(name, joined);
                         sources.put(name, source);
                     }
                 } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-                    problems.add(name + " (from " + source + "): must be a single value, got '"
-                            + (e.getValue().isNull() ? "" : e.getValue().toString()) + "'");
+                    problems.add(name + " (from " + source + "): must be a single value" + (isSecret(name) ? ""
+                            : ", got '" + (e.getValue().isNull() ? "" : e.getValue().toString()) + "'"));
                 } else {
                     values.put(name, e.getValue().asText().strip());
                     sources.put(name, source);
                 }
             }
         }
+    }
+
+    private static boolean isSecret(String name) {
+        return KEYS.stream().anyMatch(k -> k.secret() && k.name().equals(name));
     }
 
     private static boolean isList(String name) {
@@ -300,15 +322,26 @@ public final class ConfigLoader {
                 new Q3ttsConfig.Engine(Q3ttsConfig.Device.valueOf(v.get("engine.device").toUpperCase(Locale.ROOT)),
                         parseBool(v.get("engine.device_kv"))),
                 new Q3ttsConfig.Scheduler(integer(v, "scheduler.gpu_slots"), integer(v, "scheduler.queue_capacity"),
-                        integer(v, "scheduler.tokenizer_slots")),
+                        integer(v, "scheduler.tokenizer_slots"), integer(v, "scheduler.max_batch"),
+                        integer(v, "scheduler.kv_budget_mb")),
                 new Q3ttsConfig.Pipelines(integer(v, "pipelines.max_running"), integer(v, "pipelines.queue_capacity")),
                 new Q3ttsConfig.Residency(integer(v, "residency.max_resident"), integer(v, "residency.idle_unload_minutes")),
                 new Q3ttsConfig.Limits(integer(v, "limits.upload_limit_mb")),
                 new Q3ttsConfig.Generation(parseBool(v.get("generation.runaway_guard")),
-                        integer(v, "generation.streaming_first_chunk_frames")),
+                        integer(v, "generation.streaming_first_chunk_frames"),
+                        integer(v, "generation.runaway_guard_min_frames"),
+                        integer(v, "generation.runaway_guard_frames_per_token")),
                 new Q3ttsConfig.Log(Q3ttsConfig.Level.valueOf(v.get("log.level").toUpperCase(Locale.ROOT))),
                 new Q3ttsConfig.Ui(stripSlash(v.get("ui.api_url").strip())),
-                new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList()));
+                new Q3ttsConfig.Http(splitList(v.get("http.cors_origins")).stream().map(ConfigLoader::stripSlash).toList(),
+                        splitList(v.get("http.allowed_hosts"))),
+                new Q3ttsConfig.Auth(splitList(v.get("auth.api_keys")), parseBool(v.get("auth.allow_unauthenticated_remote"))),
+                new Q3ttsConfig.Cluster(v.get("cluster.nats_url").strip(),
+                        v.get("cluster.credentials").isBlank() ? null : resolve(v.get("cluster.credentials").strip()),
+                        v.get("cluster.worker_id").strip(), parseBool(v.get("cluster.local_worker")),
+                        integer(v, "cluster.ack_wait_seconds"),
+                        integer(v, "cluster.max_deliver"), integer(v, "cluster.max_in_flight"),
+                        integer(v, "cluster.result_ttl_hours")));
     }
 
     private Path resolve(String path) {
@@ -331,7 +364,12 @@ public final class ConfigLoader {
 
     private static Key listKey(String name, Function<String, String> check) {
         String env = "Q3TTS_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
-        return new Key(name, "", env, check, true);
+        return new Key(name, "", env, check, true, false);
+    }
+
+    private static Key secretListKey(String name, Function<String, String> check) {
+        String env = "Q3TTS_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
+        return new Key(name, "", env, check, true, true);
     }
 
     private static List<String> splitList(String s) {
@@ -349,6 +387,30 @@ public final class ConfigLoader {
     private static String apiUrl(String s) {
         String t = s.strip();
         return t.isEmpty() ? null : originProblem(t, "must be empty (the UI uses this server) or");
+    }
+
+    private static final Pattern HOST_NAME = Pattern.compile("\\*|\\.?[A-Za-z0-9]([A-Za-z0-9.-]{0,252})?");
+
+    private static String hostNames(String s) {
+        for (String h : splitList(s)) {
+            if (!HOST_NAME.matcher(h).matches()) {
+                return "must be a comma-separated list of host names without port (e.g. gpu-box), '.domain' for a domain "
+                        + "and its sub-domains, or '*' for any ('" + h + "' is not)";
+            }
+        }
+        return null;
+    }
+
+    /** Never echoes a key: the message names the position only. */
+    private static String apiKeys(String s) {
+        List<String> keys = splitList(s);
+        for (int i = 0; i < keys.size(); i++) {
+            String k = keys.get(i);
+            if (k.length() < 16 || k.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+                return "each key must be at least 16 printable ASCII characters without spaces (key " + (i + 1) + " is not)";
+            }
+        }
+        return null;
     }
 
     private static String origins(String s) {
@@ -378,6 +440,31 @@ public final class ConfigLoader {
                 && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
         return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getPort() <= 65_535 && bare
                 ? null : shape;
+    }
+
+    /** Empty (single process) or a NATS URL list: {@code nats://}, {@code tls://}, {@code ws(s)://} with a host. */
+    private static String natsUrl(String s) {
+        String shape = "must be empty (no cluster) or a NATS URL such as nats://127.0.0.1:4222 (several: comma-separated)";
+        if (s.isBlank()) {
+            return null;
+        }
+        for (String url : splitList(s)) {
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if (!List.of("nats", "tls", "ws", "wss").contains(scheme) || uri.getHost() == null) {
+                    return shape;
+                }
+            } catch (URISyntaxException e) {
+                return shape;
+            }
+        }
+        return null;
+    }
+
+    private static String workerId(String s) {
+        return s.isBlank() || io.q3tts.ports.model.Ids.isSafe(s.strip()) ? null
+                : "must be empty (host name and process id) or 1-64 letters, digits, '.', '_' or '-'";
     }
 
     private static String blankToNull(String s) {

@@ -5,6 +5,7 @@ import io.q3tts.adapters.audio.CodecAudioEncoder;
 import io.q3tts.adapters.audio.WsolaAudioEffects;
 import io.q3tts.adapters.storage.fs.FsModelCatalog;
 import io.q3tts.adapters.storage.fs.FsOutputRepository;
+import io.q3tts.adapters.storage.fs.FsJobStore;
 import io.q3tts.adapters.storage.fs.FsPipelineRunStore;
 import io.q3tts.adapters.storage.fs.FsVoiceRepository;
 import io.q3tts.app.config.Q3ttsConfig;
@@ -13,6 +14,7 @@ import io.q3tts.ports.out.audio.AudioEffects;
 import io.q3tts.ports.out.audio.AudioEncoder;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.output.OutputRepository;
+import io.q3tts.ports.out.job.JobStore;
 import io.q3tts.ports.out.pipeline.PipelineRunStore;
 import io.q3tts.ports.out.time.Clock;
 import io.q3tts.ports.out.voice.VoiceRepository;
@@ -36,13 +38,16 @@ import java.util.function.Supplier;
  * @param unusableBundles the bundle folders the catalog found but cannot offer, each as
  *     {@code "folder: reason"}; for the start-up summary
  * @param pipelineRuns unfinished pipeline runs, kept across restarts
+ * @param jobStore the records of asynchronous jobs, kept across restarts
  */
 public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDirs, VoiceRepository voices,
                           OutputRepository outputs, AudioEncoder encoder, AudioDecoder decoder, AudioEffects effects,
-                          Supplier<List<String>> unusableBundles, PipelineRunStore pipelineRuns) {
+                          Supplier<List<String>> unusableBundles, PipelineRunStore pipelineRuns, JobStore jobStore) {
 
     /** The folder, inside the outputs folder, that keeps unfinished pipeline runs (hidden: not an output). */
     public static final String PIPELINE_RUNS = ".pipelines";
+    /** The folder, inside the outputs folder, that keeps the records of asynchronous jobs. */
+    public static final String JOB_RECORDS = ".jobs";
 
     /** @throws NullPointerException naming the first missing port */
     public DrivenPorts {
@@ -55,12 +60,14 @@ public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDir
         Objects.requireNonNull(effects, "effects");
         Objects.requireNonNull(unusableBundles, "unusableBundles");
         Objects.requireNonNull(pipelineRuns, "pipelineRuns");
+        Objects.requireNonNull(jobStore, "jobStore");
     }
 
     /**
      * The production adapters: bundles, voices and outputs in the configured folders (the voices and
      * outputs folders are created if missing; a missing models folder is an empty catalog), unfinished
-     * pipeline runs in {@value #PIPELINE_RUNS} inside the outputs folder, audio
+     * pipeline runs in {@value #PIPELINE_RUNS} and asynchronous job records in {@value #JOB_RECORDS}
+     * inside the outputs folder, audio
      * through the codec adapter, output ids from the system clock.
      *
      * @param paths the data folders
@@ -73,6 +80,7 @@ public record DrivenPorts(ModelCatalog catalog, Function<String, Path> bundleDir
                 new FsOutputRepository(paths.outputs(), Clock.system()), new CodecAudioEncoder(), new CodecAudioDecoder(),
                 new WsolaAudioEffects(),
                 () -> catalog.unusable().stream().map(u -> u.folder() + ": " + u.reason()).toList(),
-                new FsPipelineRunStore(paths.outputs().resolve(PIPELINE_RUNS)));
+                new FsPipelineRunStore(paths.outputs().resolve(PIPELINE_RUNS)),
+                new FsJobStore(paths.outputs().resolve(JOB_RECORDS)));
     }
 }

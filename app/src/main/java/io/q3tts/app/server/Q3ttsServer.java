@@ -11,6 +11,9 @@ import io.q3tts.adapters.inference.onnx.synth.SynthesizerOptions;
 import io.q3tts.app.plugins.PluginHost;
 import io.q3tts.app.plugins.PluginStatus;
 import io.q3tts.domain.Q3ttsCore;
+import io.q3tts.domain.cluster.ClusterModelLoader;
+import io.q3tts.ports.out.catalog.ModelLoader;
+import io.q3tts.ports.out.cluster.StepQueue;
 import io.q3tts.domain.voice.UploadLimits;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
 import io.q3tts.ports.plugin.TaskPlugin;
@@ -41,15 +44,20 @@ public final class Q3ttsServer implements AutoCloseable {
     private final HttpServer http;
     private final String host;
     private final DrivenPorts ports;
+    private final StepQueue cluster;
+    private final List<AutoCloseable> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
 
-    private Q3ttsServer(ServerSettings settings, DrivenPorts ports) {
+    private Q3ttsServer(ServerSettings settings, DrivenPorts ports, StepQueue cluster) {
         runtime = new OrtRuntime(new OnnxRuntimeConfig(settings.device(), 0, 0, 0));
         SynthesizerOptions options = settings.synthesizer().withVoices(SavedVoices.repository(ports.voices()));
         jobs = Executors.newVirtualThreadPerTaskExecutor();
+        this.cluster = cluster;
+        ModelLoader onnx = new OnnxModelLoader(runtime, options, ports.bundleDirs());
         core = Q3ttsCore.builder()
                 .catalog(ports.catalog())
-                .loader(new OnnxModelLoader(runtime, options, ports.bundleDirs()))
+                // Cluster mode: generation runs on the workers; this process keeps jobs, pipelines and outputs.
+                .loader(cluster == null ? onnx : new ClusterModelLoader(cluster, ports.voices(), onnx))
                 .voices(ports.voices())
                 .outputs(ports.outputs())
                 .encoder(ports.encoder())
@@ -60,6 +68,7 @@ public final class Q3ttsServer implements AutoCloseable {
                 .residencyPolicy(settings.residency())
                 .uploadLimits(uploadLimits(settings.maxUploadBytes()))
                 .pipelineRuns(ports.pipelineRuns())
+                .jobStore(ports.jobStore())
                 .pipelinePolicy(settings.pipelines())
                 .build();
         maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("q3tts-maintenance").factory());
@@ -70,11 +79,12 @@ public final class Q3ttsServer implements AutoCloseable {
         List<TaskPlugin> started = plugins.start();
         // After the plugins, whose start registers their pipelines: runs a crash or shutdown interrupted go on.
         core.resumeInterruptedPipelines();
+        core.restoreJobs();
         host = settings.host();
         this.ports = ports;
         http = new HttpServer(core::useCase, started.stream().map(PluginRoutes::of).toList(), UiMount.routes(plugins, settings.uiApiUrl()),
                 new HttpServerConfig(settings.host(), settings.port(), settings.maxUploadBytes(), settings.maxBodyBytes(),
-                        settings.corsOrigins()));
+                        settings.corsOrigins(), settings.access()));
     }
 
     /** The configured size limit with the domain's reference and tokenizer duration limits. */
@@ -91,7 +101,23 @@ public final class Q3ttsServer implements AutoCloseable {
      * @return the running server
      */
     public static Q3ttsServer start(ServerSettings settings, DrivenPorts ports) {
-        Q3ttsServer server = new Q3ttsServer(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(ports, "ports"));
+        return start(settings, ports, null);
+    }
+
+    /**
+     * Builds everything and starts listening, sending GPU work to a cluster's workers.
+     *
+     * @param settings where to listen, the device, the GPU policy (in cluster mode its slots bound the
+     *     steps dispatched at once), the plugin folders
+     * @param ports the storage and audio adapters
+     * @param cluster the work queue every synthesis goes to, or null to run it in this process;
+     *     the server closes it
+     * @return the running server
+     */
+    public static Q3ttsServer start(ServerSettings settings, DrivenPorts ports, StepQueue cluster) {
+        HttpServer.requireSafeBind(Objects.requireNonNull(settings, "settings").host(), settings.access());
+        Q3ttsServer server = new Q3ttsServer(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(ports, "ports"),
+                cluster);
         try {
             server.http.start();
         } catch (RuntimeException e) {
@@ -133,6 +159,16 @@ public final class Q3ttsServer implements AutoCloseable {
         return plugins.statuses();
     }
 
+    /**
+     * Ties a resource's life to the server's: it is closed first when the server closes (a local
+     * cluster worker drains before the queue connection goes).
+     *
+     * @param resource the resource
+     */
+    public void attach(AutoCloseable resource) {
+        attached.add(Objects.requireNonNull(resource, "resource"));
+    }
+
     /** Stops serving and frees every model. Idempotent; never throws. */
     @Override
     public synchronized void close() {
@@ -140,10 +176,22 @@ public final class Q3ttsServer implements AutoCloseable {
             return;
         }
         closed = true;
+        for (AutoCloseable a : attached) {
+            step("attached " + a.getClass().getSimpleName(), () -> {
+                try {
+                    a.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
         step("HTTP server", http::close);
         step("plugins", plugins::close);
         step("maintenance", maintenance::shutdownNow);
         step("core", core::close);
+        if (cluster != null) {
+            step("cluster queue", cluster::close);
+        }
         step("job threads", jobs::shutdown);
         step("ONNX runtime", runtime::close);
     }

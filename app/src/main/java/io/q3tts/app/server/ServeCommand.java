@@ -1,5 +1,7 @@
 package io.q3tts.app.server;
 
+import io.q3tts.app.cluster.ClusterConnection;
+import io.q3tts.app.cluster.WorkerCommand;
 import io.q3tts.app.config.ConfigException;
 import io.q3tts.app.config.ConfigLoader;
 import io.q3tts.app.config.LoadedConfig;
@@ -7,6 +9,7 @@ import io.q3tts.app.config.Q3ttsConfig;
 import io.q3tts.app.plugins.PluginStatus;
 import io.q3tts.ports.model.Q3ttsException;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
+import io.q3tts.ports.out.cluster.StepQueue;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -108,11 +111,31 @@ public final class ServeCommand {
         loaded.warnings().forEach(w -> err.println("q3tts: warning: " + w));
         applyLogLevel(config.log().level());
         Q3ttsServer server;
+        StepQueue cluster = null;
         try {
-            server = Q3ttsServer.start(ServerSettings.from(config), DrivenPorts.onDisk(config.paths()));
+            ServerSettings settings = ServerSettings.from(config);
+            if (config.cluster().enabled()) {
+                cluster = ClusterConnection.connect(config.cluster());
+                settings = ClusterConnection.dispatchingServer(settings, config.cluster());
+            }
+            server = Q3ttsServer.start(settings, DrivenPorts.onDisk(config.paths()), cluster);
+            if (cluster != null && config.cluster().localWorker()) {
+                try {
+                    server.attach(WorkerCommand.startLocal(config));
+                } catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
         } catch (Q3ttsException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             throw new StartException(1, e.getMessage(), e);
         } catch (RuntimeException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             throw new StartException(1, "cannot start the server on " + config.server().host() + ":"
                     + config.server().port() + ": " + message, e);
@@ -123,6 +146,11 @@ public final class ServeCommand {
         if (config.ui().remote()) {
             out.println("q3tts: web UI pages use the remote API at " + config.ui().apiUrl() + " (ui.api_url); it must list "
                     + url.substring(0, url.length() - 1) + " in its http.cors_origins");
+        }
+        if (cluster != null) {
+            out.println("q3tts: cluster mode: GPU steps go to the workers on " + cluster.describe()
+                    + " (at most " + config.cluster().maxInFlight() + " at once"
+                    + (config.cluster().localWorker() ? "; this machine runs one of them" : "") + ")");
         }
         out.println("q3tts: " + summary(server, config));
         out.flush();
@@ -187,8 +215,10 @@ public final class ServeCommand {
      * first logger is created, so this runs before the server starts; and JDK logging, which the
      * engine writes to. The libraries (Jetty, Javalin, PF4J) log a dozen start-up lines at INFO that
      * say nothing the summary does not, so they stay at WARN unless DEBUG or TRACE is asked for.
+     *
+     * @param level the configured level
      */
-    private static void applyLogLevel(Q3ttsConfig.Level level) {
+    public static void applyLogLevel(Q3ttsConfig.Level level) {
         String name = level.name().toLowerCase(Locale.ROOT);
         System.setProperty(SLF4J_LEVEL, level.compareTo(Q3ttsConfig.Level.INFO) < 0 ? name : "warn");
         System.setProperty(SLF4J_Q3TTS_LEVEL, name);

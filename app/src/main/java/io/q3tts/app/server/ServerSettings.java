@@ -1,5 +1,6 @@
 package io.q3tts.app.server;
 
+import io.q3tts.adapters.http.AccessConfig;
 import io.q3tts.adapters.inference.onnx.bundle.ExecutionProvider;
 import io.q3tts.adapters.inference.onnx.engine.RunawayGuard;
 import io.q3tts.adapters.inference.onnx.engine.TalkerPath;
@@ -31,11 +32,13 @@ import java.util.Objects;
  * @param uiApiUrl the server the web UI's pages call ({@code http(s)://host[:port]}), or empty for this one
  * @param corsOrigins browser origins allowed to call this server's API cross-origin; empty: none
  * @param pipelines how many pipeline jobs run at once and wait
+ * @param access the host names requests may use and the API keys (docs/security.md)
  */
 public record ServerSettings(String host, int port, List<Path> pluginDirs, ExecutionProvider device,
                              SchedulerPolicy scheduler, ResidencyPolicy residency, long maxUploadBytes,
                              SynthesizerOptions synthesizer, Map<String, Map<String, String>> pluginConfigs,
-                             String uiApiUrl, List<String> corsOrigins, PipelinePolicy pipelines) {
+                             String uiApiUrl, List<String> corsOrigins, PipelinePolicy pipelines,
+                             AccessConfig access) {
 
     /** Tokenizer calls waiting at most; not a configuration key, the domain's default. */
     private static final int TOKENIZER_QUEUE = SchedulerPolicy.defaults().tokenizerQueueCapacity();
@@ -58,6 +61,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         uiApiUrl = uiApiUrl == null ? "" : uiApiUrl.strip();
         corsOrigins = List.copyOf(corsOrigins);
         Objects.requireNonNull(pipelines, "pipelines");
+        Objects.requireNonNull(access, "access");
     }
 
     /**
@@ -71,14 +75,19 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
     public static ServerSettings from(Q3ttsConfig config) {
         SchedulerPolicy d = SchedulerPolicy.defaults();
         SchedulerPolicy scheduler = new SchedulerPolicy(config.scheduler().gpuSlots(), config.scheduler().queueCapacity(),
-                config.scheduler().tokenizerSlots(), TOKENIZER_QUEUE, d.initialRunEstimate(), d.cancelGrace(), d.maxRunTime());
+                config.scheduler().tokenizerSlots(), TOKENIZER_QUEUE, d.initialRunEstimate(), d.cancelGrace(), d.maxRunTime(),
+                config.scheduler().maxBatch(), config.scheduler().kvBudgetBytes());
         ResidencyPolicy r = ResidencyPolicy.defaults();
         ResidencyPolicy residency = new ResidencyPolicy(config.residency().maxResident(), r.maxResidentTokenizers(),
                 config.residency().idleUnloadAfter(), r.evictionTimeout());
         SynthesizerOptions engine = SynthesizerOptions.defaults();
-        engine = engine.withRunawayGuard(config.generation().runawayGuard() ? RunawayGuard.defaults() : null)
+        Q3ttsConfig.Generation g = config.generation();
+        engine = engine.withRunawayGuard(g.runawayGuard()
+                        ? new RunawayGuard(g.runawayGuardMinFrames(), g.runawayGuardFramesPerToken()) : null)
                 .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames())
-                .withTalkerPath(config.engine().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING);
+                .withTalkerPath(config.engine().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING)
+                // The engine never holds more rows than the scheduler forms: one setting, scheduler.max_batch.
+                .withMaxBatch(config.scheduler().maxBatch());
         ExecutionProvider device = switch (config.engine().device()) {
             case AUTO -> ExecutionProvider.AUTO;
             case CPU -> ExecutionProvider.CPU;
@@ -87,7 +96,9 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         return new ServerSettings(config.server().host(), config.server().port(), List.of(config.paths().plugins()),
                 device, scheduler, residency, config.limits().uploadLimitBytes(), engine, Map.of(), config.ui().apiUrl(),
                 config.http().corsOrigins(), new PipelinePolicy(config.pipelines().maxRunning(),
-                        config.pipelines().queueCapacity(), PipelinePolicy.defaults().maxPayloadBytes()));
+                        config.pipelines().queueCapacity(), PipelinePolicy.defaults().maxPayloadBytes()),
+                new AccessConfig(config.http().allowedHosts(), config.auth().apiKeys(),
+                        config.auth().allowUnauthenticatedRemote()));
     }
 
     /**
@@ -106,7 +117,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(host, newPort, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, uiApiUrl, corsOrigins, pipelines);
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines, access);
     }
 
     /**
@@ -115,7 +126,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withScheduler(SchedulerPolicy policy) {
         return new ServerSettings(host, port, pluginDirs, device, policy, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, uiApiUrl, corsOrigins, pipelines);
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines, access);
     }
 
     /**
@@ -124,7 +135,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withMaxUploadBytes(long bytes) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, bytes, synthesizer, pluginConfigs,
-                uiApiUrl, corsOrigins, pipelines);
+                uiApiUrl, corsOrigins, pipelines, access);
     }
 
     /**
@@ -133,7 +144,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withSynthesizer(SynthesizerOptions options) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, options,
-                pluginConfigs, uiApiUrl, corsOrigins, pipelines);
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines, access);
     }
 
     /**
@@ -142,7 +153,7 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withUiApiUrl(String url) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, url, corsOrigins, pipelines);
+                pluginConfigs, url, corsOrigins, pipelines, access);
     }
 
     /**
@@ -151,6 +162,33 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
      */
     public ServerSettings withCorsOrigins(List<String> origins) {
         return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
-                pluginConfigs, uiApiUrl, origins, pipelines);
+                pluginConfigs, uiApiUrl, origins, pipelines, access);
+    }
+
+    /**
+     * @param newAccess allowed host names and API keys
+     * @return a copy with them
+     */
+    public ServerSettings withAccess(AccessConfig newAccess) {
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines, newAccess);
+    }
+
+    /**
+     * @param newHost the interface to bind
+     * @return a copy binding it
+     */
+    public ServerSettings withHost(String newHost) {
+        return new ServerSettings(newHost, port, pluginDirs, device, scheduler, residency, maxUploadBytes, synthesizer,
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines, access);
+    }
+
+    /**
+     * @param policy a residency policy
+     * @return a copy with it
+     */
+    public ServerSettings withResidency(ResidencyPolicy policy) {
+        return new ServerSettings(host, port, pluginDirs, device, scheduler, policy, maxUploadBytes, synthesizer,
+                pluginConfigs, uiApiUrl, corsOrigins, pipelines, access);
     }
 }

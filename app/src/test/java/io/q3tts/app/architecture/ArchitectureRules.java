@@ -119,6 +119,12 @@ final class ArchitectureRules {
                 .because("routes are framework-neutral RouteSpecs everywhere else");
     }
 
+    static ArchRule natsStaysInTheQueueAdapter(String root) {
+        return noClasses().that().resideOutsideOfPackage(root + ".adapters.queue.nats..")
+                .should().dependOnClassesThat().resideInAPackage("io.nats..")
+                .because("the work queue is replaceable behind the StepQueue port; the domain and app never see NATS");
+    }
+
     static ArchRule jteStaysInTheUiAdapterAndPluginTemplates(String root) {
         return noClasses().that().resideOutsideOfPackages(root + ".adapters.ui.jte..", root + ".plugins..")
                 .should().dependOnClassesThat().resideInAPackage("gg.jte..")
@@ -133,8 +139,9 @@ final class ArchitectureRules {
 
     static ArchRule librariesDependOnlyOnTheJdk(String root) {
         return classes().that().resideInAPackage(root + ".lib..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".lib..", "java..")
-                .because("shared libraries are plain numeric code that any adapter may use without coupling adapters")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".lib..", "java..", "com.ibm.icu.text..")
+                .because("shared libraries are plain code that any adapter or plugin may use without coupling them; the "
+                        + "one library they use is ICU4J's charset detector, for decoding uploaded text (lib.text)")
                 .allowEmptyShould(true);
     }
 

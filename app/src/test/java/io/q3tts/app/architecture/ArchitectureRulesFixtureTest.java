@@ -67,6 +67,12 @@ class ArchitectureRulesFixtureTest {
     }
 
     @Test
+    void givenTheAppTalkingToNatsDirectly_whenTheQueueRuleIsChecked_thenTheViolationIsReported() {
+        assertViolation(ArchitectureRules.natsStaysInTheQueueAdapter(ROOT), "NatsShortcut", "io.nats.client");
+        assertTrue(violations(ArchitectureRules.natsStaysInTheQueueAdapter(ROOT)).stream().noneMatch(d -> d.contains("Wiring")));
+    }
+
+    @Test
     void givenTheDomainAndAnAdapterUsingEachOther_whenCyclesAreChecked_thenTheCycleIsReported() {
         assertViolation(ArchitectureRules.noCyclesBetweenModules(ROOT), "GreetingService", "OtherAdapter");
     }

@@ -62,6 +62,9 @@ class ArchitectureTest {
     static final ArchRule javalin_stays_in_the_http_adapter = ArchitectureRules.javalinStaysInTheHttpAdapter(ROOT);
 
     @ArchTest
+    static final ArchRule nats_stays_in_the_queue_adapter = ArchitectureRules.natsStaysInTheQueueAdapter(ROOT);
+
+    @ArchTest
     static final ArchRule jte_stays_in_the_ui_adapter_and_plugin_templates = ArchitectureRules.jteStaysInTheUiAdapterAndPluginTemplates(ROOT);
 
     @ArchTest

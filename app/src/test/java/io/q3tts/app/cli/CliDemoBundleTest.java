@@ -200,4 +200,42 @@ class CliDemoBundleTest {
                 "--out", dir.resolve("c.json").toString());
         assertError(Cli.USAGE, "unknown subcommand 'delete'", "prompt", "delete");
     }
+
+    /**
+     * A bundle whose generation_config.json says greedy, repetition penalty 1.5 and 12 tokens: with
+     * no generation flag, {@code q3tts synth} must produce the codes the official wrapper produced
+     * when called with no generation argument (fixture case {@code cv_generation_config_defaults},
+     * recorded by make-reference from a checkpoint with that file).
+     */
+    @Test
+    void givenABundleGenerationConfig_whenSynthWithoutFlags_thenTheOfficialWrappersCodes() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode entry = json.readTree(DemoRepo.fixture("index.json").toFile()).path("generation_config_cases").get(0);
+        Path caseDir = DemoRepo.fixture(entry.path("dir").asText() + "/case.json").getParent();
+        JsonNode cs = json.readTree(caseDir.resolve("case.json").toFile());
+        JsonNode req = cs.path("request");
+        assertFalse(req.has("do_sample") || req.has("max_new_tokens") || req.has("repetition_penalty"),
+                "the official call had no generation argument: " + req);
+        Path bundle = dir.resolve("bundle");
+        Files.createDirectories(bundle);
+        try (var files = Files.list(DemoRepo.bundle(cs.path("model").asText()))) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().equals("generation_config.json")) {
+                    Files.copy(f, bundle.resolve(f.getFileName()));
+                }
+            }
+        }
+        Files.copy(caseDir.resolve("generation_config.json"), bundle.resolve("generation_config.json"));
+
+        Path wav = dir.resolve("defaults.wav");
+        Path codesFile = dir.resolve("codes.json");
+        assertEquals(Cli.OK, run("synth", "--model", bundle.toString(), "--text", req.path("text").asText(),
+                "--speaker", req.path("speaker").asText(), "--language", req.path("language").asText(),
+                "--out", wav.toString(), "--codes-out", codesFile.toString(), "--no-runaway-guard", "--quiet"), stderr());
+        JsonNode codes = json.readTree(codesFile.toFile());
+        assertEquals("q3tts-codes", codes.path("format").asText());
+        assertEquals(cs.path("frames").asInt(), codes.path("frames").asInt(), "frames");
+        assertEquals(cs.path("codes"), codes.path("codes"), "codes");
+        assertEquals(11, codes.path("frames").asInt(), "12 tokens: 11 frames, the last decision is dropped");
+    }
 }

@@ -140,6 +140,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRunawayGuardIsConfigurableAndReachesTheEngine() throws IOException {
+        write("default.yaml", "generation:\n  runaway_guard_min_frames: 50\n  runaway_guard_frames_per_token: 4\n");
+        Q3ttsConfig c = load(Map.of()).config();
+        assertEquals(new Q3ttsConfig.Generation(true, 4, 50, 4), c.generation());
+        assertEquals(new io.q3tts.adapters.inference.onnx.engine.RunawayGuard(50, 4.0),
+                io.q3tts.app.server.ServerSettings.from(c).synthesizer().runawayGuard());
+        Q3ttsConfig off = load(Map.of("Q3TTS_GENERATION_RUNAWAY_GUARD", "false")).config();
+        assertEquals(null, io.q3tts.app.server.ServerSettings.from(off).synthesizer().runawayGuard(), "off for parity runs");
+    }
+
+    @Test
     void allProblemsAreReportedTogether() throws IOException {
         write("default.yaml", """
                 server:
@@ -201,5 +212,18 @@ class ConfigLoaderTest {
     void pipelineLimitsAreChecked() {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("Q3TTS_PIPELINES_MAX_RUNNING", "0")));
         assertTrue(e.getMessage().contains("pipelines.max_running"), e.getMessage());
+    }
+
+    @Test
+    void batchingKeysHaveSafeDefaultsAndAreChecked() {
+        Q3ttsConfig c = load(Map.of()).config();
+        assertEquals(8, c.scheduler().maxBatch());
+        assertEquals(1L << 30, c.scheduler().kvBudgetBytes());
+        Q3ttsConfig off = load(Map.of("Q3TTS_SCHEDULER_MAX_BATCH", "1", "Q3TTS_SCHEDULER_KV_BUDGET_MB", "512")).config();
+        assertEquals(new Q3ttsConfig.Scheduler(1, 16, 2, 1, 512), off.scheduler());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("Q3TTS_SCHEDULER_MAX_BATCH", "33")));
+        assertTrue(e.getMessage().contains("scheduler.max_batch"), e.getMessage());
+        ConfigException budget = assertThrows(ConfigException.class, () -> load(Map.of("Q3TTS_SCHEDULER_KV_BUDGET_MB", "0")));
+        assertTrue(budget.getMessage().contains("scheduler.kv_budget_mb"), budget.getMessage());
     }
 }

@@ -145,6 +145,11 @@ final class Chromium implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(d -> condition.getAsBoolean());
     }
 
+    /** Waits for work that takes a while on a busy machine (a whole pipeline run): four times {@link #WAIT}. */
+    void waitLong(BooleanSupplier condition) {
+        new WebDriverWait(driver, WAIT.multipliedBy(4)).until(d -> condition.getAsBoolean());
+    }
+
     WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }
@@ -184,6 +189,29 @@ final class Chromium implements AutoCloseable {
             throw new AssertionError("the player cannot load its audio: " + error);
         }
         return ((Number) js("return document.querySelector(arguments[0]).duration", css)).doubleValue();
+    }
+
+    /**
+     * Sets the page's viewport in CSS pixels through the DevTools protocol (headless windows cannot be
+     * made narrower than about 500 px): phone widths (under 600) also emulate a mobile device.
+     */
+    void viewport(int width, int height) {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+    }
+
+    /** Writes a whole-page screenshot at the viewport width set by {@link #viewport} to {@code app/target/screenshots/<name>.png}. */
+    void viewportScreenshot(String name, int width, int height) {
+        try {
+            Path out = Files.createDirectories(repo().resolve("app/target/screenshots"));
+            int full = ((Number) js("return document.documentElement.scrollHeight")).intValue();
+            viewport(width, Math.min(5000, Math.max(height, full)));
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            viewport(width, height);
+            Files.copy(shot.toPath(), out.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new AssertionError("cannot write the screenshot " + name, e);
+        }
     }
 
     /** Writes a whole-page screenshot to {@code app/target/screenshots/<name>.png}. */

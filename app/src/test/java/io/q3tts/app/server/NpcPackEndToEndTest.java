@@ -176,7 +176,7 @@ class NpcPackEndToEndTest {
         int doneBeforeCut = cut.stepsDone();
         assertTrue(doneBeforeCut >= 3 && doneBeforeCut < 10, "cut off part-way, after the design: " + doneBeforeCut);
 
-        Q3ttsServer second = E2e.startServer(other);
+        Q3ttsServer second = E2e.startUnbatchedServer(other);
         try {
             E2e c = new E2e(second.port());
             Map<String, Object> out = c.output(c.awaitEnd(job));

@@ -53,7 +53,7 @@ class PipelinePagesBrowserTest {
     }
 
     private static void waitForPipeline(String state) {
-        browser.waitFor(() -> {
+        browser.waitLong(() -> {
             Object s = browser.js("const r = document.querySelector('.pipeline .result'); return r ? r.dataset.state : null");
             if ("failed".equals(s) && !"failed".equals(state)) {
                 throw new AssertionError("the pipeline failed: " + browser.text(".pipeline .result .status"));
@@ -70,9 +70,17 @@ class PipelinePagesBrowserTest {
             text.append("Paragraph ").append(i).append(" goes on for a while.\n\n");
         }
         browser.js("document.getElementById('nar-text').value = arguments[0]", text.toString());
-        browser.find("#nar-voice").sendKeys("ryan");
+        choose("#nar-voice", "ryan");
         browser.find("#nar-render").click();
         browser.waitFor(() -> browser.text(".pipeline .result .status").contains("chunk"));
+    }
+
+    /** Picks a voice in a voice picker once its lists are loaded. */
+    private static void choose(String selectCss, String value) {
+        browser.waitFor(() -> Boolean.TRUE.equals(browser.js(
+                "const s = document.querySelector(arguments[0]); return !!s && [...s.options].some(o => o.value === arguments[1])",
+                selectCss, value)));
+        new Select(browser.find(selectCss)).selectByValue(value);
     }
 
     /** Waits until the main track's player knows a finite, positive duration. */
@@ -94,7 +102,7 @@ class PipelinePagesBrowserTest {
         browser.open(base + "/tasks/narration");
         browser.find("#nar-text").sendKeys("# One\n\nHello there.\n\n# Two\n\nGood bye.");
         new Select(browser.find("#nar-format")).selectByValue("markdown");
-        browser.find("#nar-voice").sendKeys("ryan");
+        choose("#nar-voice", "ryan");
         browser.find("#nar-seed").sendKeys("5");
         browser.screenshot("narration-form");
         browser.find("#nar-render").click();
@@ -115,16 +123,17 @@ class PipelinePagesBrowserTest {
     void subtitlesMapSpeakersAndShowTheReportAndEachCue() {
         browser.open(base + "/tasks/subtitles");
         browser.find("#sub-file").sendKeys(Chromium.repo().resolve("docs/examples/dialogue.vtt").toString());
-        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#sub-mapping input[data-speaker]")).size() == 2);
-        browser.find("#sub-mapping input[data-speaker='Ann']").sendKeys("vivian");
-        browser.find("#sub-voice").sendKeys("ryan");
+        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#sub-mapping .voice-picker[data-speaker] select")).size() == 2);
+        choose("#sub-mapping .voice-picker[data-speaker='Ann'] select", "vivian");
+        choose("#sub-voice", "ryan");
         browser.screenshot("subtitles-form");
         browser.find("#sub-render").click();
         waitForPipeline("done");
         assertTheTrackPlays();
-        assertEquals(3, browser.driver.findElements(By.cssSelector("#sub-report tbody tr")).size(), "a report row per cue");
+        assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline .result table.parts tbody tr")).size(), "a row per cue");
         assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline-file audio")).size(), "a player per cue");
-        assertTrue(browser.text("#sub-report").contains("vivian") && browser.text("#sub-report").contains("ryan"));
+        String parts = browser.text(".pipeline .result table.parts");
+        assertTrue(parts.contains("vivian") && parts.contains("ryan"), parts);
         browser.screenshot("subtitles-done");
     }
 
@@ -159,18 +168,18 @@ class PipelinePagesBrowserTest {
         browser.open(base + "/tasks/script-read");
         browser.js("document.getElementById('sr-script').value = arguments[0]",
                 "The kitchen is dark.\nALICE: Did you hear that?\nBOB (whispering): It is only the kettle.\n");
-        browser.find("#sr-narrator").sendKeys("ryan");
+        choose("#sr-narrator", "ryan");
         browser.find("#sr-preview").click();
-        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#sr-mapping input[data-speaker]")).size() == 2);
-        browser.find("#sr-mapping input[data-speaker='ALICE']").sendKeys("vivian");
-        browser.find("#sr-mapping input[data-speaker='BOB']").sendKeys("ryan");
+        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#sr-mapping .voice-picker[data-speaker] select")).size() == 2);
+        choose("#sr-mapping .voice-picker[data-speaker='ALICE'] select", "vivian");
+        choose("#sr-mapping .voice-picker[data-speaker='BOB'] select", "ryan");
         browser.js("document.querySelector('#sr-form details').open = true");
         browser.find("#sr-frames").sendKeys("30");
         browser.screenshot("script-read-form");
         browser.find("#sr-render").click();
         waitForPipeline("done");
         assertTheTrackPlays();
-        assertEquals(3, browser.driver.findElements(By.cssSelector("#sr-manifest tbody tr")).size(), "narrator + 2 lines");
+        assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline .result table.parts tbody tr")).size(), "narrator + 2 lines");
         assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline-file audio")).size(), "a player per line");
         browser.screenshot("script-read-done");
     }
@@ -187,8 +196,8 @@ class PipelinePagesBrowserTest {
         browser.find("#npc-generate").click();
         waitForPipeline("done");
         assertTheTrackPlays();
-        assertEquals(6, browser.driver.findElements(By.cssSelector("#npc-files tbody tr")).size(), "six lines in the manifest");
-        assertTrue(browser.text(".pipeline .result .meta").matches("Seed \\d+ · model .*"), browser.text(".pipeline .result .meta"));
+        assertEquals(6, browser.driver.findElements(By.cssSelector(".pipeline .result table.parts tbody tr")).size(), "six lines in the manifest");
+        assertTrue(browser.text(".pipeline .result .meta").matches("Seed \\d+ ?(reuse )?· model .*"), browser.text(".pipeline .result .meta"));
         assertEquals(1, browser.driver.findElements(By.cssSelector(".pipeline-file[data-path='pack.zip'] a")).size(), "the zip");
         assertTrue(browser.driver.findElements(By.cssSelector(".pipeline-file[data-path='guard/greet_01.wav'] audio")).size() == 1,
                 "engine-friendly names with a player");
@@ -206,8 +215,12 @@ class PipelinePagesBrowserTest {
         assertTrue(job.getText().contains("narration"), job.getText());
         browser.waitFor(() -> browser.text(pipelineJob + " .status").contains("chunk"));
         browser.screenshot("home-jobs");
+        String id = job.getAttribute("data-job-id");
         browser.find(pipelineJob + " button.danger").click();
-        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#home-jobs .item")).isEmpty());
-        assertTrue(browser.find("#home-jobs-empty").isDisplayed(), "the list empties once the job is cancelled");
+        // A cancelled pipeline stays, to be resumed or dismissed.
+        String cancelled = "#home-jobs .item[data-job-id='" + id + "'][data-state=cancelled]";
+        browser.waitFor(() -> !browser.driver.findElements(By.cssSelector(cancelled)).isEmpty());
+        browser.find(cancelled + " .job-dismiss").click();
+        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#home-jobs .item[data-job-id='" + id + "']")).isEmpty());
     }
 }

@@ -184,7 +184,7 @@ class PipelinesEndToEndTest {
         assertTrue(Files.isDirectory(other.resolve("outputs").resolve(DrivenPorts.PIPELINE_RUNS).resolve(job)),
                 "the interrupted run is kept on disk");
 
-        Q3ttsServer second = E2e.startServer(other);
+        Q3ttsServer second = E2e.startUnbatchedServer(other);
         try {
             E2e c = new E2e(second.port());
             Map<String, Object> out = c.output(c.awaitEnd(job));

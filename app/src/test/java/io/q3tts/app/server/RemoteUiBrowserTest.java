@@ -86,6 +86,7 @@ class RemoteUiBrowserTest {
     void customVoiceGeneratesOnTheRemoteAndPlaysItsAudio() {
         browser.open(uiBase + "/tasks/custom-voice");
         browser.waitFor(() -> !browser.driver.findElements(By.cssSelector("select[name=model] option")).isEmpty());
+        browser.waitFor(() -> browser.driver.findElements(By.cssSelector("select[name=voice] option")).size() > 1);
         new Select(browser.find("select[name=voice]")).selectByIndex(1);
         browser.find("textarea[name=input]").sendKeys("Generated on the remote server.");
         browser.setSampling(Map.of("max_new_tokens", "20", "seed", "4321"));

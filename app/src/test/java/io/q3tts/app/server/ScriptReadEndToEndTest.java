@@ -169,7 +169,7 @@ class ScriptReadEndToEndTest {
         int doneBeforeCut = cut.stepsDone();
         assertTrue(doneBeforeCut >= 3 && doneBeforeCut < 12, "cut off part-way: " + doneBeforeCut);
 
-        Q3ttsServer second = E2e.startServer(other);
+        Q3ttsServer second = E2e.startUnbatchedServer(other);
         try {
             E2e c = new E2e(second.port());
             Map<String, Object> out = c.output(c.awaitEnd(job));

@@ -106,4 +106,24 @@ class ServeCommandTest {
             assertTrue(e.getMessage().contains(Integer.toString(taken.getLocalPort())), e.getMessage());
         }
     }
+
+    @Test
+    void givenEveryInterfaceWithoutKeys_whenStarted_thenStatus1NamingTheWayOutAndNothingListens() {
+        Map<String, String> env = env(dir.resolve("models").toString());
+        env.put("Q3TTS_SERVER_HOST", "0.0.0.0");
+        ServeCommand.StartException e = assertThrows(ServeCommand.StartException.class, () -> command(env).start());
+        assertEquals(1, e.status());
+        assertTrue(e.getMessage().contains("auth.api_keys") && e.getMessage().contains("Q3TTS_AUTH_API_KEYS")
+                && e.getMessage().contains("auth.allow_unauthenticated_remote"), e.getMessage());
+    }
+
+    @Test
+    void givenAnInvalidKey_whenStarted_thenStatus2WithoutEchoingIt() {
+        Map<String, String> env = env(dir.resolve("models").toString());
+        env.put("Q3TTS_AUTH_API_KEYS", "good-key-0123456789abc,short-secret");
+        ServeCommand.StartException e = assertThrows(ServeCommand.StartException.class, () -> command(env).start());
+        assertEquals(2, e.status());
+        assertTrue(e.getMessage().contains("auth.api_keys") && e.getMessage().contains("key 2"), e.getMessage());
+        assertTrue(!e.getMessage().contains("short-secret") && !e.getMessage().contains("good-key"), e.getMessage());
+    }
 }

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * codecs, the ONNX engine on the committed demo bundles, the built-in plugins) on an ephemeral port,
  * with temporary voices, outputs and plugins folders, driven by {@code java.net.http} clients.
  *
- * <p>One server is shared: one GPU slot and a queue of one (so a full queue is easy to reach), the
+ * <p>One server is shared: one GPU slot holding one job at a time (no batching: {@code max_batch} 1,
+ * so a running job holds the slot alone; batching has its own test, {@code BatchEndToEndTest}) and a
+ * queue of one (so a full queue is easy to reach), the
  * runaway guard off (so random weights run to {@code max_new_tokens}, which keeps lengths
  * predictable), a 1 MB upload limit, and progress reported on every frame. Requests ask for few
  * frames; the demo models are tiny.
@@ -62,7 +64,7 @@ class ServerEndToEndTest {
 
     @BeforeAll
     static void start() {
-        config = config(dir);
+        config = config(dir, Map.of("Q3TTS_SCHEDULER_MAX_BATCH", "1"));
         server = Q3ttsServer.start(settings(config), DrivenPorts.onDisk(config.paths()));
         client = new E2e(server.port());
     }
@@ -76,6 +78,11 @@ class ServerEndToEndTest {
 
     /** The configuration as the loader builds it from environment overrides (no configs folder in {@code base}). */
     static Q3ttsConfig config(Path base) {
+        return config(base, Map.of());
+    }
+
+    /** As {@link #config(Path)}, with more environment overrides. */
+    static Q3ttsConfig config(Path base, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("MODELS_DIR", repo().resolve("models").toString());
         env.put("VOICES_DIR", base.resolve("voices").toString());
@@ -86,6 +93,7 @@ class ServerEndToEndTest {
         env.put("Q3TTS_SCHEDULER_QUEUE_CAPACITY", "1");
         env.put("Q3TTS_GENERATION_RUNAWAY_GUARD", "false");
         env.put("Q3TTS_LIMITS_UPLOAD_LIMIT_MB", "1");
+        env.putAll(extra);
         return new ConfigLoader(base, env).load().config();
     }
 
@@ -172,6 +180,44 @@ class ServerEndToEndTest {
         xvec.remove("ref_text");
         xvec.put("x_vector_only_mode", "true");
         assertSpoken(client.postMultipart("/api/v1/tts/voice-clone", xvec), 8);
+    }
+
+    /**
+     * The official clone fixtures at other rates, uploaded as the user's file through the HTTP API
+     * (greedy, the case's layout and length, {@code return_codes}): the codes the output keeps are
+     * the official ones token for token. This is the whole user path: multipart upload, the stored
+     * reference, librosa-exact loading and resampling, both encoders, generation.
+     */
+    @Test
+    void givenOfficialCloneCases_whenTheClipIsUploaded_thenTheOutputsCodesAreTheOfficialOnes() throws Exception {
+        for (String name : List.of("base_icl_44k1_n77616_ns", "base_icl_48k_stereo_ns", "base_xvec_8k_ns",
+                "base_icl_44k_ns")) {
+            Map<String, Object> cs = json(Files.readAllBytes(repo().resolve("fixtures/cases/" + name + "/case.json")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> req = (Map<String, Object>) cs.get("request");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ref = (Map<String, Object>) req.get("ref_audio");
+            Map<String, Object> form = new LinkedHashMap<>();
+            form.put("input", req.get("text"));
+            form.put("model", BASE);
+            form.put("language", req.get("language"));
+            if (req.get("ref_text") != null) {
+                form.put("ref_text", req.get("ref_text"));
+            }
+            form.put("x_vector_only_mode", String.valueOf(req.get("x_vector_only_mode")));
+            form.put("non_streaming_mode", String.valueOf(req.get("non_streaming_mode")));
+            form.put("do_sample", "false");
+            form.put("subtalker_do_sample", "false");
+            form.put("max_new_tokens", String.valueOf(req.get("max_new_tokens")));
+            form.put("return_codes", "true");
+            form.put("ref_audio", Files.readAllBytes(repo().resolve("fixtures").resolve((String) ref.get("file"))));
+            HttpResponse<byte[]> r = client.postMultipart("/api/v1/tts/voice-clone", form);
+            assertEquals(200, r.statusCode(), () -> name + ": " + text(r));
+            String outputId = r.headers().firstValue("X-Q3tts-Output-Id").orElseThrow();
+            HttpResponse<byte[]> codes = client.get("/api/v1/outputs/" + outputId + "/files/codes.json");
+            assertEquals(200, codes.statusCode(), () -> name + ": " + text(codes));
+            assertEquals(cs.get("codes"), json(codes).get("codes"), name + ": codes");
+        }
     }
 
     @Test

@@ -68,8 +68,9 @@ class WebUiBrowserTest {
         // Task pages come first by plugin order, pipeline pages after them, the core pages last.
         assertEquals(List.of("Home", "Custom voice", "Voice design", "Voice clone", "Design a voice", "Speech tokenizer"),
                 nav.subList(0, 6), "task pages by order: " + nav);
-        assertEquals(List.of("Outputs", "Voices", "Models"), nav.subList(nav.size() - 3, nav.size()), "core pages last: " + nav);
-        assertTrue(nav.subList(6, nav.size() - 3).contains("Subtitles"), "pipeline pages: " + nav);
+        assertEquals(List.of("Outputs", "Voices", "Models", "Use from other apps"), nav.subList(nav.size() - 4, nav.size()),
+                "core pages last: " + nav);
+        assertTrue(nav.subList(6, nav.size() - 4).contains("Subtitles"), "pipeline pages: " + nav);
         chromium.waitFor(() -> !chromium.text("#home-status").contains("loading"));
         assertTrue(chromium.text("#home-status").contains("Random weights only"), chromium.text("#home-status"));
         assertTrue(browser.findElement(By.id("q3-banner")).isDisplayed(), "demo bundles have random weights: the banner shows");
@@ -82,9 +83,11 @@ class WebUiBrowserTest {
     @Order(2)
     void customVoiceStreamsAndLeavesAPlayableFile() {
         open("/tasks/custom-voice");
-        assertTrue(browser.findElement(By.cssSelector("[data-model-warning]")).isDisplayed(), "random-weight banner");
+        chromium.waitFor(() -> browser.findElement(By.id("q3-banner")).isDisplayed());
+        assertTrue(browser.findElement(By.id("q3-banner")).getText().contains("random weights"), "random-weight banner");
+        waitForVoices();
         new Select(browser.findElement(By.name("voice"))).selectByIndex(1);
-        assertFalse(chromium.text("#cv-speaker-info").isBlank(), "the speaker's description is shown");
+        assertFalse(chromium.text("#cv-voice-info").isBlank(), "the speaker's description is shown");
         browser.findElement(By.name("input")).sendKeys("Hello from the browser test.");
         chromium.setSampling(Map.of("max_new_tokens", "20", "seed", "1234"));
         chromium.screenshot("custom-voice-form");
@@ -117,8 +120,10 @@ class WebUiBrowserTest {
     @Order(3)
     void errorsAppearNextToTheirField() {
         open("/tasks/custom-voice");
+        waitForVoices();
         browser.findElement(By.id("generate")).click();
-        assertEquals("input is required.", chromium.text("[data-error-for=input]"), "client-side check mirrors the API");
+        assertEquals("Enter the text to speak.", chromium.text("[data-error-for=input]"), "client-side check mirrors the API, in words");
+        assertEquals("input", chromium.js("return document.activeElement.name"), "the focus moves to the error");
         browser.findElement(By.name("input")).sendKeys("Hi.");
         chromium.setSampling(Map.of("top_p", "1.5"));
         browser.findElement(By.id("generate")).click();
@@ -156,8 +161,10 @@ class WebUiBrowserTest {
                 .anyMatch(e -> e.getText().contains("Browser voice")));
         chromium.screenshot("voices");
         String id = browser.findElement(By.cssSelector("#voice-list .item")).getAttribute("data-voice-id");
-        browser.findElement(By.cssSelector("#voice-list .item")).findElement(By.linkText("Use")).click();
+        browser.findElement(By.cssSelector("#voice-list .item .use-menu summary")).click();
+        browser.findElement(By.cssSelector("#voice-list .item")).findElement(By.linkText("Voice clone")).click();
         chromium.waitFor(() -> browser.getCurrentUrl().contains("/tasks/voice-clone"));
+        waitForVoices();
         assertEquals(id, new Select(browser.findElement(By.name("voice"))).getFirstSelectedOption().getAttribute("value"));
         browser.findElement(By.name("input")).sendKeys("Cloned in the browser.");
         chromium.setSampling(Map.of("max_new_tokens", "12"));
@@ -266,6 +273,12 @@ class WebUiBrowserTest {
         assertEquals(0L, ((Number) r.get(2)).longValue(), "no chunk overlaps or leaves a gap while data kept up: " + r);
         assertEquals(((Number) r.get(4)).longValue(), ((Number) r.get(3)).longValue(), "the stream holds every sample of the file: " + r);
         assertTrue(((Number) r.get(5)).doubleValue() <= 2.0 / 32768, "streamed samples equal the file's: " + r);
+    }
+
+    /** Waits until the page's voice pickers have their lists. */
+    private static void waitForVoices() {
+        chromium.waitFor(() -> Boolean.TRUE.equals(chromium.js(
+                "return [...document.querySelectorAll('.voice-picker')].every(c => c.voicePicker && c.voicePicker.loaded)")));
     }
 
     private static void open(String path) {

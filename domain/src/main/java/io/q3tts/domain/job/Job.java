@@ -36,7 +36,11 @@ final class Job {
     final String summary;
     /** The pipeline id for {@link JobKind#PIPELINE} jobs, else null. */
     final String pipeline;
+    /** The pipeline job this job is a step of, or null. */
+    final JobId parent;
     final CompletableFuture<JobView> finished = new CompletableFuture<>();
+    /** The request as the client sent it, for a job kept on disk; else null. */
+    final String request;
 
     private final List<JobListener> listeners = new ArrayList<>();
     private JobState state = JobState.QUEUED;
@@ -52,12 +56,19 @@ final class Job {
     /** Cancels a job that runs outside the scheduler (a pipeline); null for scheduled jobs. */
     private CancellationToken ownToken;
 
-    Job(JobId id, JobKind kind, PreparedJob prepared, String summary, Instant submittedAt) {
-        this(id, kind, null, prepared.modelId(), prepared.randomWeights(), summary, submittedAt);
+    Job(JobId id, JobKind kind, PreparedJob prepared, String summary, Instant submittedAt, String request, JobId parent) {
+        this(id, kind, null, prepared.modelId(), prepared.randomWeights(), summary, submittedAt, request, parent);
     }
 
     Job(JobId id, JobKind kind, String pipeline, String modelId, boolean randomWeights, String summary, Instant submittedAt) {
+        this(id, kind, pipeline, modelId, randomWeights, summary, submittedAt, null, null);
+    }
+
+    private Job(JobId id, JobKind kind, String pipeline, String modelId, boolean randomWeights, String summary,
+                Instant submittedAt, String request, JobId parent) {
+        this.request = request;
         this.id = id;
+        this.parent = parent;
         this.kind = kind;
         this.pipeline = pipeline;
         this.modelId = modelId;
@@ -68,7 +79,28 @@ final class Job {
 
     synchronized JobView view() {
         return new JobView(id, kind, modelId, randomWeights, summary, state, progress,
-                new JobTimings(submittedAt, startedAt, finishedAt), result, error, pipeline);
+                new JobTimings(submittedAt, startedAt, finishedAt), result, error, pipeline, request, parent);
+    }
+
+    /**
+     * A job read back from the job store after a restart, already in its recorded terminal state.
+     *
+     * @param v the recorded view (terminal)
+     * @return the job, finished
+     */
+    static Job restored(JobView v) {
+        Job job = new Job(v.id(), v.kind(), null, v.modelId(), v.randomWeights(), v.summary(), v.timings().submittedAt(),
+                v.request(), v.parent());
+        synchronized (job) {
+            job.state = v.state();
+            job.startedAt = v.timings().startedAt();
+            job.finishedAt = v.timings().finishedAt();
+            job.result = v.result();
+            job.error = v.error();
+            job.progress = v.state() == JobState.DONE ? new JobProgress(0, 0, 0, 1.0) : JobProgress.NONE;
+            job.finished.complete(job.view());
+        }
+        return job;
     }
 
     synchronized CancellationToken ownToken() {

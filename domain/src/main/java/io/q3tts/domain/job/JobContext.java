@@ -2,6 +2,10 @@ package io.q3tts.domain.job;
 
 import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.model.CancellationToken;
+import io.q3tts.ports.out.inference.SpeechSynthesizer;
+import io.q3tts.ports.out.inference.SynthesisListener;
+import io.q3tts.ports.out.inference.SynthesisRequest;
+import io.q3tts.ports.out.inference.SynthesisResult;
 
 /** What a running job reports to and learns from its {@link JobService}. Used on the worker thread only. */
 public interface JobContext {
@@ -25,4 +29,17 @@ public interface JobContext {
      * @param last whether this is the final chunk
      */
     void audio(float[] samples, int sampleRate, long startSample, boolean last);
+
+    /**
+     * Synthesizes the job's speech: as one row of the job's batch when the scheduler batches it
+     * (see {@code WorkScheduler}), else directly. Cancelled by {@link #cancellation()}.
+     *
+     * @param synthesizer the leased model's synthesizer; hold the lease until this returns
+     * @param request the validated request
+     * @param listener the row's progress and audio
+     * @return the audio
+     */
+    default SynthesisResult synthesize(SpeechSynthesizer synthesizer, SynthesisRequest request, SynthesisListener listener) {
+        return synthesizer.synthesize(request, listener, cancellation());
+    }
 }

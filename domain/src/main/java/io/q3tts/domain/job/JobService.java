@@ -1,5 +1,7 @@
 package io.q3tts.domain.job;
 
+import io.q3tts.domain.scheduling.BatchHint;
+import io.q3tts.domain.scheduling.BatchSlot;
 import io.q3tts.domain.scheduling.CancelReason;
 import io.q3tts.domain.scheduling.Lane;
 import io.q3tts.domain.scheduling.QueuePosition;
@@ -9,13 +11,16 @@ import io.q3tts.domain.scheduling.WorkScheduler;
 import io.q3tts.ports.in.job.CancelJobUseCase;
 import io.q3tts.ports.in.job.GetJobUseCase;
 import io.q3tts.ports.in.job.GetQueueStatusUseCase;
+import io.q3tts.ports.in.job.JobError;
 import io.q3tts.ports.in.job.JobEvent;
 import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.job.JobProgress;
 import io.q3tts.ports.in.job.JobResult;
 import io.q3tts.ports.in.job.JobState;
 import io.q3tts.ports.in.job.JobSubscription;
+import io.q3tts.ports.in.job.JobTimings;
 import io.q3tts.ports.in.job.JobView;
 import io.q3tts.ports.in.job.ListJobsQuery;
 import io.q3tts.ports.in.job.ListJobsUseCase;
@@ -30,6 +35,12 @@ import io.q3tts.ports.model.ModelException;
 import io.q3tts.ports.model.NotFoundException;
 import io.q3tts.ports.model.OverloadedException;
 import io.q3tts.ports.model.Q3ttsException;
+import io.q3tts.ports.out.job.JobStore;
+import io.q3tts.ports.out.job.StoredJob;
+import io.q3tts.ports.out.inference.SpeechSynthesizer;
+import io.q3tts.ports.out.inference.SynthesisListener;
+import io.q3tts.ports.out.inference.SynthesisRequest;
+import io.q3tts.ports.out.inference.SynthesisResult;
 import io.q3tts.ports.out.time.Clock;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -49,7 +60,12 @@ import java.util.concurrent.RejectedExecutionException;
  * the GPU policy applies to all synthesis, whoever asks (HTTP, CLI, plugins).
  *
  * <p>Finished jobs are kept for {@code retainFinished} more finished jobs, then forgotten (oldest
- * first). Thread-safe. Lock order: a job's monitor may be taken before this service's, never the
+ * first). Asynchronous jobs submitted with a {@link SubmitJobCommand#durableRequest()} are also
+ * recorded in the {@link JobStore} (when there is one): at admission, before the caller answers 202,
+ * and at every state change. A record that a crash left queued or running is reported by
+ * {@link #restoreJobs()} as cancelled, "interrupted by a restart", with its request kept to send
+ * again; it is not re-run by itself, because a job that was running may be what brought the server
+ * down. Thread-safe. Lock order: a job's monitor may be taken before this service's, never the
  * reverse.
  */
 public final class JobService implements SubmitJobUseCase, GetJobUseCase, CancelJobUseCase, ListJobsUseCase,
@@ -57,12 +73,19 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
 
     private static final System.Logger LOG = System.getLogger(JobService.class.getName());
 
+    /**
+     * The pipeline job whose body is running on this thread: jobs submitted inside it are its steps
+     * ({@link JobView#parent()}), so lists of current work can show the pipeline once, not every step.
+     */
+    public static final ScopedValue<JobId> PARENT = ScopedValue.newInstance();
+
     private final WorkScheduler scheduler;
     private final JobRunner runner;
     private final Clock clock;
     private final int retainFinished;
     private final Map<JobId, Job> jobs = new LinkedHashMap<>();
     private final Deque<JobId> finishedOrder = new ArrayDeque<>();
+    private final JobStore store;
 
     /**
      * @param scheduler the GPU policy, never null
@@ -71,6 +94,18 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
      * @param retainFinished how many finished jobs stay queryable, &gt;= 1
      */
     public JobService(WorkScheduler scheduler, JobRunner runner, Clock clock, int retainFinished) {
+        this(scheduler, runner, clock, retainFinished, null);
+    }
+
+    /**
+     * @param scheduler the GPU policy, never null
+     * @param runner prepares and runs requests, never null
+     * @param clock timestamps, never null
+     * @param retainFinished how many finished jobs stay queryable, &gt;= 1
+     * @param store where asynchronous jobs are recorded, or null to keep them in memory only
+     */
+    public JobService(WorkScheduler scheduler, JobRunner runner, Clock clock, int retainFinished, JobStore store) {
+        this.store = store;
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -84,8 +119,15 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
     public JobView submitJob(SubmitJobCommand command) {
         PreparedJob prepared = runner.prepare(command.request());
         JobId id = new JobId(UUID.randomUUID().toString());
-        Job job = new Job(id, command.request().kind(), prepared, command.request().summary(), clock.now());
+        String durable = store == null ? null : command.durableRequest();
+        Job job = new Job(id, command.request().kind(), prepared, command.request().summary(), clock.now(), durable,
+                PARENT.isBound() ? PARENT.get() : null);
         job.addListener(command.listener());
+        if (durable != null) {
+            // Recorded before admission: once the caller answers 202 the job survives a crash.
+            store.save(stored(job.view()));
+            job.addListener(recorder(job));
+        }
         job.finished.whenComplete((v, e) -> retire(id));
         synchronized (this) {
             jobs.put(id, job);
@@ -93,8 +135,12 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         try {
             synchronized (job) {
                 // Holding the job's monitor makes the worker's first transition wait for the QUEUED event.
-                Ticket ticket = scheduler.submit(Lane.GPU, job.kind + " " + id, token -> execute(job, prepared, token),
-                        listenerFor(job));
+                String label = job.kind + " " + id;
+                Ticket ticket = prepared.expectedPositions() > 0
+                        ? scheduler.submit(Lane.GPU, label, new BatchHint(prepared.modelId(), prepared.expectedPositions()),
+                                (token, slot) -> execute(job, prepared, token, slot), listenerFor(job))
+                        : scheduler.submit(Lane.GPU, label, token -> execute(job, prepared, token, BatchSlot.DIRECT),
+                                listenerFor(job));
                 QueuePosition position = scheduler.position(ticket);
                 job.admitted(ticket, position.position(), position.version());
             }
@@ -102,9 +148,94 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
             synchronized (this) {
                 jobs.remove(id);
             }
+            if (durable != null) {
+                store.delete(id.value());
+            }
             throw e;
         }
         return job.view();
+    }
+
+    /** Records a durable job's state changes (queue-position updates are not state changes). */
+    private JobListener recorder(Job job) {
+        JobState[] last = {JobState.QUEUED};
+        return event -> {
+            if (event instanceof JobEvent.StateChanged s && s.job().state() != last[0]) {
+                last[0] = s.job().state();
+                try {
+                    store.save(stored(s.job()));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not record job " + job.id + " (" + s.job().state() + "): " + e.getMessage());
+                }
+            }
+        };
+    }
+
+    /**
+     * Reads the job store after a start: every recorded job becomes queryable again, and one that a
+     * crash left queued or running is marked cancelled, "interrupted by a restart", with its request
+     * kept. Call once, before serving. Only the newest {@code retainFinished} records are kept.
+     *
+     * @return the jobs that were interrupted
+     */
+    public List<JobId> restoreJobs() {
+        if (store == null) {
+            return List.of();
+        }
+        List<JobId> interrupted = new ArrayList<>();
+        for (StoredJob r : store.list()) {
+            JobView v;
+            try {
+                v = view(r);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Skipping the unreadable job record " + r.id() + ": " + e.getMessage());
+                continue;
+            }
+            if (!v.state().isTerminal()) {
+                String was = v.state() == JobState.RUNNING ? "running" : "queued";
+                JobError error = new JobError(io.q3tts.ports.model.ErrorType.CANCELLED, "Interrupted by a server restart: "
+                        + "the job was " + was + " when the server stopped, and stored nothing. Its request is kept in "
+                        + "'request'; send it to POST /api/v1/jobs again to re-run it.", null);
+                v = new JobView(v.id(), v.kind(), v.modelId(), v.randomWeights(), v.summary(), JobState.CANCELLED,
+                        JobProgress.NONE, new JobTimings(v.timings().submittedAt(), v.timings().startedAt(), clock.now()),
+                        null, error, null, v.request(), v.parent());
+                store.save(stored(v));
+                interrupted.add(v.id());
+            }
+            Job job = Job.restored(v);
+            synchronized (this) {
+                if (!jobs.containsKey(v.id())) {
+                    jobs.put(v.id(), job);
+                    retire(v.id());
+                }
+            }
+        }
+        if (!interrupted.isEmpty()) {
+            LOG.log(Level.WARNING, interrupted.size() + " job(s) were interrupted by the restart; they are listed as "
+                    + "cancelled with their requests kept.");
+        }
+        return interrupted;
+    }
+
+    private static StoredJob stored(JobView v) {
+        JobResult r = v.result();
+        JobError e = v.error();
+        return new StoredJob(v.id().value(), v.kind().name(), v.modelId(), v.randomWeights(), v.summary(), v.request(),
+                v.state().name(), v.timings().submittedAt(), v.timings().startedAt(), v.timings().finishedAt(),
+                r == null ? null : r.outputId(), r == null ? null : r.voiceId(), e == null ? null : e.type(),
+                e == null ? null : e.message(), e == null ? null : e.field());
+    }
+
+    private static JobView view(StoredJob r) {
+        JobState state = JobState.valueOf(r.state());
+        JobResult result = state == JobState.DONE ? new JobResult(r.outputId(), r.voiceId()) : null;
+        JobError error = state == JobState.FAILED || state == JobState.CANCELLED
+                ? new JobError(r.errorType() == null ? io.q3tts.ports.model.ErrorType.CANCELLED : r.errorType(),
+                        r.errorMessage() == null ? "The job ended." : r.errorMessage(), r.errorField())
+                : null;
+        return new JobView(JobId.of(r.id()), JobKind.valueOf(r.kind()), r.modelId(), r.randomWeights(), r.summary(), state,
+                JobProgress.NONE, new JobTimings(r.submittedAt(), r.startedAt(), r.finishedAt()), result, error, null,
+                r.request(), null);
     }
 
     /**
@@ -234,6 +365,27 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         return job.view();
     }
 
+    /**
+     * Removes a finished job from the history (a user dismissed it).
+     *
+     * @param jobId the job
+     * @return whether the history held it
+     * @throws ConflictException (field {@code job_id}) if it is still queued or running
+     */
+    public synchronized boolean forget(JobId jobId) {
+        Job job = jobs.get(Objects.requireNonNull(jobId, "jobId"));
+        if (job == null) {
+            return false;
+        }
+        if (!job.state().isTerminal()) {
+            throw new ConflictException("job_id", "Job '" + jobId + "' is still "
+                    + job.state().name().toLowerCase(java.util.Locale.ROOT) + "; cancel it first.");
+        }
+        jobs.remove(jobId);
+        finishedOrder.remove(jobId);
+        return true;
+    }
+
     @Override
     public List<JobView> listJobs(ListJobsQuery query) {
         List<Job> snapshot;
@@ -296,7 +448,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         throw job.failure();
     }
 
-    private void execute(Job job, PreparedJob prepared, CancellationToken token) {
+    private void execute(Job job, PreparedJob prepared, CancellationToken token, BatchSlot slot) {
         if (token.isCancelled()) {
             job.markCancelled(cancellation(job, null), clock.now());
             return;
@@ -304,7 +456,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         if (!job.markRunning(clock.now())) {
             return;
         }
-        finish(job, () -> prepared.run(contextFor(job, token)), e -> cancellation(job, e));
+        finish(job, () -> prepared.run(contextFor(job, token, slot)), e -> cancellation(job, e));
     }
 
     private CancelledException cancellation(Job job, CancelledException thrown) {
@@ -343,7 +495,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         };
     }
 
-    private JobContext contextFor(Job job, CancellationToken token) {
+    private JobContext contextFor(Job job, CancellationToken token, BatchSlot slot) {
         return new JobContext() {
             @Override
             public JobId jobId() {
@@ -363,6 +515,12 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
             @Override
             public void audio(float[] samples, int sampleRate, long startSample, boolean last) {
                 job.audio(samples, sampleRate, startSample, last);
+            }
+
+            @Override
+            public SynthesisResult synthesize(SpeechSynthesizer synthesizer, SynthesisRequest request,
+                                              SynthesisListener listener) {
+                return slot.synthesize(synthesizer, request, listener, token);
             }
         };
     }
@@ -384,7 +542,14 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         }
         finishedOrder.addLast(id);
         while (finishedOrder.size() > retainFinished) {
-            jobs.remove(finishedOrder.pollFirst());
+            Job gone = jobs.remove(finishedOrder.pollFirst());
+            if (gone != null && gone.request != null) {
+                try {
+                    store.delete(gone.id.value());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not delete the record of job " + gone.id + ": " + e.getMessage());
+                }
+            }
         }
     }
 }

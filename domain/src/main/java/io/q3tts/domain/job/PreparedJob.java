@@ -20,4 +20,14 @@ public interface PreparedJob {
      * @throws io.q3tts.ports.model.Q3ttsException on failure
      */
     JobResult run(JobContext context);
+
+    /**
+     * An upper estimate of the sequence positions the job's synthesis holds (prompt plus generated
+     * frames), which makes the job batchable with other jobs of its model; 0 if it is not batchable.
+     *
+     * @return the estimate, &gt;= 0
+     */
+    default long expectedPositions() {
+        return 0;
+    }
 }

@@ -8,7 +8,10 @@ import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobListener;
 import io.q3tts.ports.in.job.JobResult;
 import io.q3tts.ports.in.job.JobView;
+import io.q3tts.ports.in.job.DismissJobUseCase;
+import io.q3tts.ports.in.pipeline.GetPipelineRequestUseCase;
 import io.q3tts.ports.in.pipeline.PipelineContext;
+import io.q3tts.ports.in.pipeline.PipelineRequest;
 import io.q3tts.ports.in.pipeline.PipelineHandler;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
@@ -48,14 +51,19 @@ import java.util.concurrent.TimeUnit;
  *   <li>DONE: the output (main track, metadata, files) is stored, then the stored run is deleted;</li>
  *   <li>FAILED: the stored run stays (marked failed), so {@link #resumePipeline} goes on from the
  *       checkpoints; it is not restarted by itself at the next start, where it would only fail again;</li>
- *   <li>CANCELLED by a user: the stored run is deleted (nothing is left behind);</li>
+ *   <li>CANCELLED by a user: the stored run stays (marked like a failed one), so it can be resumed;
+ *       {@link #dismissJob} deletes it;</li>
  *   <li>CANCELLED by shutdown, or the process died: the stored run stays and {@link #resumeInterrupted()}
  *       restarts it at the next start.</li>
  * </ul>
  *
+ * <p>The steps a run submits are tagged with its id ({@link JobService#PARENT}), so job lists can
+ * show one entry per pipeline.
+ *
  * <p>Thread-safe.
  */
-public final class PipelineService implements PipelineJobsUseCase, AutoCloseable {
+public final class PipelineService implements PipelineJobsUseCase, DismissJobUseCase, GetPipelineRequestUseCase,
+        AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PipelineService.class.getName());
 
@@ -68,6 +76,7 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
     private final ThreadPoolExecutor lane;
     private final Map<String, PipelineHandler> handlers = new ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
+    private volatile java.util.function.ToIntFunction<String> stepsAtOnce = model -> 1;
 
     /**
      * @param jobs hosts the pipeline jobs, never null
@@ -90,6 +99,16 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
                 policy.queueCapacity() == 0 ? new java.util.concurrent.SynchronousQueue<>()
                         : new ArrayBlockingQueue<>(policy.queueCapacity()),
                 Thread.ofVirtual().name("pipeline-", 0).factory());
+    }
+
+    /**
+     * Sets how many independent steps of a pipeline run at once ({@link PipelineContext#runSteps}).
+     *
+     * @param stepsAtOnce the number for a model id, &gt;= 1 (the scheduler's batch size for that model),
+     *     asked again before each wave of steps; never null
+     */
+    public void stepsAtOnce(java.util.function.ToIntFunction<String> stepsAtOnce) {
+        this.stepsAtOnce = Objects.requireNonNull(stepsAtOnce, "stepsAtOnce");
     }
 
     @Override
@@ -121,7 +140,7 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
     public JobView resumePipeline(JobId jobId) {
         Objects.requireNonNull(jobId, "jobId");
         StoredPipelineRun run = store.find(jobId.value()).orElseThrow(() -> new NotFoundException("job_id",
-                "There is no unfinished pipeline run '" + jobId + "' (it finished, was cancelled, or never existed)."));
+                "There is no unfinished pipeline run '" + jobId + "' (it finished, was dismissed, or never existed)."));
         try {
             JobView current = jobs.getJob(jobId);
             if (!current.state().isTerminal()) {
@@ -145,6 +164,28 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
             }
             throw e;
         }
+    }
+
+    @Override
+    public void dismissJob(JobId jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        // Refused while it runs (forget throws) before anything is deleted.
+        boolean known = jobs.forget(jobId);
+        boolean stored = store.find(jobId.value()).isPresent();
+        if (stored) {
+            store.delete(jobId.value());
+        }
+        if (!known && !stored) {
+            throw new NotFoundException("job_id", "Job '" + jobId + "' does not exist (finished jobs are forgotten after a while).");
+        }
+    }
+
+    @Override
+    public PipelineRequest getPipelineRequest(JobId jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        StoredPipelineRun run = store.find(jobId.value()).orElseThrow(() -> new NotFoundException("job_id",
+                "There is no unfinished pipeline run '" + jobId + "' (it finished, was dismissed, or never existed)."));
+        return new PipelineRequest(jobId, run.pipelineId(), run.payload());
     }
 
     /**
@@ -212,29 +253,31 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
                 truncate(work.summary()), lane, new JobService.OwnLaneWork() {
                     @Override
                     public JobResult run(JobId jobId, CancellationToken token, JobService.StepProgress progress) {
-                        return PipelineService.this.run(jobId, pipelineId, work, token, progress);
+                        return PipelineService.this.run(jobId, pipelineId, work, model.id(), token, progress);
                     }
 
                     @Override
                     public void cancelledBeforeStart(JobId jobId) {
                         if (!shuttingDown) {
-                            store.delete(jobId.value());
+                            // Kept for a resume, but not restarted by itself at the next start.
+                            store.markFailed(jobId.value(), true);
                         }
                     }
                 });
     }
 
-    private JobResult run(JobId jobId, String pipelineId, PipelineWork work, CancellationToken token,
+    private JobResult run(JobId jobId, String pipelineId, PipelineWork work, String modelId, CancellationToken token,
                           JobService.StepProgress progress) {
         String runId = jobId.value();
         Instant started = clock.now();
-        Context context = new Context(jobId, token, progress, store.checkpointCount(runId));
+        Context context = new Context(jobId, modelId, token, progress, store.checkpointCount(runId));
         PipelineOutput out;
         try {
-            out = work.run(context);
+            out = ScopedValue.where(JobService.PARENT, jobId).call(() -> work.run(context));
         } catch (CancelledException e) {
             if (!shuttingDown) {
-                store.delete(runId);
+                // A user's cancel keeps the checkpoints for a resume, marked so no restart picks it up.
+                store.markFailed(runId, true);
                 throw e;
             }
             throw new CancelledException("The service is shutting down; the pipeline will resume at the next start.");
@@ -271,15 +314,19 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
     private final class Context implements PipelineContext {
 
         private final JobId jobId;
+        private final String modelId;
         private final CancellationToken token;
         private final JobService.StepProgress progress;
         private final int resumed;
         private volatile int done;
         private volatile int total = 1;
         private volatile String stage;
+        /** Whether a concurrent wave of {@link #runSteps} runs; guarded by this context. */
+        private boolean inWave;
 
-        Context(JobId jobId, CancellationToken token, JobService.StepProgress progress, int resumed) {
+        Context(JobId jobId, String modelId, CancellationToken token, JobService.StepProgress progress, int resumed) {
             this.jobId = jobId;
+            this.modelId = modelId;
             this.token = token;
             this.progress = progress;
             this.resumed = resumed;
@@ -300,10 +347,21 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
             if (total < 1 || done < 0 || done > total) {
                 throw new IllegalArgumentException("bad pipeline progress " + done + "/" + total);
             }
-            this.done = done;
-            this.total = total;
-            this.stage = stage;
-            progress.report(done, total, stage, 0);
+            synchronized (this) {
+                // In a wave the steps report concurrently: a step starting late must not move the count back.
+                int shown = inWave && total == this.total ? Math.max(done, this.done) : done;
+                this.done = shown;
+                this.total = total;
+                this.stage = stage;
+                progress.report(shown, total, stage, 0);
+            }
+        }
+
+        /** A step of a concurrent wave ended well: the count moves on now, not when the plugin reports next. */
+        private synchronized void stepEnded(int waveBase, int endedInWave) {
+            int shown = Math.min(total, Math.max(done, waveBase + endedInWave));
+            done = shown;
+            progress.report(shown, total, stage, 0);
         }
 
         @Override
@@ -328,6 +386,71 @@ public final class PipelineService implements PipelineJobsUseCase, AutoCloseable
         @Override
         public int resumedCheckpoints() {
             return resumed;
+        }
+
+        /**
+         * Waves of at most {@code stepsAtOnce(model)} steps, each step on its own virtual thread: the
+         * wave's synthesis jobs wait in the GPU queue together, where the scheduler batches them. The
+         * size is asked again for every wave, so it follows the model's batch size once the scheduler
+         * has learned it (1 for a model that generates one row at a time: no places taken in the queue
+         * for nothing).
+         */
+        @Override
+        public <T> List<T> runSteps(List<? extends java.util.function.Supplier<? extends T>> steps) {
+            List<T> out = new ArrayList<>(steps.size());
+            int next = 0;
+            while (next < steps.size()) {
+                token.throwIfCancelled();
+                int wave = Math.max(1, Math.min(steps.size() - next, stepsAtOnce.applyAsInt(modelId)));
+                if (wave == 1) {
+                    out.add(steps.get(next++).get());
+                    continue;
+                }
+                List<java.util.concurrent.CompletableFuture<T>> running = new ArrayList<>();
+                int waveBase;
+                synchronized (this) {
+                    inWave = true;
+                    waveBase = this.done;
+                }
+                java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+                for (int i = 0; i < wave; i++) {
+                    java.util.function.Supplier<? extends T> step = steps.get(next++);
+                    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+                    Thread.ofVirtual().name("pipeline-step-" + jobId + "-" + (next - 1)).start(() -> {
+                        try {
+                            T result = step.get();
+                            stepEnded(waveBase, ended.incrementAndGet());
+                            f.complete(result);
+                        } catch (Throwable e) {
+                            f.completeExceptionally(e);
+                        }
+                    });
+                    running.add(f);
+                }
+                RuntimeException first = null;
+                for (java.util.concurrent.CompletableFuture<T> f : running) {
+                    try {
+                        out.add(f.join());
+                    } catch (java.util.concurrent.CompletionException e) {
+                        if (first == null) {
+                            first = e.getCause() instanceof RuntimeException re ? re
+                                    : e.getCause() instanceof Error err ? rethrow(err)
+                                    : new IllegalStateException(e.getCause());
+                        }
+                    }
+                }
+                synchronized (this) {
+                    inWave = false;
+                }
+                if (first != null) {
+                    throw first;
+                }
+            }
+            return out;
+        }
+
+        private static RuntimeException rethrow(Error e) {
+            throw e;
         }
     }
 }

@@ -12,15 +12,22 @@ public final class Ticket {
 
     enum Phase { QUEUED, RUNNING, FINISHED }
 
+    /** Where a batched ticket's row is; a ticket that is not a row of a batch stays {@code PREPARING}. */
+    enum Row { PREPARING, READY, IN_FLIGHT, POST }
+
     final long sequence;
     final Lane lane;
     final String label;
-    final Work work;
+    final BatchWork work;
+    final BatchHint hint;
     final TicketListener listener;
     final CancellationToken token = CancellationToken.create();
     final CompletableFuture<Void> released = new CompletableFuture<>();
 
     Phase phase = Phase.QUEUED;
+    /** The slot holder this ticket runs in (a batch of one for work that is not batchable); set when started. */
+    Batch batch;
+    Row row = Row.PREPARING;
     boolean holdsSlot;
     boolean abandoned;
     Instant admittedAt;
@@ -28,10 +35,11 @@ public final class Ticket {
     Instant cancelRequestedAt;
     volatile CancelReason cancelReason;
 
-    Ticket(long sequence, Lane lane, String label, Work work, TicketListener listener) {
+    Ticket(long sequence, Lane lane, String label, BatchHint hint, BatchWork work, TicketListener listener) {
         this.sequence = sequence;
         this.lane = lane;
         this.label = label;
+        this.hint = hint;
         this.work = work;
         this.listener = listener;
     }

@@ -1,6 +1,7 @@
 package io.q3tts.domain.synthesis;
 
 import io.q3tts.ports.in.synthesis.GenerationOptions;
+import io.q3tts.ports.out.inference.GenerationDefaults;
 import io.q3tts.ports.out.inference.SamplingParams;
 import io.q3tts.ports.out.inference.SynthesisRequest;
 import io.q3tts.ports.out.inference.TextInputMode;
@@ -14,9 +15,14 @@ final class RequestMapping {
     private RequestMapping() {
     }
 
-    /** Overlays the options on the official defaults; a missing seed is drawn here so the output records it. */
-    static SamplingParams sampling(GenerationOptions o) {
-        SamplingParams d = SamplingParams.defaults();
+    /**
+     * Overlays the options on the model's defaults field by field, as the official wrapper's
+     * {@code _merge_generate_kwargs} does (set value, else the model's generation config, else the
+     * hard default, the last two already merged in {@code defaults}); a missing seed is drawn here
+     * so the output records it.
+     */
+    static SamplingParams sampling(GenerationOptions o, GenerationDefaults defaults) {
+        SamplingParams d = defaults.sampling();
         long seed = o.seed() != null ? o.seed() : ThreadLocalRandom.current().nextLong(1L << 53);
         return new SamplingParams(
                 or(o.doSample(), d.doSample()),
@@ -31,8 +37,8 @@ final class RequestMapping {
                 seed);
     }
 
-    static int maxNewTokens(GenerationOptions o) {
-        return o.maxNewTokens() != null ? o.maxNewTokens() : SynthesisRequest.DEFAULT_MAX_NEW_TOKENS;
+    static int maxNewTokens(GenerationOptions o, GenerationDefaults defaults) {
+        return o.maxNewTokens() != null ? o.maxNewTokens() : defaults.maxNewTokens();
     }
 
     static TextInputMode textInputMode(GenerationOptions o) {

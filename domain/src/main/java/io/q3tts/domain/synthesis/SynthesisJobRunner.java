@@ -7,10 +7,12 @@ import io.q3tts.domain.output.AudioConversion;
 import io.q3tts.domain.residency.ModelLease;
 import io.q3tts.domain.residency.ModelResidencyManager;
 import io.q3tts.domain.residency.ModelResolver;
+import io.q3tts.domain.voice.ReferenceClips;
 import io.q3tts.domain.voice.UploadLimits;
 import io.q3tts.domain.voice.VoiceService;
 import io.q3tts.ports.in.job.JobRequest;
 import io.q3tts.ports.in.job.JobResult;
+import io.q3tts.ports.in.synthesis.GenerationOptions;
 import io.q3tts.ports.in.synthesis.CloneVoice;
 import io.q3tts.ports.in.synthesis.DesignThenCloneCommand;
 import io.q3tts.ports.in.synthesis.SynthesisCommand;
@@ -52,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -130,12 +133,12 @@ public final class SynthesisJobRunner implements JobRunner {
         }
         checkLanguage(model, c.language());
         SynthesisRequest request = SynthesisRequest.builder(TaskType.CUSTOM_VOICE, c.text()).language(c.language())
-                .speaker(c.speaker()).instruct(c.instruct()).sampling(RequestMapping.sampling(c.options()))
-                .maxNewTokens(RequestMapping.maxNewTokens(c.options())).textInputMode(RequestMapping.textInputMode(c.options()))
+                .speaker(c.speaker()).instruct(c.instruct()).sampling(RequestMapping.sampling(c.options(), model.generation()))
+                .maxNewTokens(RequestMapping.maxNewTokens(c.options(), model.generation())).textInputMode(RequestMapping.textInputMode(c.options()))
                 .build();
-        return job(model, ctx -> {
+        return job(model, request, ctx -> {
             try (OutputRun run = outputs.begin()) {
-                return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.CUSTOM_VOICE, null, ctx, run).id(), null);
+                return new JobResult(generateAndStore(model, request, c.options(), ModelTask.CUSTOM_VOICE, null, ctx, run).id(), null);
             }
         });
     }
@@ -144,10 +147,10 @@ public final class SynthesisJobRunner implements JobRunner {
         conversion.requireSupported(c.format());
         ModelDescriptor model = resolver.resolve(c.modelId(), ModelTask.VOICE_DESIGN, "model");
         checkLanguage(model, c.language());
-        SynthesisRequest request = designRequest(c.text(), c.language(), c.instruct(), c.options());
-        return job(model, ctx -> {
+        SynthesisRequest request = designRequest(model, c.text(), c.language(), c.instruct(), c.options());
+        return job(model, request, ctx -> {
             try (OutputRun run = outputs.begin()) {
-                return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_DESIGN, null, ctx, run).id(), null);
+                return new JobResult(generateAndStore(model, request, c.options(), ModelTask.VOICE_DESIGN, null, ctx, run).id(), null);
             }
         });
     }
@@ -161,10 +164,10 @@ public final class SynthesisJobRunner implements JobRunner {
                 if (voices.find(saved.voiceId()).isEmpty()) {
                     throw new NotFoundException("voice", "Voice '" + saved.voiceId() + "' does not exist.");
                 }
-                SynthesisRequest request = cloneRequest(c, new VoicePrompt.Saved(saved.voiceId()));
-                return job(model, ctx -> {
+                SynthesisRequest request = cloneRequest(model, c, new VoicePrompt.Saved(saved.voiceId()));
+                return job(model, request, ctx -> {
                     try (OutputRun run = outputs.begin()) {
-                        return new JobResult(generateAndStore(model, request, c.options().effectiveSpeed(), ModelTask.VOICE_CLONE, saved.voiceId(), ctx, run).id(), null);
+                        return new JobResult(generateAndStore(model, request, c.options(), ModelTask.VOICE_CLONE, saved.voiceId(), ctx, run).id(), null);
                     }
                 });
             }
@@ -172,12 +175,15 @@ public final class SynthesisJobRunner implements JobRunner {
                 limits.checkSize(ref.audio());
                 PcmAudio pcm = decoder.decode(ref.audio());
                 limits.checkReference(pcm, ref.audio().field());
-                EncodedAudio wav = encoder.encode(pcm, AudioFormat.WAV);
-                return job(model, ctx -> {
+                EncodedAudio wav = ReferenceClips.stored(ref.audio(), pcm, encoder);
+                // The real prompt's file exists only once the run has written the clip; the size is the same.
+                SynthesisRequest sizing = cloneRequest(model, c, new VoicePrompt.ReferenceAudio(java.nio.file.Path.of("reference.wav"),
+                        ref.transcript(), ref.xVectorOnly()));
+                return job(model, sizing, ctx -> {
                     try (OutputRun run = outputs.begin()) {
                         VoicePrompt prompt = new VoicePrompt.ReferenceAudio(run.writeInput("reference.wav", wav),
                                 ref.transcript(), ref.xVectorOnly());
-                        return new JobResult(generateAndStore(model, cloneRequest(c, prompt), c.options().effectiveSpeed(),
+                        return new JobResult(generateAndStore(model, cloneRequest(model, c, prompt), c.options(),
                                 ModelTask.VOICE_CLONE, null, ctx, run).id(), null);
                     }
                 });
@@ -196,14 +202,16 @@ public final class SynthesisJobRunner implements JobRunner {
         checkLanguage(designModel, c.language());
         String voiceId = Ids.slug(c.voiceName(), "name");
         voiceService.requireNameFree(voiceId, c.voiceName(), null);
-        SynthesisRequest request = designRequest(c.sampleText(), c.language(), c.voiceDescription(), c.options());
-        return job(designModel, ctx -> {
+        SynthesisRequest request = designRequest(designModel, c.sampleText(), c.language(), c.voiceDescription(), c.options());
+        return job(designModel, request, ctx -> {
             OutputRecord sample;
             EncodedAudio wav;
             try (OutputRun run = outputs.begin()) {
-                SynthesisResult result = synthesize(designModel, request, true, ctx);
+                AtomicReference<String> worker = new AtomicReference<>();
+                SynthesisResult result = synthesize(designModel, request, true, ctx, worker);
                 wav = encoder.encode(new PcmAudio(result.samples(), result.sampleRate()), AudioFormat.WAV);
-                sample = run.complete(record(run.id(), ctx, ModelTask.VOICE_DESIGN, designModel, request, 1.0, null, result), wav);
+                sample = run.complete(record(run.id(), ctx, ModelTask.VOICE_DESIGN, designModel, request, 1.0, null, result,
+                        worker.get()), wav);
             }
             ctx.cancellation().throwIfCancelled();
             Instant now = clock.now();
@@ -228,41 +236,58 @@ public final class SynthesisJobRunner implements JobRunner {
         });
     }
 
-    private SynthesisRequest designRequest(String text, String language, String instruct,
+    private SynthesisRequest designRequest(ModelDescriptor model, String text, String language, String instruct,
                                            io.q3tts.ports.in.synthesis.GenerationOptions options) {
         return SynthesisRequest.builder(TaskType.VOICE_DESIGN, text).language(language).instruct(instruct)
-                .sampling(RequestMapping.sampling(options)).maxNewTokens(RequestMapping.maxNewTokens(options))
+                .sampling(RequestMapping.sampling(options, model.generation()))
+                .maxNewTokens(RequestMapping.maxNewTokens(options, model.generation()))
                 .textInputMode(RequestMapping.textInputMode(options)).build();
     }
 
-    private SynthesisRequest cloneRequest(SynthesizeVoiceCloneCommand c, VoicePrompt prompt) {
+    private SynthesisRequest cloneRequest(ModelDescriptor model, SynthesizeVoiceCloneCommand c, VoicePrompt prompt) {
         return SynthesisRequest.builder(TaskType.VOICE_CLONE, c.text()).language(c.language()).voicePrompt(prompt)
-                .sampling(RequestMapping.sampling(c.options())).maxNewTokens(RequestMapping.maxNewTokens(c.options()))
+                .sampling(RequestMapping.sampling(c.options(), model.generation()))
+                .maxNewTokens(RequestMapping.maxNewTokens(c.options(), model.generation()))
                 .textInputMode(RequestMapping.textInputMode(c.options())).build();
     }
 
-    private OutputRecord generateAndStore(ModelDescriptor model, SynthesisRequest request, double speed, ModelTask task,
-                                          String voiceId, JobContext ctx, OutputRun run) {
-        SynthesisResult result = synthesize(model, request, speed == 1.0, ctx);
+    private OutputRecord generateAndStore(ModelDescriptor model, SynthesisRequest request, GenerationOptions options,
+                                          ModelTask task, String voiceId, JobContext ctx, OutputRun run) {
+        double speed = options.effectiveSpeed();
+        AtomicReference<String> worker = new AtomicReference<>();
+        SynthesisResult result = synthesize(model, request, speed == 1.0, ctx, worker);
         if (speed != 1.0) {
             ctx.cancellation().throwIfCancelled();
             PcmAudio paced = effects.changeTempo(new PcmAudio(result.samples(), result.sampleRate()), speed);
             result = new SynthesisResult(paced.samples(), paced.sampleRate(), result.frames(), result.finishReason(),
-                    result.elapsed());
+                    result.elapsed(), result.codes());
         }
         EncodedAudio wav = encoder.encode(new PcmAudio(result.samples(), result.sampleRate()), AudioFormat.WAV);
-        return run.complete(record(run.id(), ctx, task, model, request, speed, voiceId, result), wav);
+        OutputRecord record = record(run.id(), ctx, task, model, request, speed, voiceId, result, worker.get());
+        if (options.wantsCodes()) {
+            run.writeFile(CodesJson.FILE, CodesJson.bytes(model.id(), result.sampleRate(), result.codes()));
+            record = new OutputRecord(record.id(), record.jobId(), record.task(), record.modelId(), record.randomWeights(),
+                    record.text(), record.language(), record.speaker(), record.instruct(), record.voiceId(),
+                    record.parameters(), record.sampleRate(), record.durationSeconds(), record.frames(),
+                    record.finishReason(), record.createdAt(), record.elapsed(), record.pipeline(), List.of(CodesJson.FILE));
+        }
+        return run.complete(record, wav);
     }
 
     private SynthesisResult synthesize(ModelDescriptor model, SynthesisRequest request, boolean streamChunks,
-                                       JobContext ctx) {
+                                       JobContext ctx, AtomicReference<String> worker) {
         try (ModelLease lease = residency.acquire(model.id())) {
             SpeechSynthesizer synthesizer = lease.model().synthesizer().orElseThrow(() -> new UnsupportedException(
                     "model", "Model '" + model.id() + "' cannot synthesize speech."));
-            return synthesizer.synthesize(request, new SynthesisListener() {
+            return ctx.synthesize(synthesizer, request, new SynthesisListener() {
                 @Override
                 public void onProgress(SynthesisProgress p) {
                     ctx.progress(p.frames(), p.maxFrames());
+                }
+
+                @Override
+                public void onWorker(String id) {
+                    worker.set(id);
                 }
 
                 @Override
@@ -271,14 +296,18 @@ public final class SynthesisJobRunner implements JobRunner {
                         ctx.audio(chunk.samples(), chunk.sampleRate(), chunk.startSample(), chunk.last());
                     }
                 }
-            }, ctx.cancellation());
+            });
         }
     }
 
     private OutputRecord record(String outputId, JobContext ctx, ModelTask task, ModelDescriptor model, SynthesisRequest r,
-                                double speed, String voiceId, SynthesisResult result) {
+                                double speed, String voiceId, SynthesisResult result, String worker) {
         Map<String, String> parameters = new LinkedHashMap<>(RequestMapping.parameters(r));
         parameters.put("speed", String.valueOf(speed));
+        if (worker != null) {
+            // Cluster mode: which worker process made the audio (absent when it ran here).
+            parameters.put("worker", worker);
+        }
         return new OutputRecord(outputId, ctx.jobId().value(), task, model.id(), model.randomWeights(), r.text(), r.language(),
                 r.speaker(), r.instruct(), voiceId, parameters, result.sampleRate(), result.durationSeconds(),
                 result.frames(), result.finishReason().name(), clock.now(), result.elapsed());
@@ -292,8 +321,39 @@ public final class SynthesisJobRunner implements JobRunner {
         }
     }
 
-    private static PreparedJob job(ModelDescriptor model, Function<JobContext, JobResult> body) {
+    /** Positions a voice prompt may add: an in-context clone's reference codes (12.5 Hz, up to 60 s) and its transcript. */
+    static final long REFERENCE_ALLOWANCE = 800;
+    /** The fixed part of a prompt: role and control tokens, the speaker or x-vector slot, the codec prefix. */
+    static final long PROMPT_OVERHEAD = 32;
+
+    /**
+     * An upper estimate of the positions a request's row holds in the KV cache, for the scheduler's
+     * batch budget: the prompt (text and instruct counted as one token per character, which no
+     * tokenizer exceeds for Latin text, plus a voice prompt's allowance) and the generated frames,
+     * bounded by {@code max_new_tokens} and by the engine's default runaway guard (100 frames plus 10
+     * per text token). With the guard turned off a runaway row can outgrow this estimate.
+     */
+    static long expectedPositions(SynthesisRequest r) {
+        long text = r.text().length();
+        long prompt = PROMPT_OVERHEAD + text + (r.instruct() == null ? 0 : r.instruct().length());
+        if (r.voicePrompt() != null) {
+            prompt += REFERENCE_ALLOWANCE;
+            if (r.voicePrompt() instanceof VoicePrompt.ReferenceAudio ref && ref.transcript() != null) {
+                prompt += ref.transcript().length();
+            }
+        }
+        long frames = Math.min(r.maxNewTokens(), 100 + 10 * text);
+        return prompt + frames;
+    }
+
+    private static PreparedJob job(ModelDescriptor model, SynthesisRequest sizing, Function<JobContext, JobResult> body) {
+        long positions = expectedPositions(sizing);
         return new PreparedJob() {
+            @Override
+            public long expectedPositions() {
+                return positions;
+            }
+
             @Override
             public String modelId() {
                 return model.id();

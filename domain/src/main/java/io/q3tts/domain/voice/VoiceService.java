@@ -79,7 +79,7 @@ public final class VoiceService implements ListVoicesUseCase, GetVoiceUseCase, G
         limits.checkSize(command.referenceClip());
         PcmAudio clip = decoder.decode(command.referenceClip());
         limits.checkReference(clip, command.referenceClip().field());
-        EncodedAudio wav = encoder.encode(clip, AudioFormat.WAV);
+        EncodedAudio wav = ReferenceClips.stored(command.referenceClip(), clip, encoder);
         Instant now = clock.now();
         VoiceRecord record = new VoiceRecord(id, command.name(), command.description(), VoiceOrigin.UPLOADED,
                 command.language(), command.transcript(), command.xVectorOnly(), null, null, clip.durationSeconds(), now, now);

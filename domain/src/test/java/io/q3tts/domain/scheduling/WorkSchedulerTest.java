@@ -90,7 +90,7 @@ class WorkSchedulerTest {
     }
 
     @Test
-    void givenAFullQueue_whenSubmitting_thenOverloadedWithTheTimeUntilTheRunningJobShouldEnd() {
+    void givenAFullQueue_whenSubmitting_thenOverloadedWithTheTimeUntilTheBacklogShouldHaveDrained() {
         WorkScheduler s = scheduler(1, 1, 0);
         Gate a = new Gate();
         s.submit(Lane.GPU, "a", gated("a", a, true), TicketListener.NONE);
@@ -100,14 +100,16 @@ class WorkSchedulerTest {
 
         OverloadedException e = assertThrows(OverloadedException.class,
                 () -> s.submit(Lane.GPU, "c", token -> ran.add("c"), TicketListener.NONE));
-        assertEquals(Duration.ofSeconds(18), e.retryAfter().orElseThrow(), "30 s estimate minus 12 s elapsed");
-        assertEquals(18, e.retryAfterSeconds());
+        assertEquals(Duration.ofSeconds(48), e.retryAfter().orElseThrow(),
+                "30 s estimate minus 12 s elapsed, plus the one queued job's 30 s");
+        assertEquals(48, e.retryAfterSeconds());
         assertEquals(1, s.status().gpuQueued(), "the refused work was not queued");
 
         clock.advance(Duration.ofSeconds(60));
         OverloadedException overdue = assertThrows(OverloadedException.class,
                 () -> s.submit(Lane.GPU, "d", token -> { }, TicketListener.NONE));
-        assertEquals(Duration.ofSeconds(1), overdue.retryAfter().orElseThrow(), "an overdue job gives the 1 s floor");
+        assertEquals(Duration.ofSeconds(31), overdue.retryAfter().orElseThrow(),
+                "an overdue job gives the 1 s floor, plus the queued job");
         a.open();
     }
 

@@ -59,7 +59,14 @@ public final class FakeSynthesizer implements SpeechSynthesizer {
         int half = FRAMES / 2 * SAMPLES_PER_FRAME;
         listener.onAudio(new AudioChunk(new float[half], 24_000, 0, false));
         listener.onAudio(new AudioChunk(new float[half], 24_000, half, true));
-        return new SynthesisResult(new float[2 * half], 24_000, FRAMES, FinishReason.END_OF_SPEECH, Duration.ofMillis(5));
+        int[][] codes = new int[FRAMES][16];
+        for (int f = 0; f < FRAMES; f++) {
+            for (int q = 0; q < 16; q++) {
+                codes[f][q] = (f * 16 + q) % 2048;
+            }
+        }
+        return new SynthesisResult(new float[2 * half], 24_000, FRAMES, FinishReason.END_OF_SPEECH, Duration.ofMillis(5),
+                codes);
     }
 
     /** @return the requests seen, in order */

@@ -15,8 +15,18 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 
-/** Crash-safe file operations shared by the repositories. */
+/**
+ * Crash-safe file operations shared by the repositories. Everything they create is owner-only where
+ * the file system has POSIX permissions (files 0600, folders 0700, whatever the umask): voice clips
+ * are biometric data and outputs are the user's own, so other accounts on a shared machine must not
+ * read them (docs/security.md).
+ */
 final class AtomicFiles {
+
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> FILE_MODE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> DIR_MODE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
 
     /** Prefix of every temporary file or folder; such names are never valid ids (ids start with a letter or digit). */
     static final String TEMP_PREFIX = ".tmp-";
@@ -40,12 +50,70 @@ final class AtomicFiles {
 
     /** Writes a new file and forces its content to disk (no rename: for files inside a temporary folder). */
     static void writeDurably(Path file, byte[] data) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        java.nio.file.attribute.FileAttribute<?>[] attrs = posix(file)
+                ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions.asFileAttribute(FILE_MODE)}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+        try (FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                attrs)) {
             ByteBuffer buf = ByteBuffer.wrap(data);
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
             ch.force(true);
+        }
+    }
+
+    /**
+     * Creates a folder, owner-only.
+     *
+     * @param dir the folder; its parent must exist
+     * @throws java.nio.file.FileAlreadyExistsException if it exists
+     */
+    static void createDirectory(Path dir) throws IOException {
+        Files.createDirectory(dir);
+        restrict(dir, DIR_MODE);
+    }
+
+    /**
+     * Creates a folder and any missing parents, each owner-only; existing ones are left as they are.
+     *
+     * @param dir the folder
+     */
+    static void createDirectories(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = abs; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        for (Path p : missing) {
+            try {
+                createDirectory(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes a repository's root folder owner-only (creating it if missing): the files inside are
+     * owner-only already, and a readable root would still list their names.
+     *
+     * @param root the repository's folder
+     */
+    static void createPrivateRoot(Path root) throws IOException {
+        createDirectories(root);
+        restrict(root, DIR_MODE);
+    }
+
+    private static boolean posix(Path p) {
+        return p.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static void restrict(Path p, java.util.Set<java.nio.file.attribute.PosixFilePermission> mode) throws IOException {
+        if (Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(p, mode);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.q3tts.adapters.storage.fs;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.q3tts.ports.model.Ids;
 import io.q3tts.ports.model.InvalidArgumentException;
@@ -7,6 +8,7 @@ import io.q3tts.ports.model.ModelTask;
 import io.q3tts.ports.model.StorageException;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
+import io.q3tts.ports.out.inference.GenerationDefaults;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +44,8 @@ public final class FsModelCatalog implements ModelCatalog {
     public static final Set<Integer> SUPPORTED_VERSIONS = Set.of(1, 2);
 
     static final String MANIFEST = "manifest.json";
+    /** The optional verbatim copy of the checkpoint's generation config. */
+    static final String GENERATION_CONFIG = "generation_config.json";
     private static final String FORMAT = "q3tts-bundle";
     private static final int DEFAULT_SAMPLE_RATE = 24_000;
     private static final Pattern SIZE = Pattern.compile("(\\d+)[bB](\\d+)");
@@ -211,9 +216,35 @@ public final class FsModelCatalog implements ModelCatalog {
                     Optional.ofNullable(Json.optText(m, "precision")).orElse("fp32"),
                     model.path("random_weights").asBoolean(false), speakers, List.copyOf(languages),
                     m.path("instruct_supported").asBoolean(false), sampleRate > 0 ? sampleRate : DEFAULT_SAMPLE_RATE,
-                    weightBytes(dir));
+                    weightBytes(dir), generates ? generationDefaults(dir, m) : GenerationDefaults.official());
         } catch (IllegalArgumentException e) {
             throw new BadBundle("The manifest is inconsistent: " + e.getMessage() + ".");
+        }
+    }
+
+    /**
+     * What unset generation arguments default to, as the official wrapper merges them: the bundle's
+     * copy of the checkpoint's {@code generation_config.json} when present, else the manifest's
+     * {@code generation} section (the exporter's merge of that same file), else the hard defaults.
+     */
+    static GenerationDefaults generationDefaults(Path dir, JsonNode manifest) throws BadBundle {
+        Path file = dir.resolve(GENERATION_CONFIG);
+        JsonNode config = manifest.path("generation");
+        if (Files.isRegularFile(file)) {
+            try {
+                config = Json.parse(Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new BadBundle("The " + GENERATION_CONFIG + " cannot be read or is not valid JSON.");
+            }
+        }
+        if (!config.isObject()) {
+            return GenerationDefaults.official();
+        }
+        try {
+            Map<String, Object> values = Json.MAPPER.convertValue(config, new TypeReference<Map<String, Object>>() { });
+            return GenerationDefaults.fromGenerationConfig(values);
+        } catch (IllegalArgumentException e) {
+            throw new BadBundle("The generation defaults are invalid: " + e.getMessage() + ".");
         }
     }
 

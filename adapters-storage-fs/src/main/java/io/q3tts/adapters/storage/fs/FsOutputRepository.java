@@ -73,7 +73,7 @@ public final class FsOutputRepository implements OutputRepository {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
-            Files.createDirectories(this.root);
+            AtomicFiles.createPrivateRoot(this.root);
             AtomicFiles.cleanTemporaries(this.root);
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(this.root, Files::isDirectory)) {
                 for (Path dir : dirs) {
@@ -115,7 +115,7 @@ public final class FsOutputRepository implements OutputRepository {
             while (true) {
                 String id = lastStamp + "-" + String.format("%04x", sequence++);
                 try {
-                    Files.createDirectory(root.resolve(id));
+                    AtomicFiles.createDirectory(root.resolve(id));
                     return new FsRun(id, root.resolve(id));
                 } catch (FileAlreadyExistsException e) {
                     // Another run (or process) took this id; try the next one.
@@ -343,7 +343,7 @@ public final class FsOutputRepository implements OutputRepository {
             requireOpen();
             Path file = fileIn(dir, relativePath);
             try {
-                Files.createDirectories(file.getParent());
+                AtomicFiles.createDirectories(file.getParent());
                 AtomicFiles.write(file, content);
             } catch (IOException e) {
                 throw new StorageException("A file of output '" + id + "' could not be stored.", e);

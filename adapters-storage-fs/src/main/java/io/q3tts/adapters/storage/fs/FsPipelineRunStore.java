@@ -47,7 +47,7 @@ public final class FsPipelineRunStore implements PipelineRunStore {
     public FsPipelineRunStore(Path root) {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         try {
-            Files.createDirectories(this.root);
+            AtomicFiles.createPrivateRoot(this.root);
             AtomicFiles.cleanTemporaries(this.root);
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(this.root, Files::isDirectory)) {
                 for (Path dir : dirs) {
@@ -68,14 +68,14 @@ public final class FsPipelineRunStore implements PipelineRunStore {
         Objects.requireNonNull(run, "run");
         Path dir = root.resolve(run.runId());
         try {
-            Files.createDirectory(dir);
+            AtomicFiles.createDirectory(dir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new IllegalStateException("pipeline run " + run.runId() + " exists");
         } catch (IOException e) {
             throw new StorageException("The pipeline run could not be stored.", e);
         }
         try {
-            Files.createDirectories(dir.resolve(CHECKPOINTS));
+            AtomicFiles.createDirectories(dir.resolve(CHECKPOINTS));
             AtomicFiles.write(dir.resolve(PAYLOAD), run.payload());
             ObjectNode n = Json.object();
             n.put("version", 1);

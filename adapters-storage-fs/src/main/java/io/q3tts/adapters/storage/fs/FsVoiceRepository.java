@@ -65,7 +65,7 @@ public final class FsVoiceRepository implements VoiceRepository {
     public FsVoiceRepository(Path root) {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         try {
-            Files.createDirectories(this.root);
+            AtomicFiles.createPrivateRoot(this.root);
             AtomicFiles.cleanTemporaries(this.root);
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(this.root, Files::isDirectory)) {
                 for (Path dir : dirs) {
@@ -124,9 +124,9 @@ public final class FsVoiceRepository implements VoiceRepository {
             requireNameFree(voice.name(), null);
             Path temp = root.resolve(AtomicFiles.TEMP_PREFIX + id + "-" + UUID.randomUUID());
             try {
-                Files.createDirectory(temp);
+                AtomicFiles.createDirectory(temp);
                 AtomicFiles.writeDurably(temp.resolve(CLIP), referenceClip.bytes());
-                Files.createDirectory(temp.resolve(PROMPTS));
+                AtomicFiles.createDirectory(temp.resolve(PROMPTS));
                 AtomicFiles.writeDurably(temp.resolve(PROFILE), Json.bytes(toJson(voice)));
                 AtomicFiles.syncDirectory(temp);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -225,7 +225,7 @@ public final class FsVoiceRepository implements VoiceRepository {
                 throw new NotFoundException("voice", "There is no voice '" + voiceId + "'.");
             }
             try {
-                Files.createDirectories(file.getParent());
+                AtomicFiles.createDirectories(file.getParent());
                 AtomicFiles.write(file, data);
             } catch (IOException e) {
                 throw new StorageException("A voice prompt could not be cached.", e);
@@ -243,7 +243,7 @@ public final class FsVoiceRepository implements VoiceRepository {
             }
             try {
                 AtomicFiles.removeFolder(dir.resolve(PROMPTS));
-                Files.createDirectories(dir.resolve(PROMPTS));
+                AtomicFiles.createDirectories(dir.resolve(PROMPTS));
             } catch (IOException e) {
                 throw new StorageException("The cached prompts of voice '" + id + "' could not be cleared.", e);
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.q3tts.ports.model.ModelTask;
 import io.q3tts.ports.out.catalog.ModelCatalog;
 import io.q3tts.ports.out.catalog.ModelDescriptor;
+import io.q3tts.ports.out.inference.GenerationDefaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,38 @@ class FsModelCatalogTest extends ModelCatalogContract {
     private void bundle(String folder, String manifest) throws IOException {
         Files.createDirectories(dir.resolve(folder));
         Files.writeString(dir.resolve(folder).resolve("manifest.json"), manifest);
+    }
+
+    @Test
+    void generationDefaultsComeFromTheBundlesGenerationConfigElseTheManifestElseTheOfficialOnes() throws IOException {
+        ModelDescriptor cv = demo.find("demo-custom-voice").orElseThrow();
+        // The demo checkpoints' generation_config.json, like the released ones, says 8192 tokens and sampling.
+        assertEquals(8192, cv.generation().maxNewTokens());
+        assertTrue(cv.generation().sampling().doSample());
+        assertEquals(GenerationDefaults.official(), demo.find("demo-codec").orElseThrow().generation());
+
+        String manifest = """
+                {"format": "q3tts-bundle", "bundle_version": 1, "tasks": ["custom_voice"],
+                 "generation": {"do_sample": true, "max_new_tokens": 4096, "min_new_tokens": 2, "suppress_range": [2048, 3072]}}""";
+        bundle("from-file", manifest);
+        Files.writeString(dir.resolve("from-file/generation_config.json"), """
+                {"do_sample": false, "subtalker_dosample": false, "repetition_penalty": 1.5, "max_new_tokens": 12}""");
+        bundle("from-manifest", manifest);
+        bundle("bad-config", manifest);
+        Files.writeString(dir.resolve("bad-config/generation_config.json"), "{\"top_k\": \"many\"}");
+
+        FsModelCatalog catalog = new FsModelCatalog(dir);
+        GenerationDefaults file = catalog.find("from-file").orElseThrow().generation();
+        assertFalse(file.sampling().doSample());
+        assertFalse(file.sampling().subtalkerDoSample());
+        assertEquals(1.5, file.sampling().repetitionPenalty());
+        assertEquals(12, file.maxNewTokens());
+        assertEquals(0.9, file.sampling().temperature(), "keys the file lacks keep the official default");
+        GenerationDefaults fromManifest = catalog.find("from-manifest").orElseThrow().generation();
+        assertEquals(4096, fromManifest.maxNewTokens());
+        assertTrue(fromManifest.sampling().doSample());
+        assertEquals(List.of("bad-config"), catalog.unusable().stream().map(UnusableBundle::folder).toList());
+        assertTrue(catalog.unusable().getFirst().reason().contains("top_k"), catalog.unusable().getFirst().reason());
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class Icons {
             Map.entry("captions", "<rect x='3' y='5' width='18' height='14' rx='2'/><path d='M7 11h3M7 15h6M14 11h3M16 15h1'/>"),
             Map.entry("users", "<circle cx='9' cy='8' r='3.5'/><path d='M2 20c0-3.5 3-6 7-6s7 2.5 7 6'/><circle cx='17' cy='9' r='2.5'/><path d='M17 14c2.8 0 5 2 5 5'/>"),
             Map.entry("script", "<path d='M6 3h10l4 4v14H6z'/><path d='M9 9h6M9 13h8M9 17h5'/>"),
+            Map.entry("plug", "<path d='M9 2v6M15 2v6M6 8h12v3a6 6 0 0 1-12 0zM12 17v5'/>"),
             Map.entry("grid", "<rect x='3' y='3' width='7' height='7'/><rect x='14' y='3' width='7' height='7'/><rect x='3' y='14' width='7' height='7'/><rect x='14' y='14' width='7' height='7'/>"));
 
     private static final String DOT = "<circle cx='12' cy='12' r='3'/>";

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The web UI as routes: the core pages ({@code /}, {@code /outputs}, {@code /voices},
- * {@code /models}), one page per plugin ({@code /tasks/<id>}) and the static assets
+ * {@code /models}, {@code /connect}: how other programs use the server), one page per plugin ({@code /tasks/<id>}) and the static assets
  * ({@code /ui/<file>}). The app passes {@link #routes()} to the HTTP adapter as root routes.
  *
  * <p>Every template is precompiled (the shell's into this jar, each plugin's into its own jar), so
@@ -97,6 +97,8 @@ public final class WebUi {
         links.add(new NavLink("Outputs", "/outputs", "list", "Every generated clip, with its settings.", true));
         links.add(new NavLink("Voices", "/voices", "user", "Saved voices for cloning.", true));
         links.add(new NavLink("Models", "/models", "cpu", "Installed bundles, what they serve, what is loaded.", true));
+        links.add(new NavLink("Use from other apps", "/connect", "plug",
+                "The OpenAI-compatible endpoint for Open WebUI, SillyTavern and any OpenAI SDK.", true));
         this.nav = List.copyOf(links);
         Map<String, byte[]> a = new LinkedHashMap<>();
         ASSETS.keySet().forEach(name -> a.put(name, readAsset(name)));
@@ -110,6 +112,8 @@ public final class WebUi {
         routes.add(RouteSpec.get("/outputs", r -> core("Outputs", "/outputs", "outputs", Map::of)).withSummary("Web UI: outputs"));
         routes.add(RouteSpec.get("/voices", r -> core("Voices", "/voices", "voices", Map::of)).withSummary("Web UI: voices"));
         routes.add(RouteSpec.get("/models", r -> core("Models", "/models", "models", Map::of)).withSummary("Web UI: models"));
+        routes.add(RouteSpec.get("/connect", r -> core("Use from other apps", "/connect", "connect", Map::of))
+                .withSummary("Web UI: use from other apps"));
         for (PluginPage p : plugins) {
             routes.add(RouteSpec.get(p.plugin().pagePath(), r -> plugin(p, r)).withSummary("Web UI: " + p.plugin().title()));
         }

@@ -41,9 +41,9 @@ class WebUiTest {
     @Test
     void servesTheCorePagesThePluginPagesAndTheAssets() {
         WebUi ui = new WebUi(List.of(missingTemplates("second", 120), missingTemplates("first", 100)));
-        assertEquals(List.of("/", "/outputs", "/voices", "/models", "/tasks/first", "/tasks/second", "/ui/{file}"),
+        assertEquals(List.of("/", "/outputs", "/voices", "/models", "/connect", "/tasks/first", "/tasks/second", "/ui/{file}"),
                 ui.routes().stream().map(RouteSpec::path).toList());
-        assertEquals(List.of("Home", "Nav first", "Nav second", "Outputs", "Voices", "Models"),
+        assertEquals(List.of("Home", "Nav first", "Nav second", "Outputs", "Voices", "Models", "Use from other apps"),
                 ui.navigation().stream().map(NavLink::label).toList(), "core first, plugins by order, then the libraries");
     }
 
@@ -61,6 +61,8 @@ class WebUiTest {
         assertTrue(body(get(ui, "/outputs")).contains("id=\"output-list\""));
         assertTrue(body(get(ui, "/voices")).contains("id=\"voice-create\""));
         assertTrue(body(get(ui, "/models")).contains("id=\"model-list\""));
+        assertTrue(body(get(ui, "/connect")).contains("id=\"connect-base\""), "the Use from other apps page");
+        assertTrue(html.contains("class=\"skip-link\"") && html.contains("id=\"q3-nav-toggle\""), "skip link and the phone menu button");
     }
 
     @Test

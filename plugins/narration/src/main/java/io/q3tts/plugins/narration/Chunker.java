@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Cuts plain text or Markdown into chunks a TTS model speaks well: whole sentences packed up to a
  * comfortable length, never cut inside a sentence unless the sentence alone is too long (then at
- * clause punctuation, then at spaces, then anywhere). Pure Java; thread-safe.
+ * clause punctuation, then at spaces, then anywhere). Markdown is read by a CommonMark parser
+ * ({@link MarkdownReader}); books lose their Project Gutenberg header and licence and their Aozora
+ * markup first ({@link BookText}), and what is left out is reported. Pure Java; thread-safe.
  *
  * <p>Sentences end at {@code . ! ? …} followed by a space (or the end), and at the CJK marks
  * {@code 。！？；} directly. A period does not end a sentence after a known abbreviation
@@ -27,20 +27,6 @@ public final class Chunker {
     private static final Set<String> ABBREVIATIONS = Set.of("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr",
             "mt", "vs", "etc", "cf", "no", "fig", "approx", "inc", "ltd", "co", "vol", "ch", "p", "pp", "ed",
             "e.g", "i.e", "a.m", "p.m", "u.s", "u.k");
-    private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*#*\\s*$");
-    private static final Pattern FENCE = Pattern.compile("^\\s*(```|~~~).*$");
-    private static final Pattern IMAGE = Pattern.compile("!\\[([^\\]]*)]\\([^)]*\\)");
-    private static final Pattern LINK = Pattern.compile("\\[([^\\]]*)]\\([^)]*\\)");
-    private static final Pattern REF_LINK = Pattern.compile("\\[([^\\]]+)]\\[[^\\]]*]");
-    private static final Pattern AUTOLINK = Pattern.compile("<(https?://|mailto:)[^>]*>");
-    private static final Pattern HTML_TAG = Pattern.compile("</?[A-Za-z][^>]*>");
-    private static final Pattern INLINE_CODE = Pattern.compile("`+([^`]*)`+");
-    private static final Pattern EMPHASIS = Pattern.compile("(\\*{1,3}|_{1,3}|~~)(\\S(?:.*?\\S)?)\\1");
-    private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*+]|\\d{1,9}[.)])\\s+");
-    private static final Pattern QUOTE_MARKER = Pattern.compile("^\\s*(?:>\\s?)+");
-    private static final Pattern RULE = Pattern.compile("^\\s*([-*_])(\\s*\\1){2,}\\s*$");
-    private static final Pattern TABLE_SEPARATOR = Pattern.compile("^\\s*\\|?\\s*:?-+:?\\s*(\\|\\s*:?-+:?\\s*)*\\|?\\s*$");
-    private static final Pattern REF_DEFINITION = Pattern.compile("^\\s*\\[[^\\]]+]:\\s+\\S+.*$");
     private static final String CLOSERS = "\"'”’)]}」』）》";
     private static final String CLAUSE_MARKS = ",;:—–、，；：";
 
@@ -60,35 +46,77 @@ public final class Chunker {
     }
 
     /**
+     * How a document is read.
+     *
+     * @param markdown whether it is Markdown (headings become chapters, markup is resolved) or plain text
+     * @param keepGutenberg whether a Project Gutenberg header and licence are read too
+     * @param ruby how Aozora ruby is read
+     */
+    public record Options(boolean markdown, boolean keepGutenberg, Ruby ruby) {
+
+        /** @throws NullPointerException if ruby is null */
+        public Options {
+            java.util.Objects.requireNonNull(ruby, "ruby");
+        }
+
+        /**
+         * @param markdown whether the document is Markdown
+         * @return the defaults: licence text skipped, ruby base text read
+         */
+        public static Options of(boolean markdown) {
+            return new Options(markdown, false, Ruby.BASE);
+        }
+    }
+
+    /**
      * @param text the document, plain text or Markdown
-     * @param markdown whether to read headings as chapters and strip Markdown markup
+     * @param markdown whether to read headings as chapters and resolve Markdown markup
      * @return the chunks and chapters
      * @throws InvalidArgumentException naming {@value #FIELD} if the text is empty, holds nothing to
      *     say, or holds binary (NUL or control characters)
      */
     public NarrationDocument chunk(String text, boolean markdown) {
+        return chunk(text, Options.of(markdown));
+    }
+
+    /**
+     * @param text the document, plain text or Markdown
+     * @param options how to read it
+     * @return the chunks, chapters and what was left out
+     * @throws InvalidArgumentException naming {@value #FIELD} if the text is empty, holds nothing to
+     *     say, or holds binary (NUL or control characters)
+     */
+    public NarrationDocument chunk(String text, Options options) {
         checkText(text);
-        List<Block> blocks = markdown ? markdownBlocks(text) : plainBlocks(text);
+        List<Skipped> skipped = new ArrayList<>();
+        String[] lines = lines(text);
+        if (!options.keepGutenberg()) {
+            BookText.stripGutenberg(lines, skipped);
+        }
+        BookText.stripAozora(lines, options.ruby(), skipped);
+        List<Block> blocks = options.markdown() ? MarkdownReader.blocks(String.join("\n", lines), skipped) : plainBlocks(lines);
         List<Chunk> chunks = new ArrayList<>();
         List<Chapter> chapters = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
             Block block = blocks.get(b);
-            boolean nextIsHeading = b + 1 < blocks.size() && blocks.get(b + 1).headingLevel > 0;
-            Pause blockEnd = block.headingLevel > 0 || nextIsHeading ? Pause.HEADING : Pause.PARAGRAPH;
-            if (block.headingLevel > 0) {
-                chapters.add(new Chapter(chapters.size() + 1, block.text, block.headingLevel, chunks.size()));
+            boolean nextIsHeading = b + 1 < blocks.size() && blocks.get(b + 1).headingLevel() > 0;
+            Pause blockEnd = block.headingLevel() > 0 || nextIsHeading ? Pause.HEADING : Pause.PARAGRAPH;
+            if (block.headingLevel() > 0) {
+                chapters.add(new Chapter(chapters.size() + 1, block.text(), block.headingLevel(), chunks.size()));
             }
-            List<Piece> pieces = pack(sentences(block.text));
+            List<Piece> pieces = pack(sentences(block.text()));
             for (int i = 0; i < pieces.size(); i++) {
                 Piece p = pieces.get(i);
                 Pause pause = i == pieces.size() - 1 ? blockEnd : p.pause;
-                chunks.add(new Chunk(chunks.size(), p.text, pause, chapters.size(), block.headingLevel > 0));
+                chunks.add(new Chunk(chunks.size(), p.text, pause, chapters.size(), block.headingLevel() > 0, block.line()));
             }
         }
         if (chunks.isEmpty()) {
-            throw new InvalidArgumentException(FIELD, "text has nothing to speak (only markup or whitespace).");
+            throw new InvalidArgumentException(FIELD, "text has nothing to speak (only markup or whitespace"
+                    + (skipped.isEmpty() ? "" : "; left out: " + skipped.getFirst().reason()) + ").");
         }
-        return new NarrationDocument(chunks, chapters);
+        skipped.sort(java.util.Comparator.comparingInt(Skipped::firstLine));
+        return new NarrationDocument(chunks, chapters, skipped);
     }
 
     private static void checkText(String text) {
@@ -105,101 +133,32 @@ public final class Chunker {
         }
     }
 
-    /** A paragraph or heading, already flattened to one line of speakable text. */
-    private record Block(String text, int headingLevel) {
-    }
-
     /** A packed piece of a paragraph and what follows it inside the paragraph. */
     private record Piece(String text, Pause pause) {
     }
 
-    private static List<String> lines(String text) {
+    private static String[] lines(String text) {
         String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
-        return List.of(t.replace("\r\n", "\n").replace('\r', '\n').replace('\f', '\n').split("\n", -1));
+        return t.replace("\r\n", "\n").replace('\r', '\n').replace('\f', '\n').split("\n", -1);
     }
 
-    private static List<Block> plainBlocks(String text) {
+    private static List<Block> plainBlocks(String[] lines) {
         List<Block> blocks = new ArrayList<>();
         StringBuilder para = new StringBuilder();
-        for (String line : lines(text)) {
+        int first = 0;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
             if (line.isBlank()) {
-                flush(para, blocks);
+                flush(para, first, blocks);
             } else {
+                if (para.isEmpty()) {
+                    first = i + 1;
+                }
                 join(para, line.strip());
             }
         }
-        flush(para, blocks);
+        flush(para, first, blocks);
         return blocks;
-    }
-
-    private static List<Block> markdownBlocks(String text) {
-        List<Block> blocks = new ArrayList<>();
-        StringBuilder para = new StringBuilder();
-        boolean inFence = false;
-        for (String raw : lines(text)) {
-            if (FENCE.matcher(raw).matches()) {
-                // Code is read by eye, not by ear: a fenced block is dropped and ends the paragraph.
-                inFence = !inFence;
-                flush(para, blocks);
-                continue;
-            }
-            if (inFence) {
-                continue;
-            }
-            if (raw.strip().matches("=+|-+") && !para.isEmpty()) {
-                // Setext heading: the paragraph so far is the title.
-                String title = para.toString();
-                para.setLength(0);
-                blocks.add(new Block(title, raw.strip().startsWith("=") ? 1 : 2));
-                continue;
-            }
-            if (raw.isBlank() || RULE.matcher(raw).matches() || TABLE_SEPARATOR.matcher(raw).matches() && raw.contains("-")
-                    || REF_DEFINITION.matcher(raw).matches()) {
-                flush(para, blocks);
-                continue;
-            }
-            Matcher h = HEADING.matcher(raw.strip());
-            if (h.matches()) {
-                flush(para, blocks);
-                String title = inline(h.group(2));
-                if (!title.isBlank()) {
-                    blocks.add(new Block(title, h.group(1).length()));
-                }
-                continue;
-            }
-            String line = raw;
-            boolean item = LIST_MARKER.matcher(line).find();
-            line = QUOTE_MARKER.matcher(line).replaceFirst("");
-            line = LIST_MARKER.matcher(line).replaceFirst("");
-            if (line.strip().startsWith("|")) {
-                line = line.strip().replaceAll("^\\||\\|$", "").replace("|", ",");
-            }
-            if (item) {
-                // Each list item is its own paragraph, so items are not run together into one sentence.
-                flush(para, blocks);
-            }
-            String speakable = inline(line).strip();
-            if (!speakable.isEmpty()) {
-                join(para, speakable);
-            }
-        }
-        flush(para, blocks);
-        return blocks;
-    }
-
-    private static String inline(String s) {
-        String t = IMAGE.matcher(s).replaceAll("");
-        t = LINK.matcher(t).replaceAll("$1");
-        t = REF_LINK.matcher(t).replaceAll("$1");
-        t = AUTOLINK.matcher(t).replaceAll("");
-        t = HTML_TAG.matcher(t).replaceAll("");
-        t = INLINE_CODE.matcher(t).replaceAll("$1");
-        String before;
-        do {
-            before = t;
-            t = EMPHASIS.matcher(t).replaceAll("$2");
-        } while (!t.equals(before));
-        return t.replace("\\*", "*").replace("\\_", "_").replace("\\#", "#").replaceAll("\\s+", " ").strip();
     }
 
     private static void join(StringBuilder para, String line) {
@@ -209,11 +168,11 @@ public final class Chunker {
         para.append(line);
     }
 
-    private static void flush(StringBuilder para, List<Block> blocks) {
+    private static void flush(StringBuilder para, int line, List<Block> blocks) {
         String t = para.toString().replaceAll("\\s+", " ").strip();
         para.setLength(0);
         if (!t.isEmpty() && t.codePoints().anyMatch(Character::isLetterOrDigit)) {
-            blocks.add(new Block(t, 0));
+            blocks.add(new Block(t, 0, line));
         }
     }
 

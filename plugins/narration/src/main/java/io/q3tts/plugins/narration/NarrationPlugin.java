@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.q3tts.lib.dsp.Pcm16;
+import io.q3tts.lib.text.TextDecoder;
 import io.q3tts.ports.in.pipeline.PipelineContext;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
 import io.q3tts.ports.in.pipeline.PipelineOutput;
@@ -109,11 +110,15 @@ public final class NarrationPlugin implements TaskPlugin {
         return List.of(
                 RouteSpec.post("/jobs", this::submit)
                         .withSummary("Narrate a document as a pipeline job (JSON or multipart fields: text (or a .txt/.md file "
-                                + "part), format markdown|text, voice (preset speaker or saved:<id>), language?, model?, seed?, "
-                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?, context none|previous_chunk?); answers 202 with the job; the "
+                                + "part), encoding? (of the file; detected if absent), format markdown|text, gutenberg "
+                                + "skip|keep?, ruby base|reading?, voice (preset speaker or saved:<id>), language?, model?, seed?, "
+                                + "seed_policy fixed|per_chunk?, target_lufs?, max_new_tokens?, non_streaming_mode? (default true), "
+                                + "context none|previous_chunk?); answers 202 with the job; the "
                                 + "output has the track, chunks/NNNN.wav and report.json"),
-                RouteSpec.post("/chunks", request -> WebResponse.json(chunkReport(document(text(request), markdown(request)))))
-                        .withSummary("Preview the chunking only (fields: text, format); no synthesis"));
+                RouteSpec.post("/chunks", this::preview)
+                        .withSummary("Preview only (fields: text or a file part, encoding?, format, gutenberg?, ruby?); no "
+                                + "synthesis: the encoding used, each chunk's exact text to be spoken, chapters and what is "
+                                + "left out (code, licence, notes) with reasons"));
     }
 
     @Override
@@ -122,16 +127,52 @@ public final class NarrationPlugin implements TaskPlugin {
                 request -> Map.of("maxChars", maxChars, "maxChunkChars", chunker.maxChunkChars())));
     }
 
-    private NarrationDocument document(String text, boolean markdown) {
+    private NarrationDocument document(String text, Chunker.Options options) {
         if (text.length() > maxChars) {
             throw new InvalidArgumentException(Chunker.FIELD, "text is " + text.length() + " characters; at most "
                     + maxChars + " are narrated in one request. Split the document.");
         }
-        return chunker.chunk(text, markdown);
+        return chunker.chunk(text, options);
     }
 
-    private static boolean markdown(WebRequest request) {
-        return markdown(request.optionalString("format").orElse("text"));
+    private WebResponse preview(WebRequest request) {
+        Input input = text(request);
+        Map<String, Object> out = chunkReport(document(input.text(), options(request)));
+        out.put("encoding", input.encoding());
+        out.put("warnings", input.warnings());
+        if (input.fromFile()) {
+            // The page shows and edits the decoded text, so a file in any encoding is read by the server, not the browser.
+            out.put("decoded_text", input.text());
+        }
+        return WebResponse.json(out);
+    }
+
+    private static Chunker.Options options(WebRequest request) {
+        return new Chunker.Options(markdown(request.optionalString("format").orElse("text")),
+                keepGutenberg(request.optionalString("gutenberg").orElse("skip")), ruby(request.optionalString("ruby").orElse("base")));
+    }
+
+    private static boolean keepGutenberg(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "skip", "" -> false;
+            case "keep" -> true;
+            default -> throw new InvalidArgumentException("gutenberg", "gutenberg must be skip (leave out the Project "
+                    + "Gutenberg header and licence) or keep; got '" + shorten(value) + "'.");
+        };
+    }
+
+    private static Ruby ruby(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "base", "" -> Ruby.BASE;
+            case "reading" -> Ruby.READING;
+            default -> throw new InvalidArgumentException("ruby", "ruby must be base (read the text under Aozora ruby) or "
+                    + "reading (read the ruby instead); got '" + shorten(value) + "'.");
+        };
+    }
+
+    private static String shorten(String s) {
+        String t = s.strip();
+        return t.length() <= 40 ? t : t.substring(0, 37) + "...";
     }
 
     private static boolean markdown(String value) {
@@ -143,21 +184,43 @@ public final class NarrationPlugin implements TaskPlugin {
         };
     }
 
-    /** @return the document from a file part or a text field, strictly UTF-8 */
-    private static String text(WebRequest request) {
+    /**
+     * The document and how it was decoded.
+     *
+     * @param text the text
+     * @param encoding the encoding it was read in ({@code UTF-8} for a text field)
+     * @param warnings what the decoder wants a user to know (a guessed code page, replaced bytes)
+     * @param fromFile whether it came as a file (decoded here) rather than as a text field
+     */
+    private record Input(String text, String encoding, List<String> warnings, boolean fromFile) {
+    }
+
+    /**
+     * @return the document from a file part (any byte-order mark, UTF-8, a named {@code encoding} or a detected
+     *     code page) or a text field (already UTF-8)
+     */
+    private static Input text(WebRequest request) {
         Optional<Part> part = request.part(Chunker.FIELD).filter(Part::isFile);
         if (part.isEmpty()) {
-            return request.optionalString(Chunker.FIELD).orElse("");
+            return new Input(request.optionalString(Chunker.FIELD).orElse(""), "UTF-8", List.of(), false);
         }
-        return PipelineSupport.strictUtf8(part.get().content()).orElseThrow(() -> new InvalidArgumentException(
-                Chunker.FIELD, "text file is not UTF-8 text (binary or another encoding)."));
+        TextDecoder.Decoded d;
+        try {
+            d = TextDecoder.decode(part.get().content(), request.optionalString("encoding").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("encoding", e.getMessage());
+        }
+        return new Input(d.text(), d.encoding(), d.warnings(), true);
     }
 
     /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */
     private WebResponse submit(WebRequest request) {
         ObjectNode p = JSON.createObjectNode();
-        p.put("text", text(request));
-        p.put("markdown", markdown(request));
+        Chunker.Options options = options(request);
+        p.put("text", text(request).text());
+        p.put("markdown", options.markdown());
+        p.put("keep_gutenberg", options.keepGutenberg());
+        p.put("ruby", options.ruby().name().toLowerCase(Locale.ROOT));
         p.put("voice", request.optionalString("voice").orElse(""));
         request.optionalString("language").ifPresent(v -> p.put("language", v));
         request.optionalString("model").filter(v -> !v.isBlank()).ifPresent(v -> p.put("model", v));
@@ -165,6 +228,7 @@ public final class NarrationPlugin implements TaskPlugin {
         p.put("seed_policy", request.optionalString("seed_policy").orElse("fixed"));
         p.put("target_lufs", request.optionalDouble("target_lufs").orElse(settings.targetLufs()));
         request.optionalInt("max_new_tokens").ifPresent(v -> p.put("max_new_tokens", v));
+        request.optionalBoolean("non_streaming_mode").ifPresent(v -> p.put("non_streaming_mode", v));
         request.optionalString("context").ifPresent(v -> p.put("context", v));
         byte[] payload;
         try {
@@ -183,7 +247,8 @@ public final class NarrationPlugin implements TaskPlugin {
         } catch (java.io.IOException e) {
             throw new InvalidArgumentException("body", "The narration request is not valid JSON.");
         }
-        NarrationDocument document = document(p.path("text").asText(""), p.path("markdown").asBoolean(false));
+        NarrationDocument document = document(p.path("text").asText(""), new Chunker.Options(p.path("markdown").asBoolean(false),
+                p.path("keep_gutenberg").asBoolean(false), ruby(p.path("ruby").asText("base"))));
         String voice = p.path("voice").asText("").strip();
         if (voice.isEmpty()) {
             throw new InvalidArgumentException("voice", "voice is required: a preset speaker (e.g. ryan) or saved:<voice id>.");
@@ -209,6 +274,8 @@ public final class NarrationPlugin implements TaskPlugin {
         Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
         // Built once up front so a bad value fails as a 400 naming the field before any chunk is spoken.
         GenerationOptions.builder().maxNewTokens(maxNewTokens).build();
+        // Non-streaming by default: the streaming layout speeds up through long clones (QwenLM/Qwen3-TTS#239).
+        boolean nonStreaming = !p.hasNonNull("non_streaming_mode") || p.get("non_streaming_mode").asBoolean();
         boolean previousContext = switch (p.path("context").asText("none").strip().toLowerCase(Locale.ROOT)) {
             case "none", "" -> false;
             case "previous_chunk" -> true;
@@ -219,7 +286,8 @@ public final class NarrationPlugin implements TaskPlugin {
                     + " which needs a saved voice (voice saved:<id>) and a Base model; preset speakers have no"
                     + " in-context cloning.");
         }
-        return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens, previousContext);
+        return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens, nonStreaming,
+                previousContext);
     }
 
     /** One narration: the chunked document and its settings. */
@@ -233,10 +301,12 @@ public final class NarrationPlugin implements TaskPlugin {
         private final Narrator.SeedPolicy policy;
         private final double target;
         private final Integer maxNewTokens;
+        private final boolean nonStreaming;
         private final boolean previousContext;
 
         Run(NarrationDocument document, String voice, String saved, String language, String model, long seed,
-            Narrator.SeedPolicy policy, double target, Integer maxNewTokens, boolean previousContext) {
+            Narrator.SeedPolicy policy, double target, Integer maxNewTokens, boolean nonStreaming, boolean previousContext) {
+            this.nonStreaming = nonStreaming;
             this.previousContext = previousContext;
             this.document = document;
             this.voice = voice;
@@ -288,20 +358,38 @@ public final class NarrationPlugin implements TaskPlugin {
                     if (done.isPresent()) {
                         return new Narrator.Speech(Pcm16.fromWav(done.get()), Pcm16.sampleRate(done.get()), null);
                     }
-                    GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens).build();
+                    GenerationOptions options = GenerationOptions.builder().seed(chunkSeed).maxNewTokens(maxNewTokens)
+                            .streamingText(!nonStreaming).build();
                     SynthesisOutcome outcome = PipelineSupport.step(context, () -> Run.this.speak(text, options, reference, ctx),
                             ctx.cancellation());
-                    usedModel[0] = outcome.output().modelId();
-                    randomWeights[0] = outcome.output().randomWeights();
-                    frames[0] += outcome.output().frames();
+                    synchronized (frames) {
+                        usedModel[0] = outcome.output().modelId();
+                        randomWeights[0] = outcome.output().randomWeights();
+                        frames[0] += outcome.output().frames();
+                    }
                     float[] samples = Pcm16.decode(outcome.audio().bytes());
                     ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
                     return new Narrator.Speech(samples, outcome.audio().sampleRate(), null);
                 }
             };
+            if (!previousContext) {
+                // Each chunk's first take is independent of the others: spoken first as steps submitted together,
+                // so that the GPU can batch them. Each checkpoints itself; the render below reads them back (the
+                // same bytes a resume reads) and only a runaway's retry is generated there. With previous-chunk
+                // context every chunk needs the one before it, so those runs stay one chunk at a time.
+                java.util.concurrent.atomic.AtomicInteger spoken = new java.util.concurrent.atomic.AtomicInteger();
+                ctx.runSteps(document.chunks().stream().map(c -> (java.util.function.Supplier<Narrator.Speech>) () -> {
+                    ctx.progress(spoken.get(), total, "chunk " + (c.index() + 1) + " of " + total
+                            + (c.heading() ? " (heading)" : ""));
+                    Narrator.Speech take = speaker.speak(c.text(), policy.seedFor(seed, c.index()));
+                    spoken.incrementAndGet();
+                    return take;
+                }).toList());
+            }
+            // Without context the chunks were spoken above and reported there; the render only reads them back.
             Narrator.Result result = new Narrator(settings.withTarget(target)).render(document, speaker, seed, policy,
-                    ctx.cancellation(), (done, chunk) -> ctx.progress(done, total, "chunk " + (chunk.index() + 1) + " of " + total
-                            + (chunk.heading() ? " (heading)" : "")));
+                    ctx.cancellation(), previousContext ? (done, chunk) -> ctx.progress(done, total, "chunk " + (chunk.index() + 1)
+                            + " of " + total + (chunk.heading() ? " (heading)" : "")) : (done, chunk) -> { });
             ctx.progress(total, total, "stitching");
             Map<String, byte[]> files = new LinkedHashMap<>();
             List<String> chunkFiles = new ArrayList<>();
@@ -315,6 +403,7 @@ public final class NarrationPlugin implements TaskPlugin {
             }
             Map<String, Object> report = report(result, seed, policy, target);
             report.put("resumed_takes", ctx.resumedCheckpoints());
+            report.put("skipped", skippedJson(document));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> chunks = (List<Map<String, Object>>) report.get("chunks");
             for (int i = 0; i < chunks.size(); i++) {
@@ -336,6 +425,7 @@ public final class NarrationPlugin implements TaskPlugin {
                 parameters.put("max_new_tokens", maxNewTokens.toString());
             }
             parameters.put("context", previousContext ? "previous_chunk" : "none");
+            parameters.put("non_streaming_mode", Boolean.toString(nonStreaming));
             String text = document.chunks().stream().map(Chunk::text).collect(java.util.stream.Collectors.joining(" "));
             return new PipelineOutput(new EncodedAudio(AudioFormat.WAV, wav, Narrator.SAMPLE_RATE, result.durationSeconds()),
                     task(), usedModel[0] != null ? usedModel[0] : "auto", randomWeights[0], text,
@@ -382,12 +472,28 @@ public final class NarrationPlugin implements TaskPlugin {
         }
         out.put("chunks", chunks);
         out.put("chapters", document.chapters().stream().map(ch -> chapterJson(ch, null)).toList());
+        out.put("skipped", skippedJson(document));
+        return out;
+    }
+
+    private static List<Map<String, Object>> skippedJson(NarrationDocument document) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Skipped k : document.skipped()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("first_line", k.firstLine());
+            m.put("last_line", k.lastLine());
+            m.put("reason", k.reason());
+            m.put("text", k.text());
+            out.add(m);
+        }
         return out;
     }
 
     private static Map<String, Object> chunkJson(Chunk c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("index", c.index());
+        m.put("number", c.number());
+        m.put("line", c.line());
         m.put("text", c.text());
         m.put("chapter", c.chapter());
         m.put("heading", c.heading());
@@ -433,7 +539,8 @@ public final class NarrationPlugin implements TaskPlugin {
         out.put("chunks", chunks);
         out.put("chapters", result.chapters().stream().map(c -> chapterJson(c.chapter(), c.start())).toList());
         out.put("warnings", result.chunks().stream().filter(Narrator.ChunkResult::runaway)
-                .map(r -> "chunk " + r.chunk().index() + " is still much longer than expected after a retry; listen to it.")
+                .map(r -> String.format(Locale.ROOT, "chunk %d (chunks/%04d.wav) is still much longer than expected after a "
+                        + "retry; listen to it.", r.chunk().number(), r.chunk().number()))
                 .toList());
         return out;
     }

@@ -156,6 +156,18 @@ class NarrationPluginTest {
     }
 
     @Test
+    void givenNoLayout_whenRendering_thenEveryChunkUsesTheNonStreamingLayoutUnlessTheRequestSaysOtherwise() {
+        render(Map.of("text", "Hello there. General Kenobi.", "voice", "saved:my-voice", "seed", 9));
+        assertTrue(clone.stream().allMatch(c -> Boolean.FALSE.equals(c.options().streamingText())),
+                "non-streaming by default (QwenLM/Qwen3-TTS#239)");
+        assertEquals("true", pipelines.outputs().values().iterator().next().parameters().get("non_streaming_mode"));
+        clone.clear();
+        render(Map.of("text", "Hello there. General Kenobi.", "voice", "saved:my-voice", "seed", 9,
+                "non_streaming_mode", false));
+        assertTrue(!clone.isEmpty() && clone.stream().allMatch(c -> Boolean.TRUE.equals(c.options().streamingText())));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theDocumentedExampleChunksIntoTwoChapters() throws Exception {
         String example = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/examples/chapter.md"));
@@ -190,15 +202,31 @@ class NarrationPluginTest {
     }
 
     @Test
-    void givenAFilePart_whenRendering_thenTheFileIsNarratedAndNonUtf8IsRefused() {
+    void givenAFilePart_whenRendering_thenTheFileIsNarratedInItsEncodingAndBinaryIsRefused() {
         Part ok = new Part("text", "book.txt", "text/plain", "Once upon a time.".getBytes(StandardCharsets.UTF_8));
         PluginContract.route(plugin, "POST", "/jobs").handler().handle(Requests.postMultipart("/p",
                 List.of(ok, new Part("voice", null, null, "ryan".getBytes(StandardCharsets.UTF_8)))));
         assertEquals("Once upon a time.", custom.getFirst().text());
-        Part junk = new Part("text", "x.bin", "application/octet-stream", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        Part latin = new Part("text", "old.txt", "text/plain", "Déjà vu, café.".getBytes(java.nio.charset.Charset.forName(
+                "windows-1252")));
+        PluginContract.route(plugin, "POST", "/jobs").handler().handle(Requests.postMultipart("/p",
+                List.of(latin, new Part("voice", null, null, "ryan".getBytes(StandardCharsets.UTF_8)))));
+        assertEquals("Déjà vu, café.", custom.getLast().text());
+        Part utf16 = new Part("text", "u.txt", "text/plain", "\uFEFFHello.".getBytes(StandardCharsets.UTF_16LE));
+        WebResponse preview = PluginContract.route(plugin, "POST", "/chunks").handler().handle(Requests.postMultipart("/p",
+                List.of(utf16)));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> body = (Map<String, Object>) ((WebResponse.Body.Json) preview.body()).value();
+        assertEquals("UTF-16LE", body.get("encoding"));
+        Part junk = new Part("text", "x.bin", "application/octet-stream", new byte[] {0, 1, 2, 3, 4});
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> PluginContract
-                .route(plugin, "POST", "/jobs").handler().handle(Requests.postMultipart("/p", List.of(junk))));
+                .route(plugin, "POST", "/jobs").handler().handle(Requests.postMultipart("/p", List.of(junk,
+                        new Part("voice", null, null, "ryan".getBytes(StandardCharsets.UTF_8))))));
         assertEquals("text", e.field());
+        Part named = new Part("encoding", null, null, "klingon".getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(InvalidArgumentException.class, () -> PluginContract.route(plugin, "POST", "/chunks").handler()
+                .handle(Requests.postMultipart("/p", List.of(ok, named))));
+        assertEquals("encoding", e.field());
     }
 
     @Test

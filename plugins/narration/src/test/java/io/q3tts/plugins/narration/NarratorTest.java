@@ -122,6 +122,9 @@ class NarratorTest {
         assertEquals(1, r.chunks().getFirst().retries());
         assertTrue(r.chunks().getFirst().runaway());
         assertTrue(r.durationSeconds() > 20);
+        // Users and files count chunks from 1 (chunks/0001.wav), so the report's warning does too.
+        assertEquals(List.of("chunk 1 (chunks/0001.wav) is still much longer than expected after a retry; listen to it."),
+                NarrationPlugin.report(r, 5, Narrator.SeedPolicy.FIXED, -16).get("warnings"));
     }
 
     @Test

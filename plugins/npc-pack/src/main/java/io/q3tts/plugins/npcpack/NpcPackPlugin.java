@@ -84,7 +84,7 @@ public final class NpcPackPlugin implements TaskPlugin {
         String fields = "input (a JSON pack, or the lines as CSV: character,line_id,text[,emotion][,instruct]; a file "
                 + "part or text), characters (with CSV lines: CSV character,description,voice,language[,sample_text] "
                 + "or a JSON array), seed?, format?, sample_rate?, target_lufs?, retries?, runaway_ratio?, gap_seconds?, "
-                + "max_new_tokens?, language?, design_model?, clone_model?, custom_voice_model?";
+                + "max_new_tokens?, non_streaming_mode? (default true), language?, design_model?, clone_model?, custom_voice_model?";
         return List.of(
                 RouteSpec.post("/jobs", this::submit)
                         .withSummary("Generate a pack as a pipeline job (202; follow /api/v1/jobs/{id}). Fields: " + fields),

@@ -25,10 +25,12 @@ import java.util.function.Function;
  * @param designModel the VoiceDesign model, or null to let the core pick
  * @param cloneModel the Base model, or null to let the core pick
  * @param customVoiceModel the CustomVoice model, or null to let the core pick
+ * @param nonStreaming lay each line's text out non-streaming ({@code non_streaming_mode}, default true:
+ *     the streaming layout speeds up through long clones, QwenLM/Qwen3-TTS#239)
  */
 record PackOptions(AudioFormat format, Integer sampleRate, Double targetLufs, int retries, double runawayRatio,
                    double gapSeconds, Integer maxNewTokens, String language, String designModel, String cloneModel,
-                   String customVoiceModel) {
+                   String customVoiceModel, boolean nonStreaming) {
 
     /** Loudness target when none is given (a common level for game dialogue). */
     static final double DEFAULT_TARGET_LUFS = -18;
@@ -86,8 +88,18 @@ record PackOptions(AudioFormat format, Integer sampleRate, Double targetLufs, in
         if (!language.matches("[a-z][a-z_]{0,31}")) {
             throw new InvalidArgumentException("language", "language must be a language key such as english or auto.");
         }
+        Object rawLayout = field.apply("non_streaming_mode");
+        String layout = rawLayout instanceof Boolean flag ? flag.toString() : text(field, "non_streaming_mode");
+        boolean nonStreaming = true;
+        if (layout != null) {
+            if (!layout.equalsIgnoreCase("true") && !layout.equalsIgnoreCase("false")) {
+                throw new InvalidArgumentException("non_streaming_mode", "non_streaming_mode must be true or false; got "
+                        + layout + ".");
+            }
+            nonStreaming = Boolean.parseBoolean(layout.toLowerCase(Locale.ROOT));
+        }
         return new PackOptions(format, rate, target, retries, ratio, gap, maxNewTokens, language,
-                model(field, "design_model"), model(field, "clone_model"), model(field, "custom_voice_model"));
+                model(field, "design_model"), model(field, "clone_model"), model(field, "custom_voice_model"), nonStreaming);
     }
 
     /** @return the options as the payload stores them (read back by {@link #from}) */
@@ -106,6 +118,7 @@ record PackOptions(AudioFormat format, Integer sampleRate, Double targetLufs, in
         putIf(m, "design_model", designModel);
         putIf(m, "clone_model", cloneModel);
         putIf(m, "custom_voice_model", customVoiceModel);
+        m.put("non_streaming_mode", nonStreaming);
         return m;
     }
 

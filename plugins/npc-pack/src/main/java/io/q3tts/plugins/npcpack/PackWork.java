@@ -90,37 +90,49 @@ final class PackWork implements PipelineWork {
         Pack pack = request.pack();
         List<PackCharacter> designs = pack.designs();
         int total = designs.size() + pack.lines().size();
-        int done = 0;
-        Map<String, String> designed = new HashMap<>();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        // Designs, then lines, each as steps submitted together so that the GPU can batch them (runSteps).
+        List<java.util.function.Supplier<String>> designSteps = new ArrayList<>();
         for (int i = 0; i < designs.size(); i++) {
             PackCharacter c = designs.get(i);
-            context.cancellation().throwIfCancelled();
-            context.progress(done, total, "designing the voice of " + c.name() + " (" + (i + 1) + " of "
-                    + designs.size() + ")");
-            String key = "design-" + c.id();
-            String voiceId = context.checkpoint(key).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
-            if (voiceId == null) {
-                voiceId = design(c, context);
-                context.saveCheckpoint(key, voiceId.getBytes(StandardCharsets.UTF_8));
-            }
-            designed.put(c.id(), voiceId);
-            done++;
+            int n = i + 1;
+            designSteps.add(() -> {
+                context.cancellation().throwIfCancelled();
+                context.progress(done.get(), total, "designing the voice of " + c.name() + " (" + n + " of "
+                        + designs.size() + ")");
+                String key = "design-" + c.id();
+                String voiceId = context.checkpoint(key).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+                if (voiceId == null) {
+                    voiceId = design(c, context);
+                    context.saveCheckpoint(key, voiceId.getBytes(StandardCharsets.UTF_8));
+                }
+                done.incrementAndGet();
+                return voiceId;
+            });
+        }
+        List<String> voiceIds = context.runSteps(designSteps);
+        Map<String, String> designed = new HashMap<>();
+        for (int i = 0; i < designs.size(); i++) {
+            designed.put(designs.get(i).id(), voiceIds.get(i));
         }
         Map<String, PackCharacter> cast = pack.byId();
-        List<Take> takes = new ArrayList<>();
+        List<java.util.function.Supplier<Take>> lineSteps = new ArrayList<>();
         for (PackLine line : pack.lines()) {
-            context.cancellation().throwIfCancelled();
-            context.progress(done, total, "line " + (line.index() + 1) + " of " + pack.lines().size() + ": "
-                    + line.character() + "/" + line.id());
-            String key = "line-" + String.format(Locale.ROOT, "%04d", line.index());
-            Take take = context.checkpoint(key).map(PackWork::decodeOrNull).orElse(null);
-            if (take == null) {
-                take = speak(line, cast.get(line.character()), designed, context);
-                context.saveCheckpoint(key, take.encode());
-            }
-            takes.add(take);
-            done++;
+            lineSteps.add(() -> {
+                context.cancellation().throwIfCancelled();
+                context.progress(done.get(), total, "line " + (line.index() + 1) + " of " + pack.lines().size() + ": "
+                        + line.character() + "/" + line.id());
+                String key = "line-" + String.format(Locale.ROOT, "%04d", line.index());
+                Take take = context.checkpoint(key).map(PackWork::decodeOrNull).orElse(null);
+                if (take == null) {
+                    take = speak(line, cast.get(line.character()), designed, context);
+                    context.saveCheckpoint(key, take.encode());
+                }
+                done.incrementAndGet();
+                return take;
+            });
         }
+        List<Take> takes = context.runSteps(lineSteps);
         context.progress(total, total, "packing " + pack.lines().size() + " files");
         return new Packer(request, plugin.findUseCase(EncodeAudioUseCase.class).orElse(null)).pack(takes, designed);
     }
@@ -143,7 +155,8 @@ final class PackWork implements PipelineWork {
             long seed = derive(request.seed(), "design:" + c.id() + "#" + attempt);
             DesignThenCloneCommand command = new DesignThenCloneCommand(o.designModel(), o.cloneModel(), name,
                     c.description(), c.sampleText() != null ? c.sampleText() : DEFAULT_SAMPLE, language(c),
-                    GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens()).build());
+                    GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens())
+                    .streamingText(!o.nonStreaming()).build());
             try {
                 DesignThenCloneOutcome outcome = step(() -> plugin.useCase(DesignThenCloneUseCase.class)
                         .designThenClone(command, context.stepListener(), context.cancellation()), context);
@@ -241,7 +254,8 @@ final class PackWork implements PipelineWork {
     private SynthesisOutcome synthesize(PackLine line, PackCharacter c, Map<String, String> designed, long seed,
                                         PipelineContext context) {
         PackOptions o = request.options();
-        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens()).build();
+        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(o.maxNewTokens())
+                    .streamingText(!o.nonStreaming()).build();
         return switch (c.kind()) {
             case PRESET -> plugin.useCase(SynthesizeCustomVoiceUseCase.class).synthesizeCustomVoice(
                     new SynthesizeCustomVoiceCommand(o.customVoiceModel(), line.text(), language(c), c.voice(),

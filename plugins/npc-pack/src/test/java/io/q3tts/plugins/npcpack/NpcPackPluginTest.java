@@ -357,6 +357,18 @@ class NpcPackPluginTest {
     }
 
     @Test
+    void theTextLayoutIsNonStreamingUnlessTheRequestSaysOtherwise() {
+        assertTrue(PackOptions.from(n -> null).nonStreaming(), "non-streaming by default (QwenLM/Qwen3-TTS#239)");
+        assertFalse(PackOptions.from(n -> n.equals("non_streaming_mode") ? Boolean.FALSE : null).nonStreaming());
+        assertFalse(PackOptions.from(n -> n.equals("non_streaming_mode") ? "false" : null).nonStreaming());
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> PackOptions.from(n -> n.equals("non_streaming_mode") ? "maybe" : null));
+        assertEquals("non_streaming_mode", e.field());
+        PackOptions off = PackOptions.from(n -> n.equals("non_streaming_mode") ? Boolean.FALSE : null);
+        assertEquals(off, PackOptions.from(off.toJson()::get), "the payload keeps it");
+    }
+
+    @Test
     void payloadRoundTripsToTheSameRequest() {
         PackParser parser = new PackParser(PackParser.Limits.defaults());
         PackRequest request = new PackRequest(parser.parse(PACK.getBytes(StandardCharsets.UTF_8), null),

@@ -98,6 +98,11 @@ final class FountainParser {
                 if (name.isEmpty()) {
                     throw ScriptParser.error(n, "a character cue without a name.");
                 }
+                if (name.length() > ScriptParser.MAX_SPEAKER_LENGTH) {
+                    throw ScriptParser.error(n, "an all-caps line followed by text is a character cue in Fountain, and this "
+                            + "name is " + name.length() + " characters (at most " + ScriptParser.MAX_SPEAKER_LENGTH
+                            + "). If it is action, start it with '!' or put a blank line after it.");
+                }
                 i = dialogue(rows, i + 1, name, out);
                 prevBlank = true;
                 continue;
@@ -174,9 +179,14 @@ final class FountainParser {
         }
     }
 
-    /** Drops emphasis markers ({@code *italic*}, {@code **bold**}, {@code _underline_}) and extra spaces. */
+    /**
+     * Drops emphasis markers ({@code *italic*}, {@code **bold**}, {@code _underline_}) and extra spaces;
+     * an escaped marker ({@code \*}, {@code \_}) is the character itself, as the Fountain syntax says.
+     */
     static String clean(String s) {
-        return s.replace("*", "").replaceAll("(?<!\\S)_+|_+(?![^\\s\\p{Punct}])", "").replaceAll("\\s+", " ").strip();
+        String t = s.replace("\\\\", "\uE002").replace("\\*", "\uE000").replace("\\_", "\uE001");
+        t = t.replace("*", "").replaceAll("(?<!\\S)_+|_+(?![^\\s\\p{Punct}])", "").replaceAll("\\s+", " ").strip();
+        return t.replace('\uE000', '*').replace('\uE001', '_').replace('\uE002', '\\');
     }
 
     private static boolean isUpper(String t) {
@@ -194,7 +204,9 @@ final class FountainParser {
     /** An upper-case name, ignoring extensions such as {@code (V.O.)} and the dual-dialogue {@code ^}. */
     private static boolean isCue(String t) {
         String name = EXTENSION.matcher(t.replace("^", "")).replaceAll(" ").strip();
-        return !name.isEmpty() && isUpper(name) && !t.endsWith(":") && name.length() <= ScriptParser.MAX_SPEAKER_LENGTH;
+        // The Fountain rule has no length limit: an all-caps line followed by text is a cue, however long (one
+        // too long for a name is refused with its line by the shared checks, never read out as action).
+        return !name.isEmpty() && isUpper(name) && !t.endsWith(":");
     }
 
     private static int titlePageEnd(String[] rows) {
@@ -213,7 +225,8 @@ final class FountainParser {
     }
 
     /**
-     * Removes boneyard and notes, keeping line breaks so line numbers stay right.
+     * Removes boneyard and notes, keeping line breaks so line numbers stay right. Boneyard nests
+     * ({@code /* a /* b *\/ c *\/} is all boneyard), so commenting out a passage that holds a comment works.
      *
      * @throws io.q3tts.ports.model.InvalidArgumentException naming the line an unclosed one opens on
      */
@@ -221,33 +234,50 @@ final class FountainParser {
         StringBuilder out = new StringBuilder(s.length());
         int line = 1;
         int n = s.length();
+        int depth = 0;
+        int openedOn = 0;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            String close = null;
-            if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-                close = "*/";
-            } else if (c == '[' && i + 1 < n && s.charAt(i + 1) == '[') {
-                close = "]]";
-            }
-            if (close == null) {
-                if (c == '\n') {
-                    line++;
+            char next = i + 1 < n ? s.charAt(i + 1) : 0;
+            if (c == '/' && next == '*') {
+                if (depth == 0) {
+                    openedOn = line;
                 }
-                out.append(c);
+                depth++;
+                i++;
                 continue;
             }
-            int end = s.indexOf(close, i + 2);
-            if (end < 0) {
-                throw ScriptParser.error(line, (close.equals("*/") ? "a boneyard /* is" : "a note [[ is")
-                        + " opened here but never closed.");
-            }
-            for (int j = i; j < end; j++) {
-                if (s.charAt(j) == '\n') {
+            if (depth > 0) {
+                if (c == '*' && next == '/') {
+                    depth--;
+                    i++;
+                } else if (c == '\n') {
                     out.append('\n');
                     line++;
                 }
+                continue;
             }
-            i = end + 1;
+            if (c == '[' && next == '[') {
+                int end = s.indexOf("]]", i + 2);
+                if (end < 0) {
+                    throw ScriptParser.error(line, "a note [[ is opened here but never closed.");
+                }
+                for (int j = i; j < end; j++) {
+                    if (s.charAt(j) == '\n') {
+                        out.append('\n');
+                        line++;
+                    }
+                }
+                i = end + 1;
+                continue;
+            }
+            if (c == '\n') {
+                line++;
+            }
+            out.append(c);
+        }
+        if (depth > 0) {
+            throw ScriptParser.error(openedOn, "a boneyard /* is opened here but never closed.");
         }
         return out.toString();
     }

@@ -46,9 +46,17 @@ final class Plan {
      * @param seed the line's seed
      * @param key the checkpoint key
      * @param file the line's file in the output ({@code lines/0001-alice.wav})
+     * @param pause seconds of silence after it, or null for the default gap: its own pause plus those of the
+     *     skipped (unvoiced action) lines after it, so a {@code [pause]} written after a skipped line still
+     *     takes effect
      */
     record LineStep(int index, ScriptLine line, String speakerKey, String speakerName, VoicePlan.Voice voice, long seed,
-                    String key, String file) {
+                    String key, String file, Double pause) {
+
+        LineStep withMorePause(double seconds) {
+            return new LineStep(index, line, speakerKey, speakerName, voice, seed, key, file,
+                    (pause == null ? 0 : pause) + seconds);
+        }
 
         /** @return whether the line's instruct reaches the model (only preset speakers take one) */
         boolean instructApplied() {
@@ -63,9 +71,12 @@ final class Plan {
     final List<LineStep> lines;
     final List<ScriptLine> skipped;
     final List<String> warnings;
+    /** Silence before the first spoken line: the script's lead-in plus the pauses of skipped lines before it. */
+    final double leadIn;
 
     private Plan(ReadRequest request, Script script, VoicePlan voices, List<DesignStep> designs, List<LineStep> lines,
-                 List<ScriptLine> skipped, List<String> warnings) {
+                 List<ScriptLine> skipped, List<String> warnings, double leadIn) {
+        this.leadIn = leadIn;
         this.request = request;
         this.script = script;
         this.voices = voices;
@@ -101,7 +112,8 @@ final class Plan {
         }
         List<LineStep> lines = new ArrayList<>();
         List<ScriptLine> skipped = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(script.warnings());
+        double leadIn = script.leadIn();
         Map<String, String> names = new LinkedHashMap<>();
         voices.speakers(script).forEach(s -> names.put(s.key(), s.name()));
         int width = Math.max(4, Integer.toString(script.lines().size()).length());
@@ -109,6 +121,14 @@ final class Plan {
             VoicePlan.Voice voice = voices.voiceFor(l);
             if (l.action() && voice == null) {
                 skipped.add(l);
+                if (l.pause() != null) {
+                    // The line is not spoken, but the silence written after it is part of the scene's timing.
+                    if (lines.isEmpty()) {
+                        leadIn += l.pause();
+                    } else {
+                        lines.set(lines.size() - 1, lines.getLast().withMorePause(l.pause()));
+                    }
+                }
                 continue;
             }
             int index = lines.size() + 1;
@@ -121,7 +141,7 @@ final class Plan {
                     String.valueOf(request.language()), String.valueOf(model), Long.toString(seed),
                     String.valueOf(request.maxNewTokens()));
             String file = String.format(Locale.ROOT, "lines/%0" + width + "d-%s.wav", index, slug(name));
-            LineStep step = new LineStep(index, l, speakerKey, name, voice, seed, key, file);
+            LineStep step = new LineStep(index, l, speakerKey, name, voice, seed, key, file, l.pause());
             if (l.instruct() != null && voice != null && !step.instructApplied()) {
                 warnings.add("line " + l.sourceLine() + ": instruct '" + ScriptParser.shorten(l.instruct()) + "' is not used: "
                         + name + " speaks with a cloned voice (" + (voice instanceof VoicePlan.Design ? "design:" : "saved:")
@@ -133,7 +153,7 @@ final class Plan {
             warnings.add(skipped.size() + " action line" + (skipped.size() == 1 ? " was" : "s were")
                     + " skipped: no narrator voice is set (first on line " + skipped.getFirst().sourceLine() + ").");
         }
-        return new Plan(request, script, voices, new ArrayList<>(designs.values()), lines, skipped, warnings);
+        return new Plan(request, script, voices, new ArrayList<>(designs.values()), lines, skipped, warnings, leadIn);
     }
 
     /**

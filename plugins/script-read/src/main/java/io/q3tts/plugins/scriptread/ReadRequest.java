@@ -29,10 +29,13 @@ import java.util.Map;
  * @param targetLufs the loudness target of the mix, or null to leave levels as spoken
  * @param keepDesignedVoices whether designed voices stay in the voice library after the run
  * @param designSampleText what designed voices say when they are designed, or null for the speaker's own lines
+ * @param nonStreaming lay each line's text out non-streaming ({@code non_streaming_mode}, default true:
+ *     the streaming layout speeds up through long clones, QwenLM/Qwen3-TTS#239)
  */
 record ReadRequest(String script, String format, Map<String, String> voices, String narrator, String language,
                    String model, String cloneModel, String designModel, long seed, Integer maxNewTokens, double gap,
-                   double sameSpeakerGap, Double targetLufs, boolean keepDesignedVoices, String designSampleText) {
+                   double sameSpeakerGap, Double targetLufs, boolean keepDesignedVoices, String designSampleText,
+                   boolean nonStreaming) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,6 +98,7 @@ record ReadRequest(String script, String format, Map<String, String> voices, Str
         }
         p.put("keep_designed_voices", keepDesignedVoices);
         p.put("design_sample_text", designSampleText);
+        p.put("non_streaming_mode", nonStreaming);
         try {
             return JSON.writeValueAsBytes(p);
         } catch (java.io.IOException e) {
@@ -128,7 +132,8 @@ record ReadRequest(String script, String format, Map<String, String> voices, Str
                 p.path("gap").asDouble(Mixer.Settings.defaults().gap()),
                 p.path("same_speaker_gap").asDouble(Mixer.Settings.defaults().sameSpeakerGap()),
                 p.hasNonNull("target_lufs") ? p.get("target_lufs").asDouble() : null,
-                p.path("keep_designed_voices").asBoolean(false), text(p, "design_sample_text"));
+                p.path("keep_designed_voices").asBoolean(false), text(p, "design_sample_text"),
+                p.path("non_streaming_mode").asBoolean(true));
     }
 
     private static String text(JsonNode p, String field) {

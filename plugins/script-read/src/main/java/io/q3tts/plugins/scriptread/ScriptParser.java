@@ -34,6 +34,8 @@ public final class ScriptParser {
     /** {@code NAME (instruct): text}; the colon must be followed by a space (so URLs and times are not names). */
     private static final Pattern NAME_LINE = Pattern.compile(
             "(\\p{L}[\\p{L}\\p{N}'’. _-]{0,63}?)\\s*(?:\\(([^()]*)\\))?\\s*:(?:\\s+(.*))?");
+    /** DialogSum turns: {@code #Person1#: text}. */
+    private static final Pattern DIALOGSUM = Pattern.compile("#([^#\\s][^#]{0,63})#\\s*:\\s*(\\S.*)");
     private static final Pattern LEADING_PAREN = Pattern.compile("\\(([^()]*)\\)\\s*(.*)");
     private static final Pattern FOUNTAIN_HINT = Pattern.compile(
             "(?im)^(?:(?:INT|EXT|EST|INT\\.?/EXT|I/E)[. ].*|(?:title|credit|author|draft date)\\s*:.*)$");
@@ -189,57 +191,235 @@ public final class ScriptParser {
         return script;
     }
 
-    /** "NAME: line" text; see the class and docs/pipelines.md for the rules. */
+    /** What a line of a text script is, before speakers are decided. */
+    private enum Kind { BLANK, COMMENT, MARKER, NAMED, PAREN, PLAIN }
+
+    /** One input line, classified. */
+    private record Row(Kind kind, String text, String name, String instruct, String said, Double pause, boolean explicit) {
+    }
+
+    /** How a speaker name is written; one-off names must look like the script's recurring ones. */
+    private enum Style { UPPER, CAPITALIZED, LOWER }
+
+    /**
+     * "NAME: line" text, also in the layouts real files use: DialogSum ({@code #Person1#: ...}), wrapped
+     * prose (a line that does not end a sentence, or starts in lower case, continues the line before
+     * it; in a script whose turns are paragraphs, every line of the paragraph does), and the
+     * Shakespeare layout ({@code First Citizen:} alone on a line, the speech on the lines below). A
+     * "name:" is a speaker only when the name recurs, or is written like the names that recur
+     * ({@code note: this is prose} and a lone {@code or:} are text, reported as such). See
+     * docs/pipelines.md for the rules.
+     */
     static Script parseText(String text) {
         String[] rows = text.split("\n", -1);
+        Row[] classified = new Row[rows.length];
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < rows.length; i++) {
+            classified[i] = classify(rows[i].strip(), i + 1);
+            if (classified[i].kind() == Kind.NAMED) {
+                counts.merge(classified[i].name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            }
+        }
+        Style dominant = dominantStyle(classified, counts);
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < classified.length; i++) {
+            Row r = classified[i];
+            if (r.kind() == Kind.NAMED && !accepted(r, counts, dominant)) {
+                if (!r.said().isEmpty() || warnings.size() < 20) {
+                    warnings.add("line " + (i + 1) + ": '" + shorten(r.name()) + ":' is read as text, not as a speaker: the "
+                            + "name occurs once and is not written like the script's other speaker names.");
+                }
+                classified[i] = new Row(Kind.PLAIN, r.text(), null, null, null, null, false);
+            }
+        }
+        boolean paragraphs = paragraphLayout(classified);
         List<ScriptLine> out = new ArrayList<>();
         double leadIn = 0;
         int blankRun = 0;
-        for (int i = 0; i < rows.length; i++) {
+        // The line being built, which following lines may continue.
+        String speaker = null;
+        String instruct = null;
+        StringBuilder said = new StringBuilder();
+        int saidLine = 0;
+        boolean open = false;
+        boolean header = false;
+        int headerLine = 0;
+        String headerName = null;
+        for (int i = 0; i < classified.length; i++) {
             int n = i + 1;
-            String t = rows[i].strip();
-            if (t.isEmpty()) {
+            Row r = classified[i];
+            if (r.kind() == Kind.BLANK) {
                 blankRun++;
                 continue;
+            }
+            boolean continues = open && blankRun == 0;
+            if (r.kind() == Kind.PLAIN && continues && (header || paragraphs || !endsSentence(said) || startsLower(r.text()))) {
+                join(said, r.text());
+                header = false;
+                continue;
+            }
+            if (r.kind() == Kind.PAREN && open && header && said.isEmpty()) {
+                instruct = join(instruct, r.text());
+                continue;
+            }
+            if (open) {
+                if (said.isEmpty()) {
+                    throw error(headerLine, "'" + headerName + "' is followed by a colon but no text; write the line after "
+                            + "the colon (NAME: text) or on the lines below it.");
+                }
+                out.add(new ScriptLine(saidLine, speaker, said.toString(), instruct, null));
+                open = false;
+                header = false;
             }
             if (blankRun >= 2 && !out.isEmpty()) {
                 out.set(out.size() - 1, out.getLast().plusPause(BEAT));
             }
             blankRun = 0;
-            if (t.startsWith("#") || t.startsWith("//")) {
-                continue;
-            }
-            Double marker = marker(t, n);
-            if (marker != null) {
-                if (out.isEmpty()) {
-                    leadIn += marker;
-                } else {
-                    out.set(out.size() - 1, out.getLast().plusPause(marker));
+            switch (r.kind()) {
+                case COMMENT -> {
                 }
-                continue;
-            }
-            Matcher m = NAME_LINE.matcher(t);
-            if (m.matches() && m.group(1).strip().split("\\s+").length <= 4) {
-                String name = m.group(1).strip();
-                String instruct = blankToNull(m.group(2));
-                String said = m.group(3) == null ? "" : m.group(3).strip();
-                Matcher lead = LEADING_PAREN.matcher(said);
-                if (lead.matches()) {
-                    instruct = join(instruct, blankToNull(lead.group(1)));
-                    said = lead.group(2).strip();
+                case MARKER -> {
+                    if (out.isEmpty()) {
+                        leadIn += r.pause();
+                    } else {
+                        out.set(out.size() - 1, out.getLast().plusPause(r.pause()));
+                    }
                 }
-                if (said.isEmpty()) {
-                    throw error(n, "'" + name + "' is followed by a colon but no text; write the line after the colon "
-                            + "(NAME: text).");
+                case PAREN -> out.add(new ScriptLine(n, null, r.text(), null, null));
+                case NAMED -> {
+                    speaker = narrator(r.name()) ? null : r.name();
+                    instruct = r.instruct();
+                    said.setLength(0);
+                    said.append(r.said());
+                    saidLine = n;
+                    open = true;
+                    header = r.said().isEmpty();
+                    headerLine = n;
+                    headerName = r.name();
                 }
-                out.add(new ScriptLine(n, narrator(name) ? null : name, said, instruct, null));
-            } else if (t.startsWith("(") && t.endsWith(")") && t.length() > 2) {
-                out.add(new ScriptLine(n, null, t.substring(1, t.length() - 1).strip(), null, null));
-            } else {
-                out.add(new ScriptLine(n, null, t, null, null));
+                default -> {
+                    speaker = null;
+                    instruct = null;
+                    said.setLength(0);
+                    said.append(r.text());
+                    saidLine = n;
+                    open = true;
+                    header = false;
+                }
             }
         }
-        return new Script("text", out, leadIn, Map.of(), null);
+        if (open) {
+            if (said.isEmpty()) {
+                throw error(headerLine, "'" + headerName + "' is followed by a colon but no text; write the line after "
+                        + "the colon (NAME: text) or on the lines below it.");
+            }
+            out.add(new ScriptLine(saidLine, speaker, said.toString(), instruct, null));
+        }
+        return new Script("text", out, leadIn, Map.of(), null, warnings);
+    }
+
+    private static Row classify(String t, int n) {
+        if (t.isEmpty()) {
+            return new Row(Kind.BLANK, t, null, null, null, null, false);
+        }
+        Matcher d = DIALOGSUM.matcher(t);
+        if (d.matches()) {
+            return new Row(Kind.NAMED, t, d.group(1).strip(), null, d.group(2).strip(), null, true);
+        }
+        if (t.startsWith("#") || t.startsWith("//")) {
+            return new Row(Kind.COMMENT, t, null, null, null, null, false);
+        }
+        Double marker = marker(t, n);
+        if (marker != null) {
+            return new Row(Kind.MARKER, t, null, null, null, marker, false);
+        }
+        Matcher m = NAME_LINE.matcher(t);
+        if (m.matches() && m.group(1).strip().split("\\s+").length <= 4) {
+            String instruct = blankToNull(m.group(2));
+            String said = m.group(3) == null ? "" : m.group(3).strip();
+            Matcher lead = LEADING_PAREN.matcher(said);
+            if (lead.matches()) {
+                instruct = join(instruct, blankToNull(lead.group(1)));
+                said = lead.group(2).strip();
+            }
+            return new Row(Kind.NAMED, t, m.group(1).strip(), instruct, said, null, false);
+        }
+        if (t.startsWith("(") && t.endsWith(")") && t.length() > 2) {
+            return new Row(Kind.PAREN, t.substring(1, t.length() - 1).strip(), null, null, null, null, false);
+        }
+        return new Row(Kind.PLAIN, t, null, null, null, null, false);
+    }
+
+    private static Style style(String name) {
+        boolean lower = name.codePoints().anyMatch(Character::isLowerCase);
+        if (!lower) {
+            return Style.UPPER;
+        }
+        return Character.isUpperCase(name.codePointAt(0)) || !Character.isLetter(name.codePointAt(0))
+                ? Style.CAPITALIZED : Style.LOWER;
+    }
+
+    /** @return the style most speaker lines of recurring names use, or null if no name recurs */
+    private static Style dominantStyle(Row[] rows, Map<String, Integer> counts) {
+        int[] votes = new int[Style.values().length];
+        for (Row r : rows) {
+            if (r.kind() == Kind.NAMED && counts.get(r.name().toLowerCase(Locale.ROOT)) >= 2) {
+                votes[style(r.name()).ordinal()]++;
+            }
+        }
+        int best = -1;
+        for (int k = 0; k < votes.length; k++) {
+            if (votes[k] > 0 && (best < 0 || votes[k] > votes[best])) {
+                best = k;
+            }
+        }
+        return best < 0 ? null : Style.values()[best];
+    }
+
+    private static boolean accepted(Row r, Map<String, Integer> counts, Style dominant) {
+        if (r.explicit() || narrator(r.name()) || counts.get(r.name().toLowerCase(Locale.ROOT)) >= 2) {
+            return true;
+        }
+        Style s = style(r.name());
+        return s != Style.LOWER && (dominant == null || s == dominant);
+    }
+
+    /** @return whether most speaker lines start a paragraph (a blank line or the start above them) */
+    private static boolean paragraphLayout(Row[] rows) {
+        int named = 0;
+        int afterBlank = 0;
+        boolean blankBefore = true;
+        for (Row r : rows) {
+            if (r.kind() == Kind.NAMED && !r.said().isEmpty()) {
+                named++;
+                if (blankBefore) {
+                    afterBlank++;
+                }
+            }
+            if (r.kind() != Kind.COMMENT) {
+                blankBefore = r.kind() == Kind.BLANK;
+            }
+        }
+        return named >= 2 && afterBlank * 10 >= named * 8;
+    }
+
+    private static boolean endsSentence(CharSequence s) {
+        int i = s.length() - 1;
+        while (i >= 0 && "\"'”’)]»」』".indexOf(s.charAt(i)) >= 0) {
+            i--;
+        }
+        return i >= 0 && ".!?…:;。！？".indexOf(s.charAt(i)) >= 0;
+    }
+
+    private static boolean startsLower(String s) {
+        return !s.isEmpty() && Character.isLowerCase(s.codePointAt(0));
+    }
+
+    private static void join(StringBuilder said, String more) {
+        if (!said.isEmpty()) {
+            said.append(' ');
+        }
+        said.append(more);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.q3tts.plugins.scriptread;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.q3tts.lib.text.TextDecoder;
 import io.q3tts.ports.in.models.ListModelsUseCase;
 import io.q3tts.ports.in.models.ModelView;
 import io.q3tts.ports.in.pipeline.PipelineJobsUseCase;
@@ -79,12 +80,27 @@ public final class ScriptReadPlugin implements TaskPlugin {
                         .withSummary("Read a script as a pipeline job (JSON, or multipart with a script file part): script, "
                                 + "format auto|text|csv|tsv|json|fountain, voices {speaker: preset | saved:<id> | "
                                 + "design:<description>}, narrator?, language?, model?, clone_model?, design_model?, seed?, "
-                                + "max_new_tokens?, gap?, same_speaker_gap?, target_lufs?, keep_designed_voices?, "
+                                + "max_new_tokens?, non_streaming_mode? (default true), gap?, same_speaker_gap?, target_lufs?, keep_designed_voices?, "
                                 + "design_sample_text?; answers 202 with the job; the output has the mix, lines/NNNN-speaker.wav, "
                                 + "manifest.json and manifest.csv"),
-                RouteSpec.post("/preview", request -> WebResponse.json(preview(readRequest(request))))
-                        .withSummary("Parse and plan only (same fields as /jobs): the lines, speakers, unmapped speakers "
-                                + "and warnings; no synthesis"));
+                RouteSpec.post("/preview", request -> {
+                    Input input = script(request);
+                    Map<String, Object> out = preview(readRequest(request, input));
+                    out.put("encoding", input.encoding());
+                    if (input.filename() != null) {
+                        // The page shows and edits the decoded text, so the server, not the browser, reads the encoding.
+                        out.put("decoded_text", input.text());
+                    }
+                    if (!input.warnings().isEmpty()) {
+                        List<Object> warnings = new ArrayList<>(input.warnings());
+                        warnings.addAll((List<?>) out.get("warnings"));
+                        out.put("warnings", warnings);
+                    }
+                    return WebResponse.json(out);
+                })
+                        .withSummary("Parse and plan only (same fields as /jobs, plus encoding? for a file): the encoding "
+                                + "used, each line with the exact text to be spoken, speakers, unmapped speakers, skipped "
+                                + "lines with reasons and warnings; no synthesis"));
     }
 
     @Override
@@ -94,7 +110,7 @@ public final class ScriptReadPlugin implements TaskPlugin {
     }
 
     private WebResponse submit(WebRequest request) {
-        byte[] payload = readRequest(request).toPayload();
+        byte[] payload = readRequest(request, script(request)).toPayload();
         return PipelineSupport.accepted(context.useCase(PipelineJobsUseCase.class).submitPipeline(id(), payload));
     }
 
@@ -105,12 +121,37 @@ public final class ScriptReadPlugin implements TaskPlugin {
         return new ScriptRun(context, plan);
     }
 
-    /** Turns the HTTP request into the self-contained request a run (and its resume) is made from. */
-    private ReadRequest readRequest(WebRequest request) {
+    /**
+     * The script and how it was decoded.
+     *
+     * @param text the script
+     * @param filename the uploaded file's name, or null
+     * @param encoding the encoding it was read in ({@code UTF-8} for a text field)
+     * @param warnings what the decoder wants a user to know
+     */
+    private record Input(String text, String filename, String encoding, List<String> warnings) {
+    }
+
+    /** @return the script from a file part (any BOM, UTF-8, a named encoding or a detected code page) or a text field */
+    private static Input script(WebRequest request) {
         Optional<Part> file = request.part(ScriptParser.FIELD).filter(Part::isFile)
                 .or(() -> request.part("file").filter(Part::isFile));
-        String script = file.isPresent() ? utf8(file.get().content()) : optional(request, ScriptParser.FIELD).orElse("");
-        String filename = file.map(Part::filename).orElse(null);
+        if (file.isEmpty()) {
+            return new Input(optional(request, ScriptParser.FIELD).orElse(""), null, "UTF-8", List.of());
+        }
+        TextDecoder.Decoded d;
+        try {
+            d = TextDecoder.decode(file.get().content(), optional(request, "encoding").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("encoding", e.getMessage());
+        }
+        return new Input(d.text(), file.get().filename(), d.encoding(), d.warnings());
+    }
+
+    /** Turns the HTTP request into the self-contained request a run (and its resume) is made from. */
+    private ReadRequest readRequest(WebRequest request, Input input) {
+        String script = input.text();
+        String filename = input.filename();
         String format = parser.resolveFormat(script, optional(request, "format").orElse(null), filename);
         long seed = optional(request, "seed").isEmpty() ? new SecureRandom().nextInt(Integer.MAX_VALUE)
                 : request.optionalDouble("seed").map(d -> {
@@ -129,17 +170,13 @@ public final class ScriptReadPlugin implements TaskPlugin {
                         : defaults.sameSpeakerGap(),
                 optional(request, "target_lufs").isPresent() ? request.optionalDouble("target_lufs").orElseThrow() : null,
                 request.optionalBoolean("keep_designed_voices").orElse(false),
-                optional(request, "design_sample_text").orElse(null));
+                optional(request, "design_sample_text").orElse(null),
+                request.optionalBoolean("non_streaming_mode").orElse(true));
     }
 
     /** @return a field's value unless it is absent or blank (empty form fields mean "not set") */
     private static Optional<String> optional(WebRequest request, String field) {
         return request.field(field).map(Object::toString).filter(s -> !s.isBlank());
-    }
-
-    private static String utf8(byte[] content) {
-        return PipelineSupport.strictUtf8(content).orElseThrow(() -> new InvalidArgumentException(ScriptParser.FIELD,
-                "script file is not UTF-8 text (binary or another encoding)."));
     }
 
     /** {@code voices}: a JSON object in a JSON body, or its JSON text in a form field. */
@@ -244,7 +281,7 @@ public final class ScriptReadPlugin implements TaskPlugin {
         Plan plan = Plan.of(request, parser, false);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", plan.script.format());
-        out.put("lead_in", plan.script.leadIn());
+        out.put("lead_in", plan.leadIn);
         Map<ScriptLine, Plan.LineStep> steps = new java.util.IdentityHashMap<>();
         plan.lines.forEach(l -> steps.put(l.line(), l));
         List<Map<String, Object>> lines = new ArrayList<>();
@@ -257,9 +294,10 @@ public final class ScriptReadPlugin implements TaskPlugin {
             m.put("speaker", l.action() ? "NARRATOR" : l.speaker());
             m.put("text", l.text());
             m.put("instruct", l.instruct());
-            m.put("pause", l.pause());
+            m.put("pause", step == null ? l.pause() : step.pause());
             m.put("voice", step == null || step.voice() == null ? null : step.voice().ref());
             m.put("skipped", step == null);
+            m.put("skip_reason", step == null ? "an action line, and no narrator voice is set" : null);
             lines.add(m);
         }
         out.put("lines", lines);

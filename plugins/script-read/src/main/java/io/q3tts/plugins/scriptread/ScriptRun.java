@@ -99,11 +99,18 @@ final class ScriptRun implements PipelineWork {
                 ctx.progress(done++, total, "designing the voice of " + d.name());
                 designed.put(d.speakerKey(), designedVoice(d, ctx, warnings));
             }
-            List<Take> takes = new ArrayList<>();
+            // The lines are independent steps: submitted together, the GPU can batch them (runSteps).
+            java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger(done);
+            List<java.util.function.Supplier<Take>> steps = new ArrayList<>();
             for (Plan.LineStep l : plan.lines) {
-                ctx.progress(done++, total, "line " + l.index() + " of " + plan.lines.size() + ": " + l.speakerName());
-                takes.add(take(l, designed.get(l.speakerKey()), ctx));
+                steps.add(() -> {
+                    ctx.progress(finished.get(), total, "line " + l.index() + " of " + plan.lines.size() + ": " + l.speakerName());
+                    Take take = take(l, designed.get(l.speakerKey()), ctx);
+                    finished.incrementAndGet();
+                    return take;
+                });
             }
+            List<Take> takes = ctx.runSteps(steps);
             ctx.progress(total, total, "mixing");
             return output(takes, designed, warnings, ctx.resumedCheckpoints());
         } finally {
@@ -149,7 +156,8 @@ final class ScriptRun implements PipelineWork {
             }
         }
         String base = voiceName(d.name(), ctx.jobId().value());
-        GenerationOptions options = GenerationOptions.builder().seed(d.seed()).maxNewTokens(request.maxNewTokens()).build();
+        GenerationOptions options = GenerationOptions.builder().seed(d.seed()).maxNewTokens(request.maxNewTokens())
+                .streamingText(!request.nonStreaming()).build();
         DesignThenCloneOutcome outcome = PipelineSupport.whenQueueHasRoom(() -> createUnique(base, name -> plugin
                 .useCase(DesignThenCloneUseCase.class).designThenClone(new DesignThenCloneCommand(request.designModel(),
                         request.cloneModel(), name, d.description(), d.sampleText(), request.language(), options),
@@ -198,7 +206,8 @@ final class ScriptRun implements PipelineWork {
         if (saved.isPresent()) {
             return unpack(saved.get());
         }
-        GenerationOptions options = GenerationOptions.builder().seed(l.seed()).maxNewTokens(request.maxNewTokens()).build();
+        GenerationOptions options = GenerationOptions.builder().seed(l.seed()).maxNewTokens(request.maxNewTokens())
+                .streamingText(!request.nonStreaming()).build();
         SynthesisOutcome outcome = PipelineSupport.step(plugin, () -> speak(l, designedId, options, ctx), ctx.cancellation());
         float[] samples = Pcm16.decode(outcome.audio().bytes());
         int rate = outcome.audio().sampleRate();
@@ -249,10 +258,10 @@ final class ScriptRun implements PipelineWork {
         List<Mixer.Take> mixTakes = new ArrayList<>();
         for (int i = 0; i < takes.size(); i++) {
             Plan.LineStep l = plan.lines.get(i);
-            mixTakes.add(new Mixer.Take(l.speakerKey(), takes.get(i).samples(), l.line().pause()));
+            mixTakes.add(new Mixer.Take(l.speakerKey(), takes.get(i).samples(), l.pause()));
         }
         Mixer mixer = new Mixer(new Mixer.Settings(request.gap(), request.sameSpeakerGap()));
-        Mixer.Result mix = mixer.mix(mixTakes, plan.script.leadIn(), request.targetLufs());
+        Mixer.Result mix = mixer.mix(mixTakes, plan.leadIn, request.targetLufs());
         Map<String, byte[]> files = new LinkedHashMap<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         int frames = 0;
@@ -279,6 +288,7 @@ final class ScriptRun implements PipelineWork {
         if (request.targetLufs() != null) {
             parameters.put("target_lufs", Double.toString(request.targetLufs()));
         }
+        parameters.put("non_streaming_mode", Boolean.toString(request.nonStreaming()));
         if (request.maxNewTokens() != null) {
             parameters.put("max_new_tokens", request.maxNewTokens().toString());
         }
@@ -327,7 +337,7 @@ final class ScriptRun implements PipelineWork {
         out.put("sample_rate", Mixer.SAMPLE_RATE);
         out.put("duration_seconds", seconds(mix.samples().length));
         out.put("seed", request.seed());
-        out.put("lead_in", plan.script.leadIn());
+        out.put("lead_in", plan.leadIn);
         out.put("gap", request.gap());
         out.put("same_speaker_gap", request.sameSpeakerGap());
         Map<String, Object> loudness = new LinkedHashMap<>();

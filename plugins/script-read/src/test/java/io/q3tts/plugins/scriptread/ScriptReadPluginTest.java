@@ -237,6 +237,29 @@ class ScriptReadPluginTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void givenThePagesExampleWithoutANarrator_whenRead_thenThePauseAfterTheSkippedActionLineStillTakesEffect() {
+        // The page's example: the [pause 1.5s] follows an action line, which is skipped when no narrator voice is set.
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("script", "ALICE: Did you hear that?\nBOB (whispering): It's only the wind.\nThe door creaks open.\n"
+                + "[pause 1.5s]\nALICE: That was not the wind.");
+        body.put("voices", Map.of("ALICE", "vivian", "BOB", "ryan"));
+        body.put("seed", 1);
+        Map<String, Object> preview = post("/preview", body);
+        List<Map<String, Object>> planned = (List<Map<String, Object>>) preview.get("lines");
+        assertEquals(1.5, planned.get(1).get("pause"), "BOB's line carries the pause of the skipped line after it");
+        assertEquals(true, planned.get(2).get("skipped"));
+        assertTrue(((String) planned.get(2).get("skip_reason")).contains("no narrator voice"));
+        assertEquals("UTF-8", preview.get("encoding"));
+        List<Map<String, Object>> lines = (List<Map<String, Object>>) manifest(outputOf(post("/jobs", body))).get("lines");
+        assertEquals(3, lines.size());
+        int gap1 = ((Number) lines.get(1).get("start_sample")).intValue() - ((Number) lines.get(0).get("end_sample")).intValue();
+        int gap2 = ((Number) lines.get(2).get("start_sample")).intValue() - ((Number) lines.get(1).get("end_sample")).intValue();
+        assertEquals(Math.round(0.35 * 24_000), gap1);
+        assertEquals(Math.round(1.5 * 24_000), gap2, "not the default 0.35 s");
+    }
+
+    @Test
     void theFourFormatsGiveTheSameLinesAndTheCsvMixEqualsTheJsonMix() {
         byte[] csvMix = outputOf(post("/jobs", kitchen("table-read.csv"))).audio().bytes();
         List<String> csvTexts = custom.stream().map(SynthesizeCustomVoiceCommand::text).toList();

@@ -90,10 +90,13 @@ public final class SubtitlesPlugin implements TaskPlugin {
         return List.of(
                 RouteSpec.post("/jobs", this::submit)
                         .withSummary("Speak a subtitle file in time as a pipeline job (multipart or JSON fields: subtitles, "
-                                + "voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, max_new_tokens?); "
+                                + "encoding?, voices?, voice?, language?, model?, clone_model?, max_speedup?, seed?, "
+                                + "max_new_tokens?, non_streaming_mode? (default true)); "
                                 + "answers 202 with the job; the output has the track, cues/NNNN.wav and report.json"),
-                RouteSpec.post("/parse", request -> WebResponse.json(parseReport(parser.parse(subtitles(request)))))
-                        .withSummary("Parse a subtitle file only (field: subtitles); returns cues, speakers and warnings"));
+                RouteSpec.post("/parse", request -> WebResponse.json(parseReport(parser.parse(subtitles(request),
+                                encoding(request)))))
+                        .withSummary("Parse a subtitle file only (fields: subtitles, encoding?); returns the encoding used, "
+                                + "the cues with the exact text to be spoken, speakers, skipped cues with reasons and warnings"));
     }
 
     @Override
@@ -102,10 +105,59 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 request -> Map.of("limits", parser.limits())));
     }
 
+    /**
+     * Checks, as script reading does, that every saved voice the cues use exists and that every preset
+     * speaker is offered by an installed CustomVoice model, so a bad mapping is a 400 at submission
+     * instead of a job that fails at its first cue of that speaker.
+     */
+    private void checkVoices(SubtitleDocument document, VoiceMapping voices, String model) {
+        java.util.Set<String> used = new java.util.LinkedHashSet<>();
+        document.cues().forEach(c -> used.add(voices.voiceFor(c.speaker())));
+        java.util.Set<String> presets = new java.util.LinkedHashSet<>();
+        Optional<io.q3tts.ports.in.voice.GetVoiceUseCase> saved = context.findUseCase(io.q3tts.ports.in.voice.GetVoiceUseCase.class);
+        for (String voice : used) {
+            String id = VoiceMapping.savedVoiceId(voice);
+            if (id == null) {
+                presets.add(voice.strip().toLowerCase(Locale.ROOT));
+            } else if (saved.isPresent()) {
+                try {
+                    saved.get().getVoice(id);
+                } catch (io.q3tts.ports.model.NotFoundException e) {
+                    throw new InvalidArgumentException("voices", "There is no saved voice '" + id + "' (" + voice + ").");
+                }
+            }
+        }
+        Optional<io.q3tts.ports.in.models.ListModelsUseCase> list = context.findUseCase(io.q3tts.ports.in.models.ListModelsUseCase.class);
+        if (presets.isEmpty() || list.isEmpty()) {
+            return;
+        }
+        List<io.q3tts.ports.in.models.ModelView> custom = list.get().listModels().stream()
+                .filter(m -> m.tasks().contains(ModelTask.CUSTOM_VOICE) && (model == null || m.id().equals(model))).toList();
+        if (custom.isEmpty()) {
+            throw new InvalidArgumentException(model != null ? "model" : "voices", model != null
+                    ? "model '" + model + "' is not an installed CustomVoice model (needed for the preset speakers "
+                            + String.join(", ", presets) + ")."
+                    : "No CustomVoice model is installed for the preset speakers " + String.join(", ", presets)
+                            + "; use saved:<voice id> voices, or install one.");
+        }
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        custom.forEach(m -> m.speakers().forEach(sp -> known.add(sp.toLowerCase(Locale.ROOT))));
+        List<String> unknown = presets.stream().filter(p -> !known.isEmpty() && !known.contains(p)).toList();
+        if (!unknown.isEmpty()) {
+            throw new InvalidArgumentException("voices", "Unknown preset speaker" + (unknown.size() == 1 ? " " : "s ")
+                    + String.join(", ", unknown) + "; the CustomVoice model" + (custom.size() == 1 ? " has: " : "s have: ")
+                    + String.join(", ", known) + ".");
+        }
+    }
+
     /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */
     private WebResponse submit(WebRequest request) {
         ObjectNode p = JSON.createObjectNode();
         p.put("subtitles", Base64.getEncoder().encodeToString(subtitles(request)));
+        String encoding = encoding(request);
+        if (encoding != null) {
+            p.put(SubtitleParser.ENCODING_FIELD, encoding);
+        }
         ObjectNode v = p.putObject("voices");
         voices(request).forEach(v::put);
         request.optionalString("voice").filter(s -> !s.isBlank()).ifPresent(s -> p.put("voice", s));
@@ -116,6 +168,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
         // A concrete seed, so a resumed run speaks the remaining cues exactly as the first attempt would have.
         p.put("seed", request.optionalDouble("seed").map(Double::longValue).orElseGet(() -> new SecureRandom().nextLong() >>> 33));
         request.optionalInt("max_new_tokens").ifPresent(n -> p.put("max_new_tokens", n));
+        request.optionalBoolean("non_streaming_mode").ifPresent(flag -> p.put("non_streaming_mode", flag));
         try {
             return PipelineSupport.accepted(context.useCase(PipelineJobsUseCase.class)
                     .submitPipeline(id(), JSON.writeValueAsBytes(p)));
@@ -138,7 +191,8 @@ public final class SubtitlesPlugin implements TaskPlugin {
         } catch (IllegalArgumentException e) {
             throw new InvalidArgumentException(SubtitleParser.FIELD, "subtitles could not be read.");
         }
-        SubtitleDocument document = parser.parse(file);
+        SubtitleDocument document = parser.parse(file,
+                p.hasNonNull(SubtitleParser.ENCODING_FIELD) ? p.get(SubtitleParser.ENCODING_FIELD).asText() : null);
         Map<String, String> mapping = new LinkedHashMap<>();
         p.path("voices").properties().forEach(e -> mapping.put(e.getKey(), e.getValue().asText()));
         VoiceMapping voices = new VoiceMapping(mapping, p.hasNonNull("voice") ? p.get("voice").asText() : null);
@@ -149,9 +203,13 @@ public final class SubtitlesPlugin implements TaskPlugin {
         String cloneModel = p.hasNonNull("clone_model") ? p.get("clone_model").asText() : null;
         long seed = p.path("seed").asLong(0);
         Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
-        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens).build();
+        // Non-streaming by default: the streaming layout speeds up through long clones (QwenLM/Qwen3-TTS#239).
+        boolean nonStreaming = !p.hasNonNull("non_streaming_mode") || p.get("non_streaming_mode").asBoolean();
+        GenerationOptions options = GenerationOptions.builder().seed(seed).maxNewTokens(maxNewTokens)
+                .streamingText(!nonStreaming).build();
         // Resolve every cue's voice before speaking any, so a missing mapping fails before GPU time is spent.
         document.cues().forEach(c -> voices.voiceFor(c.speaker()));
+        checkVoices(document, voices, model);
         renderer.checkLength(document.cues());
         boolean allSaved = !document.cues().isEmpty() && document.cues().stream()
                 .allMatch(c -> VoiceMapping.savedVoiceId(voices.voiceFor(c.speaker())) != null);
@@ -177,7 +235,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 String[] usedModel = {allSaved ? cloneModel : model};
                 boolean[] randomWeights = {false};
                 int[] frames = {0};
-                SubtitleRenderer.Result result = renderer.render(document.cues(), voices, (cue, voice) -> {
+                SubtitleRenderer.Speaker speaker = (cue, voice) -> {
                     String key = PipelineSupport.checkpointKey("cue", cue.text(), voice, Long.toString(seed),
                             String.valueOf(maxNewTokens), language);
                     Optional<byte[]> done = ctx.checkpoint(key);
@@ -186,14 +244,28 @@ public final class SubtitlesPlugin implements TaskPlugin {
                     }
                     SynthesisOutcome outcome = PipelineSupport.step(context,
                             () -> speak(cue, voice, language, model, cloneModel, options, ctx), ctx.cancellation());
-                    usedModel[0] = outcome.output().modelId();
-                    randomWeights[0] = outcome.output().randomWeights();
-                    frames[0] += outcome.output().frames();
+                    synchronized (frames) {
+                        usedModel[0] = outcome.output().modelId();
+                        randomWeights[0] = outcome.output().randomWeights();
+                        frames[0] += outcome.output().frames();
+                    }
                     float[] samples = Pcm16.decode(outcome.audio().bytes());
                     ctx.saveCheckpoint(key, Pcm16.wav(samples, outcome.audio().sampleRate()));
                     return new SubtitleRenderer.Speech(samples, outcome.audio().sampleRate(), null);
-                }, ctx.cancellation(), (done, total, cue) -> ctx.progress(done, total, "cue " + (done + 1) + " of " + total
-                        + (cue.speaker() == null ? "" : ": " + cue.speaker())));
+                };
+                // Every cue is spoken first as steps submitted together, so that the GPU can batch them; each
+                // checkpoints its take, which the render below then reads back (the same bytes a resume reads).
+                renderer.checkLength(document.cues());
+                int total = document.cues().size();
+                java.util.concurrent.atomic.AtomicInteger spoken = new java.util.concurrent.atomic.AtomicInteger();
+                ctx.runSteps(document.cues().stream().map(cue -> (java.util.function.Supplier<SubtitleRenderer.Speech>) () -> {
+                    ctx.progress(spoken.get(), total, "cue " + (spoken.get() + 1) + " of " + total
+                            + (cue.speaker() == null ? "" : ": " + cue.speaker()));
+                    SubtitleRenderer.Speech speech = speaker.speak(cue, voices.voiceFor(cue.speaker()));
+                    spoken.incrementAndGet();
+                    return speech;
+                }).toList());
+                SubtitleRenderer.Result result = renderer.render(document.cues(), voices, speaker, ctx.cancellation());
                 ctx.progress(result.placements().size(), Math.max(1, result.placements().size()), "mixing");
                 Map<String, byte[]> files = new LinkedHashMap<>();
                 Map<String, Object> report = report(document, result);
@@ -215,6 +287,7 @@ public final class SubtitlesPlugin implements TaskPlugin {
                 parameters.put("seed", Long.toString(seed));
                 parameters.put("cues", Integer.toString(result.placements().size()));
                 parameters.put("max_speedup", Double.toString(p.path("max_speedup").asDouble(SubtitleRenderer.DEFAULT_MAX_SPEEDUP)));
+                parameters.put("non_streaming_mode", Boolean.toString(nonStreaming));
                 if (maxNewTokens != null) {
                     parameters.put("max_new_tokens", maxNewTokens.toString());
                 }
@@ -255,6 +328,18 @@ public final class SubtitlesPlugin implements TaskPlugin {
                         "subtitles (an SRT or WebVTT file) is required."));
     }
 
+    /**
+     * @return the encoding the user named for an uploaded file, or null to find it; pasted text (a string
+     *     field) arrived as UTF-8, so a named encoding does not apply to it
+     */
+    private static String encoding(WebRequest request) {
+        if (request.part(SubtitleParser.FIELD).filter(Part::isFile).isEmpty()) {
+            return null;
+        }
+        return request.optionalString(SubtitleParser.ENCODING_FIELD).map(String::strip)
+                .filter(e -> !e.isEmpty() && !e.equalsIgnoreCase("auto")).orElse(null);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, String> voices(WebRequest request) {
         Object raw = request.field("voices").orElse(null);
@@ -280,11 +365,13 @@ public final class SubtitlesPlugin implements TaskPlugin {
     private static Map<String, Object> parseReport(SubtitleDocument document) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", document.format());
+        out.put("encoding", document.encoding());
         out.put("speakers", document.cues().stream().map(Cue::speaker).filter(Objects::nonNull).distinct().toList());
         List<Map<String, Object>> cues = new ArrayList<>();
         for (Cue c : document.cues()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", c.index());
+            m.put("part", c.part());
             m.put("line", c.line());
             m.put("start_ms", c.startMs());
             m.put("end_ms", c.endMs());
@@ -293,7 +380,20 @@ public final class SubtitlesPlugin implements TaskPlugin {
             cues.add(m);
         }
         out.put("cues", cues);
+        out.put("skipped", skipped(document));
         out.put("warnings", document.warnings());
+        return out;
+    }
+
+    private static List<Map<String, Object>> skipped(SubtitleDocument document) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SubtitleDocument.Skipped k : document.skipped()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("line", k.line());
+            m.put("reason", k.reason());
+            m.put("text", k.text());
+            out.add(m);
+        }
         return out;
     }
 
@@ -305,16 +405,19 @@ public final class SubtitlesPlugin implements TaskPlugin {
     static Map<String, Object> report(SubtitleDocument document, SubtitleRenderer.Result result) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", document.format());
+        out.put("encoding", document.encoding());
         out.put("sample_rate", SubtitleRenderer.SAMPLE_RATE);
         out.put("duration_seconds", result.track().length / (double) SubtitleRenderer.SAMPLE_RATE);
         out.put("cue_count", result.placements().size());
         out.put("stretched_count", result.placements().stream().filter(p -> p.speed() > 1.0).count());
         out.put("overrun_count", result.placements().stream().filter(p -> p.overrunMs() > 0).count());
+        out.put("skipped", skipped(document));
         out.put("warnings", document.warnings());
         List<Map<String, Object>> cues = new ArrayList<>();
         for (SubtitleRenderer.Placement p : result.placements()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", p.cue().index());
+            m.put("part", p.cue().part());
             m.put("line", p.cue().line());
             m.put("start_ms", p.cue().startMs());
             m.put("end_ms", p.cue().endMs());

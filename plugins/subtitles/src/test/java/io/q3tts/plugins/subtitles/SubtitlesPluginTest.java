@@ -188,6 +188,30 @@ class SubtitlesPluginTest {
     }
 
     @Test
+    void givenAMissingSavedVoiceOrAnUnknownPreset_whenSubmitting_thenRefusedNamingVoicesBeforeAnythingIsSpoken() {
+        SubtitlesPlugin checked = PluginContract.discover(SubtitlesPlugin.class);
+        checked.start(new FakePluginContext("subtitles")
+                .with(PipelineJobsUseCase.class, pipelines)
+                .with(io.q3tts.ports.in.voice.GetVoiceUseCase.class, id -> {
+                    throw new io.q3tts.ports.model.NotFoundException("voice_id", "no voice " + id);
+                })
+                .with(io.q3tts.ports.in.models.ListModelsUseCase.class, () -> List.of(new io.q3tts.ports.in.models.ModelView(
+                        "cv", "CV", java.util.Set.of(ModelTask.CUSTOM_VOICE), "0.6B", "fp32", true, List.of("Vivian", "Ryan"),
+                        List.of("auto"), true, 24_000, io.q3tts.ports.in.models.ModelResidency.AVAILABLE, 0, null))));
+        String vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\n<v Alice>ms 500\n\n00:01.000 --> 00:02.000\n<v Bob>ms 500\n";
+        for (String voices : List.of("{\"Alice\": \"vivian\", \"Bob\": \"saved:nope\"}",
+                "{\"Alice\": \"vivian\", \"Bob\": \"nobody\"}")) {
+            List<Part> parts = List.of(new Part("subtitles", "in.vtt", "text/vtt", vtt.getBytes(StandardCharsets.UTF_8)),
+                    new Part("voices", null, null, voices.getBytes(StandardCharsets.UTF_8)));
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> PluginContract
+                    .route(checked, "POST", "/jobs").handler().handle(Requests.postMultipart("/plugins/subtitles/jobs", parts)));
+            assertEquals("voices", e.field(), e.getMessage());
+            assertTrue(e.getMessage().contains("nope") || e.getMessage().contains("nobody"), e.getMessage());
+        }
+        assertTrue(calls.isEmpty(), "nothing was spoken");
+    }
+
+    @Test
     void givenAnUnmappedSpeakerAndNoDefault_whenRendering_thenNothingIsSpokenAndTheErrorNamesVoice() {
         String vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\n<v Alice>ms 500\n\n00:01.000 --> 00:02.000\n<v Bob>ms 500\n";
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,

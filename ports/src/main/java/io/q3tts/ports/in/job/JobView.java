@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param result the produced output (and voice), non-null exactly when {@code state == DONE}
  * @param error why it failed or was cancelled; non-null when {@code state} is FAILED or CANCELLED, else null
  * @param pipeline the pipeline id when {@code kind} is {@link JobKind#PIPELINE}, else null
+ * @param request the request as the client sent it (JSON text) for a job kept on disk, else null;
+ *     what to send again to re-run a job a restart interrupted
+ * @param parent the pipeline job this job is a step of, or null for a job submitted on its own
  */
 public record JobView(
         JobId id,
@@ -28,7 +31,9 @@ public record JobView(
         JobTimings timings,
         JobResult result,
         JobError error,
-        String pipeline) {
+        String pipeline,
+        String request,
+        JobId parent) {
 
     /** @throws IllegalArgumentException if the fields are inconsistent with {@code state} */
     public JobView {
@@ -50,9 +55,18 @@ public record JobView(
         }
     }
 
+    /**
+     * A job not kept on disk and no pipeline's step: {@code request} and {@code parent} null, the other
+     * fields as in the canonical constructor.
+     */
+    public JobView(JobId id, JobKind kind, String modelId, boolean randomWeights, String summary, JobState state,
+                   JobProgress progress, JobTimings timings, JobResult result, JobError error, String pipeline) {
+        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, pipeline, null, null);
+    }
+
     /** A job that is not a pipeline: {@code pipeline} null, the other fields as in the canonical constructor. */
     public JobView(JobId id, JobKind kind, String modelId, boolean randomWeights, String summary, JobState state,
                    JobProgress progress, JobTimings timings, JobResult result, JobError error) {
-        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, null);
+        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, null, null, null);
     }
 }

@@ -3,7 +3,10 @@ package io.q3tts.ports.in.pipeline;
 import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.in.job.JobListener;
 import io.q3tts.ports.model.CancellationToken;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a running pipeline gets from the core. Used from the pipeline's worker thread only.
@@ -12,6 +15,11 @@ import java.util.Optional;
  * restart of the service; the resumed run reads it back with {@link #checkpoint} instead of
  * generating the step again. Keys are path-safe names chosen by the plugin (e.g. {@code "line-0007"}).
  * Checkpoints are deleted when the run's output is stored, or when the run is cancelled by a user.
+ *
+ * <p><b>Steps together.</b> Steps that do not depend on each other go through {@link #runSteps}, so
+ * that their synthesis jobs wait in the GPU queue together and the scheduler can generate them as one
+ * batch. Each step still checkpoints itself, and with a seed gives the same audio whatever it was
+ * batched with, so a resumed run's output stays byte-identical.
  */
 public interface PipelineContext {
 
@@ -54,4 +62,29 @@ public interface PipelineContext {
 
     /** @return how many checkpoints this run found from an earlier attempt when it started (0 for a fresh run) */
     int resumedCheckpoints();
+
+    /**
+     * Runs independent steps, several at once, and waits for all of them: each is typically one
+     * checkpointed synthesis call, and steps submitted together can be batched on the GPU. How many run
+     * at once is the core's choice (the model's batch size; 1 runs them one by one). Every step runs even
+     * if another fails, so a resumed run finds all finished steps checkpointed; then the first failure,
+     * in list order, is thrown. Call from the pipeline's worker thread; the steps run on other threads
+     * and must only use this context's thread-safe methods ({@link #checkpoint}, {@link #saveCheckpoint},
+     * {@link #cancellation}, {@link #stepListener}, {@link #progress}).
+     *
+     * <p>The default runs the steps one after another on the calling thread.
+     *
+     * @param steps the steps, never null
+     * @param <T> a step's result
+     * @return the results, in the order of {@code steps}
+     * @throws RuntimeException the first failure of a step, in list order
+     */
+    default <T> List<T> runSteps(List<? extends Supplier<? extends T>> steps) {
+        List<T> out = new ArrayList<>();
+        for (Supplier<? extends T> step : steps) {
+            cancellation().throwIfCancelled();
+            out.add(step.get());
+        }
+        return out;
+    }
 }

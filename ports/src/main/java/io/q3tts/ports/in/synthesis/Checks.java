@@ -18,7 +18,7 @@ final class Checks {
             throw new InvalidArgumentException(field, field + " must be at most " + SynthesisLimits.MAX_TEXT_LENGTH
                     + " characters, got " + text.length() + "; split longer texts.");
         }
-        return text;
+        return io.q3tts.ports.model.TextChecks.requireNoControl(text, field, true);
     }
 
     static String optionalModel(String modelId, String field) {
@@ -36,7 +36,7 @@ final class Checks {
         if (value.length() > max) {
             throw new InvalidArgumentException(field, field + " must be at most " + max + " characters.");
         }
-        return value.strip();
+        return io.q3tts.ports.model.TextChecks.requireNoControl(value.strip(), field, true);
     }
 
     static String required(String value, String field, String message) {

@@ -3,10 +3,12 @@ package io.q3tts.ports.in.synthesis;
 import io.q3tts.ports.model.InvalidArgumentException;
 
 /**
- * Optional overrides of the decoding settings; every null field keeps the official Qwen3-TTS
- * default ({@code do_sample} true, {@code temperature} 0.9, {@code top_k} 50, {@code top_p} 1.0,
- * {@code repetition_penalty} 1.05, the same for the subtalker, {@code max_new_tokens} 2048). Field
- * names in errors are the API's snake_case names.
+ * Optional overrides of the decoding settings; every null generation field keeps the model's
+ * default, as the official wrapper fills it: the bundle's {@code generation_config.json} if it has
+ * the key, else the official hard default ({@code do_sample} true, {@code temperature} 0.9,
+ * {@code top_k} 50, {@code top_p} 1.0, {@code repetition_penalty} 1.05, the same for the subtalker,
+ * {@code max_new_tokens} 2048; the released checkpoints' files say 8192 tokens). Field names in
+ * errors are the API's snake_case names.
  *
  * @param doSample sample the talker ({@code do_sample}); false is greedy
  * @param temperature talker temperature, &gt; 0
@@ -23,6 +25,8 @@ import io.q3tts.ports.model.InvalidArgumentException;
  *     the task default (non-streaming for CustomVoice and VoiceDesign, streaming for clone)
  * @param speed tempo of the finished audio ({@code speed}), {@value #MIN_SPEED}..{@value #MAX_SPEED}; 2 is twice
  *     as fast, the pitch stays; null or 1 leaves the audio as generated
+ * @param returnCodes store the generated codec codes with the output ({@code codes.json}, listed in
+ *     its files) so they can be compared with the official implementation's; null or false: not stored
  */
 public record GenerationOptions(
         Boolean doSample,
@@ -37,7 +41,8 @@ public record GenerationOptions(
         Long seed,
         Integer maxNewTokens,
         Boolean streamingText,
-        Double speed) {
+        Double speed,
+        Boolean returnCodes) {
 
     /** Slowest accepted {@code speed}, as OpenAI's speech API. */
     public static final double MIN_SPEED = 0.25;
@@ -45,7 +50,7 @@ public record GenerationOptions(
     public static final double MAX_SPEED = 4.0;
 
     private static final GenerationOptions DEFAULTS =
-            new GenerationOptions(null, null, null, null, null, null, null, null, null, null, null, null, null);
+            new GenerationOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Validates every field that is set.
@@ -68,6 +73,11 @@ public record GenerationOptions(
             throw new InvalidArgumentException("speed", "speed must be between " + MIN_SPEED + " and " + MAX_SPEED
                     + ", got " + speed + ".");
         }
+    }
+
+    /** @return whether the output should keep the generated codes ({@link #returnCodes()} set and true) */
+    public boolean wantsCodes() {
+        return Boolean.TRUE.equals(returnCodes);
     }
 
     /** @return the tempo factor to apply, 1 when {@link #speed()} is unset */
@@ -118,6 +128,7 @@ public record GenerationOptions(
         private Integer maxNewTokens;
         private Boolean streamingText;
         private Double speed;
+        private Boolean returnCodes;
 
         private Builder() {
         }
@@ -187,6 +198,11 @@ public record GenerationOptions(
          * @return this
          */
         public Builder speed(Double v) { speed = v; return this; }
+        /**
+         * @param v see the record component
+         * @return this
+         */
+        public Builder returnCodes(Boolean v) { returnCodes = v; return this; }
 
         /**
          * @return the validated options
@@ -194,7 +210,7 @@ public record GenerationOptions(
          */
         public GenerationOptions build() {
             return new GenerationOptions(doSample, temperature, topK, topP, repetitionPenalty, subtalkerDoSample,
-                    subtalkerTemperature, subtalkerTopK, subtalkerTopP, seed, maxNewTokens, streamingText, speed);
+                    subtalkerTemperature, subtalkerTopK, subtalkerTopP, seed, maxNewTokens, streamingText, speed, returnCodes);
         }
     }
 }

@@ -18,7 +18,7 @@ public final class VoiceFields {
     /**
      * @param name a display name
      * @return it, stripped
-     * @throws InvalidArgumentException (field {@code name}) if blank or too long
+     * @throws InvalidArgumentException (field {@code name}) if blank, too long or holding control characters
      */
     public static String name(String name) {
         if (name == null || name.isBlank()) {
@@ -28,7 +28,7 @@ public final class VoiceFields {
         if (n.length() > MAX_NAME_LENGTH) {
             throw new InvalidArgumentException("name", "name must be at most " + MAX_NAME_LENGTH + " characters.");
         }
-        return n;
+        return io.q3tts.ports.model.TextChecks.requireNoControl(n, "name", false);
     }
 
     /**

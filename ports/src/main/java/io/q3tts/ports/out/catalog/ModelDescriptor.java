@@ -2,6 +2,7 @@ package io.q3tts.ports.out.catalog;
 
 import io.q3tts.ports.model.Ids;
 import io.q3tts.ports.model.ModelTask;
+import io.q3tts.ports.out.inference.GenerationDefaults;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -23,6 +24,9 @@ import java.util.Set;
  * @param sampleRate output samples per second (24000), &gt; 0
  * @param approxMemoryBytes the expected resident size on its device once loaded, or 0 if unknown;
  *     informational (the residency policy counts models, not bytes)
+ * @param generation what a request to this model gets for each generation argument it leaves
+ *     unset (the bundle's {@code generation_config.json} merged as the official wrapper merges it);
+ *     {@link GenerationDefaults#official()} for a codec or a bundle without one
  */
 public record ModelDescriptor(
         String id,
@@ -35,7 +39,8 @@ public record ModelDescriptor(
         List<String> languages,
         boolean supportsInstruct,
         int sampleRate,
-        long approxMemoryBytes) {
+        long approxMemoryBytes,
+        GenerationDefaults generation) {
 
     /**
      * Copies the collections and validates.
@@ -62,6 +67,15 @@ public record ModelDescriptor(
         if (approxMemoryBytes < 0) {
             throw new IllegalArgumentException("approxMemoryBytes must not be negative: " + approxMemoryBytes);
         }
+        Objects.requireNonNull(generation, "generation");
+    }
+
+    /** A descriptor with the official wrapper's hard generation defaults ({@link GenerationDefaults#official()}). */
+    public ModelDescriptor(String id, String displayName, Set<ModelTask> tasks, String size, String precision,
+                           boolean randomWeights, List<String> speakers, List<String> languages,
+                           boolean supportsInstruct, int sampleRate, long approxMemoryBytes) {
+        this(id, displayName, tasks, size, precision, randomWeights, speakers, languages, supportsInstruct,
+                sampleRate, approxMemoryBytes, GenerationDefaults.official());
     }
 
     /**

@@ -46,4 +46,14 @@ public interface SynthesisListener {
      */
     default void onAudio(AudioChunk chunk) {
     }
+
+    /**
+     * Called when the synthesis runs in another process (a cluster worker), with that process's
+     * id, so the output can name who made it; once a worker takes the request and again if another
+     * one takes it over. A local synthesizer never calls it.
+     *
+     * @param worker the worker's id, never null
+     */
+    default void onWorker(String worker) {
+    }
 }

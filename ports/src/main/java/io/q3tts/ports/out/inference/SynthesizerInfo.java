@@ -16,6 +16,8 @@ import java.util.Set;
  * @param sampleRate output samples per second, &gt; 0
  * @param randomWeights whether the model has random weights (a demo or test bundle): its output is
  *     noise, not speech, and user interfaces must say so
+ * @param generation the model's defaults for generation arguments a request leaves unset
+ *     (the bundle's {@code generation_config.json}, merged as the official wrapper does)
  */
 public record SynthesizerInfo(
         String modelId,
@@ -24,7 +26,8 @@ public record SynthesizerInfo(
         List<String> languages,
         boolean supportsInstruct,
         int sampleRate,
-        boolean randomWeights) {
+        boolean randomWeights,
+        GenerationDefaults generation) {
 
     /**
      * Copies the collections and validates.
@@ -44,6 +47,23 @@ public record SynthesizerInfo(
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sampleRate must be positive: " + sampleRate);
         }
+        Objects.requireNonNull(generation, "generation");
+    }
+
+    /**
+     * Official hard generation defaults ({@link GenerationDefaults#official()}); otherwise as the canonical constructor.
+     *
+     * @param modelId see the record description
+     * @param tasks see the record description
+     * @param speakers see the record description
+     * @param languages see the record description
+     * @param supportsInstruct see the record description
+     * @param sampleRate see the record description
+     * @param randomWeights see the record description
+     */
+    public SynthesizerInfo(String modelId, Set<TaskType> tasks, List<String> speakers, List<String> languages,
+                           boolean supportsInstruct, int sampleRate, boolean randomWeights) {
+        this(modelId, tasks, speakers, languages, supportsInstruct, sampleRate, randomWeights, GenerationDefaults.official());
     }
 
     /**

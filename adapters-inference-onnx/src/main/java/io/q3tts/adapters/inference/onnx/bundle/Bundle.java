@@ -1,10 +1,14 @@
 package io.q3tts.adapters.inference.onnx.bundle;
 
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
 import io.q3tts.adapters.inference.onnx.io.Npy;
 import io.q3tts.ports.model.ModelException;
 import io.q3tts.ports.model.UnsupportedException;
+import io.q3tts.ports.out.inference.GenerationDefaults;
+import io.q3tts.ports.out.inference.SamplingParams;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -29,6 +33,7 @@ import java.util.Set;
 public final class Bundle implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Bundle.class.getName());
+    private static final ObjectMapper GENERATION_JSON = new ObjectMapper();
 
     /** Table keys in the manifest's {@code talker.tables}. */
     public static final String TEXT_EMBEDDING = "text_embedding";
@@ -112,6 +117,38 @@ public final class Bundle implements AutoCloseable {
     /** @return the runtime the sessions run on */
     public OrtRuntime runtime() {
         return runtime;
+    }
+
+    /** The optional copy of the checkpoint's generation config (tools/export writes it verbatim). */
+    public static final String GENERATION_CONFIG = "generation_config.json";
+
+    /**
+     * The defaults for generation arguments a request leaves unset, merged as the official wrapper
+     * merges them: from {@value #GENERATION_CONFIG} when the bundle has it, else from the
+     * manifest's {@code generation} section (which tools/export computed from the same file by the
+     * same rule), else the official hard defaults.
+     *
+     * @return the defaults
+     * @throws ModelException when the file is unreadable or holds an invalid value
+     */
+    public GenerationDefaults generationDefaults() {
+        Path file = dir.resolve(GENERATION_CONFIG);
+        if (Files.isRegularFile(file)) {
+            try {
+                Map<String, Object> config = GENERATION_JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
+                return GenerationDefaults.fromGenerationConfig(config);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ModelException("Model '" + manifest.name() + "' has an invalid " + GENERATION_CONFIG + ": "
+                        + e.getMessage() + " Fix the file or delete it to use the manifest's generation defaults.", e);
+            }
+        }
+        Manifest.GenerationDefaults g = manifest.generation();
+        if (g == null) {
+            return GenerationDefaults.official();
+        }
+        return new GenerationDefaults(new SamplingParams(g.doSample(), g.temperature(), g.topK(), g.topP(),
+                g.repetitionPenalty(), g.subtalkerDoSample(), g.subtalkerTemperature(), g.subtalkerTopK(),
+                g.subtalkerTopP(), null), g.maxNewTokens());
     }
 
     /** @return the tokenizer file ({@code tokenizer.json}) */

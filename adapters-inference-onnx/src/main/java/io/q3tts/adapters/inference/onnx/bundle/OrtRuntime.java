@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * ({@link OnnxRuntimeConfig#sharedThreadPool()}), created with the environment by the first runtime
  * of the process; otherwise each session gets its own pool.
  *
+ * <p>Telemetry: off before the environment exists ({@link OrtFootprint}), and off again through the
+ * Java API once it does, so nothing is written outside the configured folders.
+ *
  * <p>Thread-safe. {@link #close()} does not close the JVM-wide {@link OrtEnvironment} (ONNX Runtime
  * allows only one per process and it lives until exit); it only marks this runtime closed.
  */
@@ -55,6 +58,22 @@ public final class OrtRuntime implements AutoCloseable {
     }
 
     private static OrtEnvironment environment(OnnxRuntimeConfig config) {
+        synchronized (ENV_LOCK) {
+            if (!envCreated && !OrtFootprint.disableBeforeEnvironment()) {
+                LOG.log(Level.WARNING, "could not set " + OrtFootprint.VARIABLE + "; ONNX Runtime's telemetry may run");
+            }
+            OrtEnvironment env = createEnvironment(config);
+            OrtFootprint.removeExtractionFolderAtExit();
+            try {
+                env.setTelemetry(false);
+            } catch (OrtException e) {
+                LOG.log(Level.DEBUG, "setTelemetry(false) failed: {0}", e.getMessage());
+            }
+            return env;
+        }
+    }
+
+    private static OrtEnvironment createEnvironment(OnnxRuntimeConfig config) {
         synchronized (ENV_LOCK) {
             if (!envCreated && config.sharedThreadPool()) {
                 try (OrtEnvironment.ThreadingOptions threads = new OrtEnvironment.ThreadingOptions()) {

@@ -27,9 +27,12 @@ import java.util.Map;
  * cross between host and device. Per step and row that is a constant 4 (H + H + vocab) bytes plus
  * the int64 mask's 8 bytes per position; the KV cache itself never crosses.
  *
- * <p>Compaction (a row of the batch ended) copies the kept rows through host memory, so it works
- * only with a host-memory cache: on CUDA the engine runs this path one row at a time
- * ({@link CodeGenerator#batched()} is false there), which never compacts.
+ * <p>Compaction (a row of the batch ended) copies the kept rows through host memory, and so does a
+ * join (rows joining the running batch, continuous batching): the joining rows' prefill, run on a
+ * binding of its own with an empty past, writes its KV to host memory, which is merged with the
+ * batch's into a fresh host tensor (bytes, so an fp16 cache works). Both therefore work only with a
+ * host-memory cache: on CUDA the engine runs this path one row at a time
+ * ({@link CodeGenerator#batched()} is false there), which never compacts or joins.
  *
  * <p>Not thread-safe (one runner per batch) except {@link #terminate()}.
  */
@@ -107,6 +110,7 @@ final class BoundTalkerRunner implements TalkerRunner {
 
     @Override
     public void prefill(FloatBuffer embeds, LongBuffer mask, LongBuffer pos, int rows, int width) {
+        releasePresent();
         List<NativeValue> in = new ArrayList<>(3);
         try {
             in.add(NativeValue.wrap(host(embeds, (long) rows * width * hidden, Float.BYTES), cpu, OrtApi.FLOAT,
@@ -203,6 +207,95 @@ final class BoundTalkerRunner implements TalkerRunner {
         }
         releasePresent();
         present = fresh;
+    }
+
+    @Override
+    public void join(FloatBuffer embeds, LongBuffer mask, LongBuffer pos, int n, int width, int oldRows, int pastLength) {
+        if (kvMemory.device()) {
+            throw new IllegalStateException("joining a batch needs a host-memory KV cache");
+        }
+        if (present == null) {
+            throw new IllegalStateException("rows join a running batch only");
+        }
+        FloatBuffer joinLogits = Tensors.floats(n * vocab);
+        FloatBuffer joinHidden = Tensors.floats(n * hidden);
+        List<NativeValue> in = new ArrayList<>(5);
+        NativeValue[] joined = null;
+        NativeValue[] fresh = new NativeValue[present.length];
+        IoBinding b = bindings[turn];
+        try {
+            in.add(NativeValue.wrap(host(embeds, (long) n * width * hidden, Float.BYTES), cpu, OrtApi.FLOAT, n, width, hidden));
+            in.add(NativeValue.wrap(host(mask, (long) n * width, Long.BYTES), cpu, OrtApi.INT64, n, width));
+            in.add(NativeValue.wrap(host(pos, (long) n * width, Long.BYTES), cpu, OrtApi.INT64, n, width));
+            in.add(NativeValue.wrap(host(joinLogits, (long) n * vocab, Float.BYTES), cpu, OrtApi.FLOAT, n, vocab));
+            in.add(NativeValue.wrap(host(joinHidden, (long) n * hidden, Float.BYTES), cpu, OrtApi.FLOAT, n, hidden));
+            b.clear();
+            b.bindInput("inputs_embeds", in.get(0));
+            b.bindInput("attention_mask", in.get(1));
+            b.bindInput("position_ids", in.get(2));
+            for (int i = 0; i < kv.layers(); i++) {
+                b.bindInput(kv.pastK()[i], emptyPast(n));
+                b.bindInput(kv.pastV()[i], emptyPast(n));
+            }
+            // Output order is the binding order: logits, last_hidden, then K/V per layer.
+            b.bindOutput("logits", in.get(3));
+            b.bindOutput("last_hidden", in.get(4));
+            for (int i = 0; i < kv.layers(); i++) {
+                b.bindOutputToDevice(kv.presentK()[i], kvMemory);
+                b.bindOutputToDevice(kv.presentV()[i], kvMemory);
+            }
+            b.run(runOptions);
+            NativeValue[] out = b.outputs();
+            out[0].close();
+            out[1].close();
+            joined = new NativeValue[out.length - 2];
+            System.arraycopy(out, 2, joined, 0, joined.length);
+            hostBytes += (long) n * width * (hidden * Float.BYTES + 2L * Long.BYTES)
+                    + (long) n * (vocab + hidden) * Float.BYTES;
+            int heads = kv.kvHeads();
+            long rowBytes = (long) kv.headDim() * kv.elementBytes();
+            int merged = Math.max(pastLength, width);
+            int oldShift = merged - pastLength;
+            int newShift = merged - width;
+            for (int i = 0; i < present.length; i++) {
+                MemorySegment a = present[i].hostData(oldRows * heads * pastLength * rowBytes);
+                MemorySegment j = joined[i].hostData(n * heads * width * rowBytes);
+                fresh[i] = NativeValue.allocate(kv.elementType(), oldRows + n, heads, merged, kv.headDim());
+                MemorySegment dst = fresh[i].hostData((oldRows + n) * heads * merged * rowBytes);
+                // The allocator does not zero: the padding columns (masked) must hold finite values.
+                dst.fill((byte) 0);
+                for (int r = 0; r < oldRows; r++) {
+                    for (int h = 0; h < heads; h++) {
+                        MemorySegment.copy(a, ((long) r * heads + h) * pastLength * rowBytes, dst,
+                                (((long) r * heads + h) * merged + oldShift) * rowBytes, pastLength * rowBytes);
+                    }
+                }
+                for (int r = 0; r < n; r++) {
+                    for (int h = 0; h < heads; h++) {
+                        MemorySegment.copy(j, ((long) r * heads + h) * width * rowBytes, dst,
+                                ((((long) oldRows + r) * heads + h) * merged + newShift) * rowBytes, width * rowBytes);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            for (NativeValue v : fresh) {
+                closeQuietly(v);
+            }
+            throw e;
+        } finally {
+            // The binding keeps references to its inputs and outputs until cleared.
+            b.clear();
+            in.forEach(NativeValue::close);
+            if (joined != null) {
+                for (NativeValue v : joined) {
+                    v.close();
+                }
+            }
+        }
+        releasePresent();
+        present = fresh;
+        logitsBuf.put(oldRows * vocab, joinLogits, 0, n * vocab);
+        lastHiddenBuf.put(oldRows * hidden, joinHidden, 0, n * hidden);
     }
 
     private void releasePresent() {

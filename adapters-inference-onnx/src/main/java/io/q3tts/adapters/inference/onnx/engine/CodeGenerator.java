@@ -63,22 +63,25 @@ import java.util.SplittableRandom;
  * scores, a listener that throws, or the row's cancellation ends that row with its own exception;
  * the others go on. Only a failing graph run (which computes every row at once) ends every row.
  *
- * <p><b>Rows join only at the start.</b> A row's prefill would have to be merged into the batch's
- * KV at a frame boundary for continuous batching; this loop does not do that
- * ({@link #continuousBatching()} is false), so rows that arrive later form the next batch.
+ * <p><b>Rows join at frame boundaries (continuous batching).</b> With a {@link RowSource}, after
+ * every talker step the loop offers the free rows (up to its {@code maxRows}); joining rows get
+ * their own prefill run (padded among themselves), and their KV is merged into the batch's: both
+ * sides are left-padded to the longer past, which only adds masked columns, so a joined row
+ * computes what it computes alone. A merge copies the batch's KV once, like a compaction.
  *
  * <p><b>Bundles.</b> Version-2 graphs take a batch dimension, {@code attention_mask} and
- * {@code position_ids}; a version-1 talker (no {@code attention_mask} input) runs one row at a time
- * ({@link #maxBatch()} is 1) with its old inputs, as does a version-1 fused predictor (scalar
- * sampling inputs).
+ * {@code position_ids}; with a version-1 talker (no {@code attention_mask} input) or a version-1
+ * fused predictor (scalar sampling inputs) {@link #batched()} is false and rows run one at a time
+ * with the old inputs.
  *
  * <p><b>Talker path.</b> The talker runs behind a {@link TalkerRunner}, chosen per generator
  * ({@link TalkerPath}): the Java binding ({@link JavaTalkerRunner}, the default) or I/O binding
  * through the C API ({@link BoundTalkerRunner}, {@code engine.device_kv}), which keeps the KV cache
  * on the device between steps; both give identical codes on the CPU. Either way the {@code present_*}
- * tensors become the next {@code past_*} inputs and only a compaction copies the cache. With I/O
- * binding on CUDA the rows run one at a time ({@link #batched()} is false), since its compaction
- * copies through host memory. The small outputs the loop reads ({@code logits}, {@code last_hidden},
+ * tensors become the next {@code past_*} inputs and only a compaction or a join copies the cache
+ * ({@link TalkerRunner#compact}, {@link TalkerRunner#join}). With I/O binding on CUDA the rows run
+ * one at a time ({@link #batched()} is false, so nothing joins either), since its compaction and
+ * join copy through host memory. The small outputs the loop reads ({@code logits}, {@code last_hidden},
  * the frame codes) are written by ONNX Runtime into pinned direct buffers. Non-finite talker scores
  * end the row with an error that names the fix for an fp16 bundle.
  *
@@ -169,9 +172,25 @@ public final class CodeGenerator {
         return batchedTalker && batchedFrame;
     }
 
-    /** @return whether rows can join a running batch (never: see the class comment) */
+    /** @return whether rows can join a running batch (bundle version 2) */
     public boolean continuousBatching() {
-        return false;
+        return batched();
+    }
+
+    /** Rows that join a running batch at a frame boundary. */
+    @FunctionalInterface
+    public interface RowSource {
+
+        /** Joins nothing. */
+        RowSource NONE = free -> List.of();
+
+        /**
+         * Called on the generating thread between frames; must not block.
+         *
+         * @param free how many rows may join now, &gt; 0
+         * @return at most {@code free} rows, never null
+         */
+        List<BatchRow> poll(int free);
     }
 
     /** @return the talker's KV bytes per row and position (layers x 2 x KV heads x head size x element size) */
@@ -242,30 +261,69 @@ public final class CodeGenerator {
 
     /**
      * Runs the loop for several sequences at once; every row's {@link BatchRow#onDone()} is called
-     * exactly once before this returns. A version-1 bundle ({@link #batched()} false) runs the rows
+     * exactly once, when the row ends (a prompt that does not fit the model ends its row with an
+     * {@link IllegalArgumentException}). A version-1 bundle ({@link #batched()} false) runs the rows
      * one after another.
      *
      * @param rows the rows, never null
-     * @throws IllegalArgumentException if a prompt does not fit the model
      */
     public void generateBatch(List<BatchRow> rows) {
+        generateBatch(rows, RowSource.NONE, Math.max(1, rows.size()));
+    }
+
+    /**
+     * Runs the loop for several sequences at once, taking more from {@code source} at frame
+     * boundaries while fewer than {@code maxRows} run; returns when no row is left and the source
+     * offers none. Every row (joined ones too) gets its outcome exactly once, when it ends.
+     *
+     * @param rows the rows to start with, never null (may be empty: then the source is asked first)
+     * @param source rows that may join, never null ({@link RowSource#NONE})
+     * @param maxRows the most rows at once (a version-1 bundle runs one); more initial rows join as
+     *     room frees up
+     * @throws IllegalArgumentException if maxRows &lt; 1
+     */
+    public void generateBatch(List<BatchRow> rows, RowSource source, int maxRows) {
         Objects.requireNonNull(rows, "rows");
-        for (BatchRow r : rows) {
-            if (r.prompt().hidden() != hidden) {
-                throw new IllegalArgumentException("prompt hidden size " + r.prompt().hidden() + " != model " + hidden);
+        Objects.requireNonNull(source, "source");
+        if (!batched()) {
+            maxRows = 1;
+        }
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be >= 1: " + maxRows);
+        }
+        List<BatchRow> pending = new ArrayList<>(rows);
+        while (true) {
+            if (pending.isEmpty()) {
+                pending.addAll(source.poll(maxRows));
+                if (pending.isEmpty()) {
+                    return;
+                }
             }
+            List<BatchRow> first = new ArrayList<>(pending.subList(0, Math.min(maxRows, pending.size())));
+            pending.subList(0, first.size()).clear();
+            // Rows beyond maxRows at the start join like any other once there is room.
+            List<BatchRow> waiting = pending;
+            RowSource joined = !batched() ? RowSource.NONE : free -> {
+                if (!waiting.isEmpty()) {
+                    List<BatchRow> take = new ArrayList<>(waiting.subList(0, Math.min(free, waiting.size())));
+                    waiting.subList(0, take.size()).clear();
+                    return take;
+                }
+                return source.poll(free);
+            };
+            runOnce(first, joined, maxRows);
         }
-        if (rows.isEmpty()) {
-            return;
-        }
-        if (!batched() && rows.size() > 1) {
-            for (BatchRow r : rows) {
-                generateBatch(List.of(r));
-            }
-            return;
-        }
+    }
+
+    private List<Seq> admit(List<BatchRow> rows) {
         List<Seq> seqs = new ArrayList<>(rows.size());
         for (BatchRow r : rows) {
+            Objects.requireNonNull(r, "row");
+            if (r.prompt().hidden() != hidden) {
+                r.onDone().accept(new BatchRow.Outcome(null, new IllegalArgumentException(
+                        "prompt hidden size " + r.prompt().hidden() + " != model " + hidden)));
+                continue;
+            }
             Seq s = new Seq(r);
             if (r.cancel().isCancelled()) {
                 s.end(null, new CancelledException());
@@ -273,19 +331,30 @@ public final class CodeGenerator {
                 seqs.add(s);
             }
         }
+        return seqs;
+    }
+
+    private void runOnce(List<BatchRow> rows, RowSource source, int maxRows) {
+        List<Seq> seqs = admit(rows);
         if (seqs.isEmpty()) {
             return;
         }
-        try (Run run = new Run(seqs)) {
+        Run run = null;
+        try {
+            run = new Run(seqs, source, maxRows);
             run.loop();
         } catch (OrtException | OrtCallException e) {
-            for (Seq s : seqs) {
+            for (Seq s : run == null ? seqs : run.all) {
                 s.end(null, s.row.cancel().isCancelled() ? new CancelledException()
                         : new ModelException("Generation failed in ONNX Runtime: " + e.getMessage(), e));
             }
         } catch (RuntimeException e) {
-            for (Seq s : seqs) {
+            for (Seq s : run == null ? seqs : run.all) {
                 s.end(null, e);
+            }
+        } finally {
+            if (run != null) {
+                run.close();
             }
         }
     }
@@ -331,6 +400,7 @@ public final class CodeGenerator {
         int token;
         int pad;
         long firstFrameNanos;
+        final long start = System.nanoTime();
         boolean done;
 
         Seq(BatchRow row) {
@@ -359,11 +429,13 @@ public final class CodeGenerator {
 
     /** The state of one batch. */
     private final class Run implements AutoCloseable {
+        /** Every row this run has taken, ended or not (each gets one outcome). */
         private final List<Seq> all;
+        private final RowSource source;
         /** Rows in KV order: row i of every batched tensor is live.get(i). */
         private List<Seq> live;
         private volatile List<Seq> liveSnapshot;
-        private final boolean timed;
+        private boolean timed;
         private final long start;
         private long prefillNanos;
         private long prefillRunNanos;
@@ -413,13 +485,14 @@ public final class CodeGenerator {
         private final Map<String, OnnxTensor> cpPinned = new HashMap<>();
         private float[] cpEmbed;
 
-        Run(List<Seq> seqs) throws OrtException {
-            this.all = seqs;
+        Run(List<Seq> seqs, RowSource source, int maxRows) throws OrtException {
+            this.all = new ArrayList<>(seqs);
+            this.source = source;
             this.live = new ArrayList<>(seqs);
             this.liveSnapshot = List.copyOf(seqs);
             this.start = System.nanoTime();
             this.timed = seqs.stream().anyMatch(q -> q.s.collectStats());
-            this.capacity = seqs.size();
+            this.capacity = Math.max(maxRows, seqs.size());
             this.runOptions = new OrtSession.RunOptions();
             owned.add(runOptions);
             try {
@@ -498,15 +571,28 @@ public final class CodeGenerator {
             }
             cpRequested = predictorKv.presents();
             cpEmbed = new float[hidden];
-            for (Seq q : all) {
-                q.cpScores = new float[PREDICTOR_VOCAB];
-                q.predictorSampler = q.p.subtalkerDoSample() ? new TokenSampler(PREDICTOR_VOCAB) : null;
-            }
+            all.forEach(this::initStepwiseRow);
+        }
+
+        private void initStepwiseRow(Seq q) {
+            q.cpScores = new float[PREDICTOR_VOCAB];
+            q.predictorSampler = q.p.subtalkerDoSample() ? new TokenSampler(PREDICTOR_VOCAB) : null;
         }
 
         void loop() throws OrtException {
             prefill();
-            while (!live.isEmpty()) {
+            while (true) {
+                if (live.isEmpty()) {
+                    // Everyone ended; rows still on offer start a fresh batch in this run.
+                    List<Seq> fresh = poll(capacity);
+                    if (fresh.isEmpty()) {
+                        return;
+                    }
+                    live = fresh;
+                    liveSnapshot = List.copyOf(fresh);
+                    prefill();
+                    continue;
+                }
                 // Decide every live row's codebook-0 token; rows that end leave the batch.
                 List<Seq> next = new ArrayList<>(live.size());
                 int[] rowOf = new int[live.size()];
@@ -532,7 +618,7 @@ public final class CodeGenerator {
                 }
                 if (next.isEmpty()) {
                     live = next;
-                    break;
+                    continue;
                 }
                 if (mode == PredictorMode.FUSED) {
                     predictFused(next, rowOf);
@@ -549,11 +635,11 @@ public final class CodeGenerator {
                     }
                     int[] codes = q.frames.getLast();
                     if (timed && q.frames.size() == 1) {
-                        q.firstFrameNanos = System.nanoTime() - start;
+                        q.firstFrameNanos = System.nanoTime() - q.start;
                     }
                     try {
                         if (q.row.listener() != null) {
-                            q.row.listener().onFrame(q.frames.size() - 1, codes.clone(), System.nanoTime() - start);
+                            q.row.listener().onFrame(q.frames.size() - 1, codes.clone(), System.nanoTime() - q.start);
                         }
                         q.row.cancel().throwIfCancelled();
                     } catch (RuntimeException e) {
@@ -565,7 +651,7 @@ public final class CodeGenerator {
                 }
                 if (stepping.isEmpty()) {
                     live = stepping;
-                    break;
+                    continue;
                 }
                 if (stepping.size() != live.size()) {
                     compact(stepping, Arrays.copyOf(keep, stepping.size()));
@@ -573,11 +659,72 @@ public final class CodeGenerator {
                 live = stepping;
                 liveSnapshot = List.copyOf(stepping);
                 talkerStep();
+                if (live.size() < capacity) {
+                    List<Seq> joining = poll(capacity - live.size());
+                    if (!joining.isEmpty()) {
+                        join(joining);
+                    }
+                }
             }
         }
 
+        /** Rows from the source, admitted (cancelled or unfit ones end at once). */
+        private List<Seq> poll(int free) {
+            List<BatchRow> offered = source.poll(free);
+            if (offered == null || offered.isEmpty()) {
+                return List.of();
+            }
+            if (offered.size() > free) {
+                throw new IllegalStateException("the row source offered " + offered.size() + " rows for " + free);
+            }
+            List<Seq> seqs = admit(offered);
+            for (Seq q : seqs) {
+                all.add(q);
+                registrations.add(q.row.cancel().onCancel(this::terminateIfAllCancelled));
+                timed |= q.s.collectStats();
+                if (mode == PredictorMode.STEPWISE) {
+                    initStepwiseRow(q);
+                }
+            }
+            return seqs;
+        }
+
+        /**
+         * Prefills the joining rows and merges their KV into the batch's: both sides are left-padded
+         * to the longer past; their logits and last hidden states become rows B.. of the batch's.
+         */
+        private void join(List<Seq> joining) throws OrtException {
+            int oldRows = live.size();
+            int n = joining.size();
+            int width = 0;
+            for (Seq q : joining) {
+                width = Math.max(width, q.prompt.length());
+            }
+            FloatBuffer embeds = Tensors.floats(n * width * hidden);
+            LongBuffer mask = Tensors.longs(n * width);
+            LongBuffer pos = Tensors.longs(n * width);
+            fillPrefill(joining, width, embeds, mask, pos);
+            long t0 = timed ? System.nanoTime() : 0;
+            talkerRunner.join(embeds, mask, pos, n, width, oldRows, pastLength);
+            if (timed) {
+                prefillRunNanos += System.nanoTime() - t0;
+            }
+            int merged = Math.max(pastLength, width);
+            for (Seq q : live) {
+                q.pad += merged - pastLength;
+            }
+            for (Seq q : joining) {
+                q.pad += merged - width;
+            }
+            pastLength = merged;
+            List<Seq> grown = new ArrayList<>(live);
+            grown.addAll(joining);
+            live = grown;
+            liveSnapshot = List.copyOf(grown);
+        }
+
         private void finish(Seq q, StopReason reason) {
-            long total = System.nanoTime() - start;
+            long total = System.nanoTime() - q.start;
             GenerationStats stats = timed ? new GenerationStats(q.frames.size(), prefillNanos, prefillRunNanos,
                     q.firstFrameNanos, total - prefillNanos, talkerNanos, talkerRuns, predictorNanos, predictorRuns)
                     : null;
@@ -593,8 +740,20 @@ public final class CodeGenerator {
             FloatBuffer embeds = Tensors.floats(rows * width * hidden);
             LongBuffer mask = Tensors.longs(rows * width);
             LongBuffer pos = Tensors.longs(rows * width);
-            for (int r = 0; r < rows; r++) {
-                Seq q = live.get(r);
+            fillPrefill(live, width, embeds, mask, pos);
+            long t0 = timed ? System.nanoTime() : 0;
+            talkerRunner.prefill(embeds, v2Talker ? mask : null, v2Talker ? pos : null, rows, width);
+            if (timed) {
+                prefillRunNanos = System.nanoTime() - t0;
+            }
+            pastLength = width;
+            prefillNanos = System.nanoTime() - start;
+        }
+
+        /** Left-pads the rows' prompts to {@code width}; sets each row's padding. */
+        private void fillPrefill(List<Seq> rows, int width, FloatBuffer embeds, LongBuffer mask, LongBuffer pos) {
+            for (int r = 0; r < rows.size(); r++) {
+                Seq q = rows.get(r);
                 q.pad = width - q.prompt.length();
                 embeds.put((r * width + q.pad) * hidden, q.prompt.embeds(), 0, q.prompt.length() * hidden);
                 for (int t = 0; t < width; t++) {
@@ -603,13 +762,6 @@ public final class CodeGenerator {
                     pos.put(r * width + t, t < q.pad ? 1 : t - q.pad);
                 }
             }
-            long t0 = timed ? System.nanoTime() : 0;
-            talkerRunner.prefill(embeds, v2Talker ? mask : null, v2Talker ? pos : null, rows, width);
-            if (timed) {
-                prefillRunNanos = System.nanoTime() - t0;
-            }
-            pastLength = width;
-            prefillNanos = System.nanoTime() - start;
         }
 
         /** @return why the row ends now, or null when its token {@code q.token} is to be code-predicted */

@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * The talker over the Microsoft Java binding: the {@code present_*} tensors of one run are passed
  * back as the next run's {@code past_*} inputs, and the previous result is closed once the next run
- * is done; only a compaction copies the cache (through the host). On the CPU the cache never leaves
+ * is done; only a compaction or a join copies the cache (through the host). Both copy bytes, not
+ * floats, so an fp16 cache is copied as it is. On the CPU the cache never leaves
  * native memory; on a GPU the binding copies every output to the host and every input back (it has
  * no I/O binding), which {@link #hostBytes()} counts. {@code logits} and {@code last_hidden} are
  * written into pinned host tensors.
@@ -36,6 +37,8 @@ final class JavaTalkerRunner implements TalkerRunner {
     private final Map<String, OnnxTensor> inputs = new HashMap<>();
     private final Map<String, OnnxTensor> pinned = new HashMap<>();
     private final int vocab;
+    private final FloatBuffer logitsBuf;
+    private final FloatBuffer lastHiddenBuf;
     /** The current past: a run's result, or tensors made by a compaction. */
     private OrtSession.Result kvResult;
     private OnnxTensor[] kvOwned;
@@ -50,6 +53,8 @@ final class JavaTalkerRunner implements TalkerRunner {
         this.vocab = vocab;
         this.hidden = hidden;
         this.runOptions = runOptions;
+        this.logitsBuf = logitsBuf;
+        this.lastHiddenBuf = lastHiddenBuf;
         this.logitsOut = new PerBatch(b -> Tensors.view(env, logitsBuf, b * vocab, b, vocab));
         this.lastHiddenOut = new PerBatch(b -> Tensors.view(env, lastHiddenBuf, b * hidden, b, hidden));
         this.stepIn = new PerBatch(b -> Tensors.view(env, stepBuf, b * hidden, b, 1, hidden));
@@ -69,6 +74,8 @@ final class JavaTalkerRunner implements TalkerRunner {
 
     @Override
     public void prefill(FloatBuffer embeds, LongBuffer mask, LongBuffer pos, int rows, int width) throws OrtException {
+        releasePast();
+        positions = 0;
         try (OnnxTensor in = Tensors.view(env, embeds, rows * width * hidden, rows, width, hidden);
              OnnxTensor maskIn = mask == null ? null : Tensors.view(env, mask, rows * width, rows, width);
              OnnxTensor posIn = pos == null ? null : Tensors.view(env, pos, rows * width, rows, width)) {
@@ -148,6 +155,78 @@ final class JavaTalkerRunner implements TalkerRunner {
         releasePast();
         kvOwned = fresh;
         positions = newLength;
+    }
+
+    @Override
+    public void join(FloatBuffer embeds, LongBuffer mask, LongBuffer pos, int n, int width, int oldRows, int pastLength)
+            throws OrtException {
+        FloatBuffer joinLogits = Tensors.floats(n * vocab);
+        FloatBuffer joinHidden = Tensors.floats(n * hidden);
+        OrtSession.Result result;
+        try (OnnxTensor in = Tensors.view(env, embeds, n * width * hidden, n, width, hidden);
+             OnnxTensor maskIn = Tensors.view(env, mask, n * width, n, width);
+             OnnxTensor posIn = Tensors.view(env, pos, n * width, n, width);
+             OnnxTensor logitsJ = Tensors.view(env, joinLogits, n * vocab, n, vocab);
+             OnnxTensor hiddenJ = Tensors.view(env, joinHidden, n * hidden, n, hidden)) {
+            Map<String, OnnxTensor> joinInputs = new HashMap<>();
+            joinInputs.put("inputs_embeds", in);
+            joinInputs.put("attention_mask", maskIn);
+            joinInputs.put("position_ids", posIn);
+            for (int i = 0; i < kv.layers(); i++) {
+                joinInputs.put(kv.pastK()[i], emptyPast(n));
+                joinInputs.put(kv.pastV()[i], emptyPast(n));
+            }
+            result = talker.run(joinInputs, requested, Map.of("logits", logitsJ, "last_hidden", hiddenJ), runOptions);
+        }
+        hostBytes += (long) n * width * (hidden * Float.BYTES + 2L * Long.BYTES) + kv.bytes((long) n * width)
+                + (long) n * (vocab + hidden) * Float.BYTES;
+        int heads = kv.kvHeads();
+        int rowBytes = kv.headDim() * kv.elementBytes();
+        int merged = Math.max(pastLength, width);
+        int oldShift = merged - pastLength;
+        int newShift = merged - width;
+        OnnxTensor[] fresh = new OnnxTensor[2 * kv.layers()];
+        try (result) {
+            for (int i = 0; i < fresh.length; i++) {
+                int layer = i / 2;
+                ByteBuffer a = currentPast(i).getByteBuffer();
+                ByteBuffer b = Tensors.output(result, i % 2 == 0 ? kv.presentK()[layer] : kv.presentV()[layer])
+                        .getByteBuffer();
+                if (a.capacity() != (long) oldRows * heads * pastLength * rowBytes
+                        || b.capacity() != (long) n * heads * width * rowBytes) {
+                    throw new ModelException("unexpected KV size while rows join the batch");
+                }
+                // Zeroed, so the padding columns (masked) hold finite values.
+                ByteBuffer dst = ByteBuffer.allocateDirect((oldRows + n) * heads * merged * rowBytes)
+                        .order(ByteOrder.nativeOrder());
+                for (int r = 0; r < oldRows; r++) {
+                    for (int h = 0; h < heads; h++) {
+                        dst.put(((r * heads + h) * merged + oldShift) * rowBytes, a,
+                                (r * heads + h) * pastLength * rowBytes, pastLength * rowBytes);
+                    }
+                }
+                for (int r = 0; r < n; r++) {
+                    for (int h = 0; h < heads; h++) {
+                        dst.put((((oldRows + r) * heads + h) * merged + newShift) * rowBytes, b,
+                                (r * heads + h) * width * rowBytes, width * rowBytes);
+                    }
+                }
+                fresh[i] = OnnxTensor.createTensor(env, dst, new long[] {oldRows + n, heads, merged, kv.headDim()},
+                        kv.javaType());
+            }
+        } catch (OrtException | RuntimeException e) {
+            for (OnnxTensor t : fresh) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+            throw e instanceof RuntimeException r ? r : new ModelException("KV merge failed: " + e.getMessage(), e);
+        }
+        releasePast();
+        kvOwned = fresh;
+        positions = merged;
+        logitsBuf.put(oldRows * vocab, joinLogits, 0, n * vocab);
+        lastHiddenBuf.put(oldRows * hidden, joinHidden, 0, n * hidden);
     }
 
     private OnnxTensor currentPast(int i) {

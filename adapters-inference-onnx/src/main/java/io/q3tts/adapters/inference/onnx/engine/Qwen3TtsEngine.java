@@ -1,6 +1,6 @@
 package io.q3tts.adapters.inference.onnx.engine;
 
-import io.q3tts.lib.dsp.Resampler;
+import io.q3tts.adapters.inference.onnx.io.ReferenceAudio;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.codec.CodecDecoder;
@@ -184,7 +184,7 @@ public final class Qwen3TtsEngine {
         if (!xVectorOnly && (refText == null || refText.isEmpty())) {
             throw new InvalidArgumentException("ref_text", "ref_text is required when x_vector_only_mode is off (ICL mode).");
         }
-        float[] wav24 = sampleRate == 24_000 ? audio : Resampler.resample(audio, sampleRate, 24_000);
+        float[] wav24 = sampleRate == 24_000 ? audio : ReferenceAudio.to24k(audio, sampleRate, "ref_audio");
         int[][] codes = xVectorOnly ? null : new CodecEncoder(bundle).encode(wav24);
         float[] xvec = new SpeakerEncoder(bundle).embed(wav24);
         return new VoiceClonePrompt(codes, xvec, xVectorOnly, refText);
@@ -212,6 +212,18 @@ public final class Qwen3TtsEngine {
      */
     public void generateBatch(java.util.List<BatchRow> rows) {
         generator.generateBatch(rows);
+    }
+
+    /**
+     * Runs the frame loop for several prompts, more joining at frame boundaries (see
+     * {@link CodeGenerator#generateBatch(java.util.List, CodeGenerator.RowSource, int)}).
+     *
+     * @param rows the rows to start with
+     * @param source rows that may join
+     * @param maxRows the most rows at once
+     */
+    public void generateBatch(java.util.List<BatchRow> rows, CodeGenerator.RowSource source, int maxRows) {
+        generator.generateBatch(rows, source, maxRows);
     }
 
     /** @return whether the bundle's graphs run several rows per step (bundle version 2) */

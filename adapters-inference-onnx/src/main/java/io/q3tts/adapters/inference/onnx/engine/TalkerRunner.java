@@ -21,7 +21,7 @@ import java.nio.LongBuffer;
 interface TalkerRunner extends AutoCloseable {
 
     /**
-     * Runs the left-padded prompts with an empty past.
+     * Runs the left-padded prompts with an empty past; a cache left from earlier rows is dropped.
      *
      * @param embeds {@code [rows, width, H]} floats from index 0
      * @param mask {@code [rows, width]} attention mask, or null (version 1)
@@ -52,6 +52,25 @@ interface TalkerRunner extends AutoCloseable {
      * @param drop leading positions (padding no kept row needs) to drop
      */
     void compact(int[] keep, int oldRows, int pastLength, int drop);
+
+    /**
+     * Adds rows to the running batch at a frame boundary (continuous batching): runs the joining
+     * rows' left-padded prompts with an empty past, then merges their KV after the cache's rows,
+     * both sides left-padded (with zeros, under mask 0) to {@code max(pastLength, width)} positions.
+     * The joining rows' {@code logits} and {@code last_hidden} go to rows {@code oldRows..} of the
+     * host buffers; rows {@code 0..oldRows-1} keep the last step's. Version-2 talkers only.
+     *
+     * @param embeds {@code [n, width, H]} floats from index 0
+     * @param mask {@code [n, width]} attention mask of the joining rows
+     * @param pos {@code [n, width]} positions of the joining rows
+     * @param n joining rows
+     * @param width their padded prompt length
+     * @param oldRows rows in the cache now
+     * @param pastLength positions in the cache now
+     * @throws OrtException if the Java binding fails
+     */
+    void join(FloatBuffer embeds, LongBuffer mask, LongBuffer pos, int n, int width, int oldRows, int pastLength)
+            throws OrtException;
 
     /** Asks a running graph to stop (all rows cancelled); thread-safe. */
     void terminate();

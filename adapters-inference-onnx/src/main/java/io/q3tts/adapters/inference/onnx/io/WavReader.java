@@ -17,6 +17,12 @@ import java.nio.file.Path;
  * RIFF's odd-size padding honoured. Integer samples are scaled by 2^(bits-1), so 16-bit -32768
  * maps to exactly -1.
  *
+ * <p>The result is bit for bit what the official code's {@code librosa.load(path, sr=None, mono=True)}
+ * returns: libsndfile turns each sample into a float32 (integers scaled by 2^(bits-1), doubles
+ * rounded), and librosa's {@code np.mean} over the channels adds the float32 channels in order in
+ * float32 and divides the sum by the channel count in float32. For mono and stereo a double sum
+ * gives the same floats (one rounding of the same exact value); from three channels on it would not.
+ *
  * <p>A data chunk whose size field is 0xFFFFFFFF, or 0 while the RIFF size is 0 or 0xFFFFFFFF too
  * (placeholders left by writers that stream to a pipe), is read to the end of the file. Anything else inconsistent is an {@link InvalidAudioException}.
  * Stateless and thread-safe.
@@ -190,14 +196,16 @@ public final class WavReader {
         int channels = f.channels;
         int width = f.bytesPerSample();
         float[] out = new float[frames];
-        double gain = 1.0 / channels;
+        float count = channels;
         int p = at;
         for (int i = 0; i < frames; i++) {
-            double sum = 0;
-            for (int c = 0; c < channels; c++, p += width) {
-                sum += sample(buf, p, f);
+            // Starting from channel 0 (not from 0f) keeps a -0.0 sample's sign, as numpy's reduce does.
+            float sum = (float) sample(buf, p, f);
+            p += width;
+            for (int c = 1; c < channels; c++, p += width) {
+                sum += (float) sample(buf, p, f);
             }
-            out[i] = (float) (sum * gain);
+            out[i] = channels == 1 ? sum : sum / count;
         }
         return new WavAudio(out, f.sampleRate, channels, f.bitsPerSample, f.encoding == FORMAT_FLOAT);
     }

@@ -1,6 +1,7 @@
 package io.q3tts.adapters.inference.onnx.synth;
 
-import io.q3tts.lib.dsp.Resampler;
+import io.q3tts.adapters.inference.onnx.io.ReferenceAudio;
+import io.q3tts.lib.dsp.ReferenceResampler;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
@@ -61,12 +62,15 @@ import java.util.Set;
  * {@link ClonePromptEncoder}: its prompts are {@link VoicePromptFile} bytes.
  *
  * <p><b>Requests.</b> Each task maps to the engine's official prompt (CustomVoice, VoiceDesign,
- * VoiceClone); a clone voice comes from a reference WAV ({@link VoicePrompt.ReferenceAudio}: read,
- * mixed to mono, resampled to 24 kHz, then the official {@code create_voice_clone_prompt}) or from a
+ * VoiceClone); a clone voice comes from a reference WAV ({@link VoicePrompt.ReferenceAudio}: read and
+ * mixed to mono as {@code librosa.load} does, resampled to 24 kHz exactly as {@code librosa.resample}
+ * ({@link ReferenceAudio}, libsoxr), then the official {@code create_voice_clone_prompt}) or from a
  * {@link VoicePromptFile} ({@link VoicePrompt.Saved}, fetched from {@link SynthesizerOptions#voices()}).
  * Sampling, seed, {@code max_new_tokens} and the text layout pass through unchanged; on top of them
  * the {@linkplain SynthesizerOptions#runawayGuard() runaway guard} (on by default, off for parity)
- * caps the frames by text length and reports {@link FinishReason#LENGTH_LIMIT}.
+ * caps the frames by text length and reports {@link FinishReason#LENGTH_LIMIT}. Callers fill unset
+ * generation arguments from {@link SynthesizerInfo#generation()} (the bundle's
+ * {@code generation_config.json}, {@link Bundle#generationDefaults()}); the result carries the codes.
  *
  * <p><b>Audio.</b> The returned audio is always the official decode: {@code chunked_decode} (one
  * decoder pass for up to 300 frames, else chunks of 300 with 25 frames of left context) and, for an
@@ -90,12 +94,13 @@ import java.util.Set;
  * {@link NotFoundException}.
  *
  * <p><b>Batches.</b> {@link #synthesizeBatch} prepares every row as {@link #synthesize} would
- * (a row whose voice or prompt is invalid fails alone before generation), runs up to
+ * (a row whose voice or prompt is invalid fails alone before generation) and runs up to
  * {@link #batchCapabilities()}{@code .maxBatch()} rows through one batched frame loop (each row
- * keeps its own streaming decoder, progress, cancellation and sampling stream), then decodes each
- * finished row with the official decode. More rows than fit wait for the next batch; rows from the
- * {@link BatchFeed} are taken when a batch is done (the loop does not merge rows mid-batch). A row's
- * codes are the ones it gets alone, up to near-ties of the batched float rounding.
+ * keeps its own streaming decoder, progress, cancellation and sampling stream). A row that ends is
+ * finished at once on the generating thread (official decode, outcome), so the others wait for that
+ * decode; rows beyond the limit, and rows from the {@link BatchFeed}, join the running loop at the
+ * next frame boundary with room (continuous batching; a version-1 bundle runs one row at a time). A
+ * row's codes are the ones it gets alone, up to near-ties of the batched float rounding.
  *
  * <p>Thread-safe: concurrent calls run in parallel on shared sessions. {@link #close()} waits for
  * running calls, then frees the model.
@@ -130,7 +135,8 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             throw new ModelException("Cannot read the manifest of model '" + manifest.name() + "': " + e.getMessage(), e);
         }
         this.info = new SynthesizerInfo(manifest.name(), tasks(manifest), engine.voices().speakers(),
-                engine.voices().supportedLanguages(), manifest.instructSupported(), sampleRate, manifest.randomWeights());
+                engine.voices().supportedLanguages(), manifest.instructSupported(), sampleRate, manifest.randomWeights(),
+                bundle.generationDefaults());
         this.handle = new ModelHandle(bundle);
     }
 
@@ -232,14 +238,14 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
                 listener.onAudio(new AudioChunk(audio, sampleRate, 0, true));
             }
             return new SynthesisResult(audio, sampleRate, codes.frameCount(), finishReason(codes),
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), codes.frames());
         }
     }
 
     @Override
     public BatchCapabilities batchCapabilities() {
         int max = engine.batched() ? Math.min(manifest.maxBatch(), options.maxBatch()) : 1;
-        return new BatchCapabilities(max, engine.continuousBatching(), engine.kvBytesPerPosition());
+        return new BatchCapabilities(max, max > 1 && engine.continuousBatching(), engine.kvBytesPerPosition());
     }
 
     @Override
@@ -248,32 +254,54 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
         Objects.requireNonNull(feed, "feed");
         rows.forEach(r -> Objects.requireNonNull(r, "row"));
         int max = batchCapabilities().maxBatch();
-        Deque<BatchItem> pending = new ArrayDeque<>(rows);
-        while (true) {
-            if (pending.size() < max) {
-                List<BatchItem> more = feed.poll(max - pending.size());
-                if (more != null) {
-                    pending.addAll(more);
+        ModelHandle.Lease lease;
+        try {
+            lease = handle.acquire();
+        } catch (RuntimeException e) {
+            rows.forEach(item -> item.onDone().accept(new BatchOutcome.Failed(e)));
+            List<BatchItem> more;
+            while (!(more = feed.poll(Math.max(1, max))).isEmpty()) {
+                more.forEach(item -> item.onDone().accept(new BatchOutcome.Failed(e)));
+            }
+            return;
+        }
+        List<Prepared> all = new ArrayList<>();
+        try (lease) {
+            List<BatchRow> initial = new ArrayList<>();
+            for (BatchItem item : rows) {
+                BatchRow row = prepare(item, all);
+                if (row != null) {
+                    initial.add(row);
                 }
             }
-            if (pending.isEmpty()) {
-                return;
+            engine.generateBatch(initial, free -> {
+                List<BatchRow> joining = new ArrayList<>();
+                for (BatchItem item : feed.poll(free)) {
+                    BatchRow row = prepare(item, all);
+                    if (row != null) {
+                        joining.add(row);
+                    }
+                }
+                return joining;
+            }, max);
+        } catch (RuntimeException e) {
+            for (Prepared p : all) {
+                p.report(new BatchOutcome.Failed(e));
             }
-            List<BatchItem> batch = new ArrayList<>(Math.min(max, pending.size()));
-            while (batch.size() < max && !pending.isEmpty()) {
-                batch.add(pending.removeFirst());
+        } finally {
+            for (Prepared p : all) {
+                p.closeStreamer();
+                p.report(new BatchOutcome.Failed(new ModelException("The batch ended before this row finished.")));
             }
-            runBatch(batch);
         }
     }
 
-    /** One row of a batch between preparation and its outcome. */
+    /** One row of a batch from its request to its outcome. */
     private static final class Prepared {
         final BatchItem item;
         final long start;
         VoiceClonePrompt voice;
         Streamer streamer;
-        BatchRow.Outcome outcome;
         boolean reported;
 
         Prepared(BatchItem item, long start) {
@@ -287,80 +315,58 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
                 item.onDone().accept(outcome);
             }
         }
+
+        void closeStreamer() {
+            if (streamer != null) {
+                streamer.close();
+                streamer = null;
+            }
+        }
     }
 
-    private void runBatch(List<BatchItem> batch) {
-        List<Prepared> prepared = new ArrayList<>(batch.size());
-        List<BatchRow> rows = new ArrayList<>(batch.size());
-        ModelHandle.Lease lease;
+    /**
+     * Prepares a row as {@link #synthesize} does (a failure is reported to the row at once) and
+     * returns its engine row, which finishes the row (official decode, outcome) as soon as it ends.
+     */
+    private BatchRow prepare(BatchItem item, List<Prepared> all) {
+        Prepared p = new Prepared(item, System.nanoTime());
+        all.add(p);
         try {
-            lease = handle.acquire();
+            SynthesisRequest request = item.request();
+            CancellationToken cancellation = item.cancellation();
+            cancellation.throwIfCancelled();
+            requireTask(request.task());
+            p.voice = request.task() == TaskType.VOICE_CLONE
+                    ? voiceClonePrompt(request.voicePrompt(), cancellation) : null;
+            TalkerPrompt prompt = prompt(request, p.voice);
+            RunawayGuard guard = options.runawayGuard();
+            GenerationSettings settings = GenerationSettings.of(manifest, request.sampling(), request.maxNewTokens(), guard);
+            int maxFrames = Math.max(0, request.maxNewTokens() - 1);
+            if (guard != null) {
+                maxFrames = Math.min(maxFrames, guard.limit(prompt.textTokens()));
+            }
+            p.streamer = new Streamer(item.listener(), p.voice, maxFrames, p.start);
+            return new BatchRow(prompt, settings, p.streamer, null, cancellation, outcome -> {
+                try {
+                    p.report(new BatchOutcome.Done(finishRow(p, outcome)));
+                } catch (RuntimeException e) {
+                    p.report(new BatchOutcome.Failed(e));
+                } finally {
+                    p.closeStreamer();
+                }
+            });
         } catch (RuntimeException e) {
-            batch.forEach(item -> item.onDone().accept(new BatchOutcome.Failed(e)));
-            return;
-        }
-        try (lease) {
-            for (BatchItem item : batch) {
-                Prepared p = new Prepared(item, System.nanoTime());
-                prepared.add(p);
-                try {
-                    SynthesisRequest request = item.request();
-                    CancellationToken cancellation = item.cancellation();
-                    cancellation.throwIfCancelled();
-                    requireTask(request.task());
-                    p.voice = request.task() == TaskType.VOICE_CLONE
-                            ? voiceClonePrompt(request.voicePrompt(), cancellation) : null;
-                    TalkerPrompt prompt = prompt(request, p.voice);
-                    RunawayGuard guard = options.runawayGuard();
-                    GenerationSettings settings = GenerationSettings.of(manifest, request.sampling(),
-                            request.maxNewTokens(), guard);
-                    int maxFrames = Math.max(0, request.maxNewTokens() - 1);
-                    if (guard != null) {
-                        maxFrames = Math.min(maxFrames, guard.limit(prompt.textTokens()));
-                    }
-                    p.streamer = new Streamer(item.listener(), p.voice, maxFrames, p.start);
-                    rows.add(new BatchRow(prompt, settings, p.streamer, null, cancellation, o -> p.outcome = o));
-                } catch (RuntimeException e) {
-                    p.report(new BatchOutcome.Failed(e));
-                }
-            }
-            try {
-                engine.generateBatch(rows);
-            } catch (RuntimeException e) {
-                for (Prepared p : prepared) {
-                    if (p.outcome == null) {
-                        p.outcome = new BatchRow.Outcome(null, e);
-                    }
-                }
-            }
-            for (Prepared p : prepared) {
-                if (p.reported) {
-                    continue;
-                }
-                try {
-                    p.report(new BatchOutcome.Done(finishRow(p)));
-                } catch (RuntimeException e) {
-                    p.report(new BatchOutcome.Failed(e));
-                }
-            }
-        } finally {
-            for (Prepared p : prepared) {
-                if (p.streamer != null) {
-                    p.streamer.close();
-                }
-                p.report(new BatchOutcome.Failed(new ModelException("The batch ended before this row finished.")));
-            }
+            p.closeStreamer();
+            p.report(new BatchOutcome.Failed(e));
+            return null;
         }
     }
 
-    private SynthesisResult finishRow(Prepared p) {
-        if (p.outcome == null) {
-            throw new ModelException("The batched generation gave this row no result.");
+    private SynthesisResult finishRow(Prepared p, BatchRow.Outcome outcome) {
+        if (outcome.error() != null) {
+            throw outcome.error();
         }
-        if (p.outcome.error() != null) {
-            throw p.outcome.error();
-        }
-        GeneratedCodes codes = p.outcome.codes();
+        GeneratedCodes codes = outcome.codes();
         CancellationToken cancellation = p.item.cancellation();
         cancellation.throwIfCancelled();
         p.streamer.finish(codes.frameCount());
@@ -370,7 +376,7 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             p.item.listener().onAudio(new AudioChunk(audio, sampleRate, 0, true));
         }
         return new SynthesisResult(audio, sampleRate, codes.frameCount(), finishReason(codes),
-                Duration.ofNanos(System.nanoTime() - p.start));
+                Duration.ofNanos(System.nanoTime() - p.start), codes.frames());
     }
 
     /**
@@ -440,7 +446,7 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             }
         }
         cancellation.throwIfCancelled();
-        float[] wav24 = wav.sampleRate() == 24_000 ? samples : Resampler.resample(samples, wav.sampleRate(), 24_000);
+        float[] wav24 = ReferenceAudio.to24k(samples, wav.sampleRate(), "ref_audio");
         if (wav24.length < minReferenceSamples) {
             throw new InvalidArgumentException("ref_audio", String.format(Locale.ROOT,
                     "The reference audio %s is too short: %.3f s, but the speaker encoder needs at least %d samples "

@@ -1,6 +1,6 @@
 package io.q3tts.adapters.inference.onnx.synth;
 
-import io.q3tts.lib.dsp.Resampler;
+import io.q3tts.adapters.inference.onnx.io.ReferenceAudio;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.Manifest;
 import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
@@ -102,7 +102,8 @@ public final class OnnxSpeechTokenizer implements SpeechTokenizer, AutoCloseable
         }
         try (ModelHandle.Lease lease = handle.acquire()) {
             cancellation.throwIfCancelled();
-            float[] at24k = audio.sampleRate() == sampleRate ? samples : Resampler.resample(samples, audio.sampleRate(), sampleRate);
+            float[] at24k = audio.sampleRate() == sampleRate ? samples
+                    : ReferenceAudio.resample(samples, audio.sampleRate(), sampleRate, "audio");
             if (at24k.length == 0) {
                 throw new InvalidArgumentException("audio", "The audio is too short to encode.");
             }

@@ -97,4 +97,37 @@ class BundleTest {
         assertEquals(ExecutionProvider.CUDA, ExecutionProvider.parse("CUDA"));
         assertThrows(IllegalArgumentException.class, () -> ExecutionProvider.parse("tpu"));
     }
+
+    @Test
+    void generationDefaultsComeFromTheBundlesGenerationConfigElseTheManifest(@TempDir Path tmp) throws Exception {
+        Path demo = TestPaths.requireBundle("custom-voice");
+        try (Bundle b = Bundle.open(demo, RUNTIME)) {
+            // The demo checkpoint's generation_config.json, like the released ones: 8192 tokens, sampling on.
+            assertEquals(8192, b.generationDefaults().maxNewTokens());
+            assertTrue(b.generationDefaults().sampling().doSample());
+        }
+        Path copy = tmp.resolve("bundle");
+        Files.createDirectories(copy);
+        try (var files = Files.list(demo)) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().equals(Bundle.GENERATION_CONFIG)) {
+                    Files.createSymbolicLink(copy.resolve(f.getFileName()), f);
+                }
+            }
+        }
+        try (Bundle b = Bundle.open(copy, RUNTIME)) {
+            assertEquals(8192, b.generationDefaults().maxNewTokens(), "without the file: the manifest's merged section");
+        }
+        Files.writeString(copy.resolve(Bundle.GENERATION_CONFIG), "{\"do_sample\": false, \"max_new_tokens\": 12}");
+        try (Bundle b = Bundle.open(copy, RUNTIME)) {
+            assertFalse(b.generationDefaults().sampling().doSample());
+            assertEquals(12, b.generationDefaults().maxNewTokens());
+            assertEquals(1.05, b.generationDefaults().sampling().repetitionPenalty(), "absent key: the official default");
+        }
+        Files.writeString(copy.resolve(Bundle.GENERATION_CONFIG), "{\"top_p\": 7}");
+        try (Bundle b = Bundle.open(copy, RUNTIME)) {
+            ModelException e = assertThrows(ModelException.class, b::generationDefaults);
+            assertTrue(e.getMessage().contains("top_p") && e.getMessage().contains(Bundle.GENERATION_CONFIG), e.getMessage());
+        }
+    }
 }

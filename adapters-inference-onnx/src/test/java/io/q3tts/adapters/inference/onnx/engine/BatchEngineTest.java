@@ -32,6 +32,7 @@ class BatchEngineTest {
     private static TextTokenizer tokenizer;
     private static Qwen3TtsEngine fused;
     private static Qwen3TtsEngine stepwise;
+    private static Qwen3TtsEngine bound;
 
     @BeforeAll
     static void open() throws Exception {
@@ -39,6 +40,7 @@ class BatchEngineTest {
         tokenizer = TextTokenizer.load(bundle.tokenizerFile());
         fused = new Qwen3TtsEngine(bundle, tokenizer, PredictorMode.FUSED);
         stepwise = new Qwen3TtsEngine(bundle, tokenizer, PredictorMode.STEPWISE);
+        bound = new Qwen3TtsEngine(bundle, tokenizer, PredictorMode.FUSED, TalkerPath.IO_BINDING);
     }
 
     @AfterAll
@@ -182,6 +184,50 @@ class BatchEngineTest {
         List<Spec> specs = mixedRows();
         List<BatchRow.Outcome> out = runBatch(fused, specs, null, List.of(source, source, source, source));
         out.forEach(o -> assertInstanceOf(CancelledException.class, o.error()));
+    }
+
+    @Test
+    void givenRowsJoiningAtFrameBoundaries_whenBatched_thenEachEqualsItsAloneRun_andTheLimitHolds() {
+        String longText = "This line is much longer than the others, so that its prompt is longer than the running "
+                + "batch's whole past when it joins, and the batch's own rows get extra left padding.";
+        // Both talker paths: the I/O-binding runner merges the joining rows' KV through host memory.
+        for (Qwen3TtsEngine engine : List.of(fused, stepwise, bound)) {
+            List<Spec> specs = List.of(
+                    new Spec(engine.customVoicePrompt("Short.", "ryan", "english", null, false), settings(seeded(11, 0.9, 50), 12)),
+                    new Spec(engine.customVoicePrompt("Hi.", "vivian", "english", null, true), settings(seeded(12, 0.9, 50), 3)),
+                    new Spec(engine.customVoicePrompt(longText, "aiden", "english", null, false), settings(seeded(13, 0.9, 50), 8)),
+                    new Spec(engine.customVoicePrompt("你好。", "eric", "chinese", null, true), settings(seeded(14, 0.9, 50), 6)));
+            BatchRow.Outcome[] out = new BatchRow.Outcome[specs.size()];
+            List<BatchRow> rows = new ArrayList<>();
+            for (int i = 0; i < specs.size(); i++) {
+                int row = i;
+                rows.add(new BatchRow(specs.get(i).prompt(), specs.get(i).settings(), null, null, CancellationToken.none(),
+                        o -> out[row] = o));
+            }
+            List<Integer> polls = new ArrayList<>();
+            List<BatchRow> offered = new ArrayList<>(rows.subList(2, 4));
+            engine.generateBatch(rows.subList(0, 2), free -> {
+                polls.add(free);
+                if (offered.isEmpty()) {
+                    return List.of();
+                }
+                return List.of(offered.removeFirst());
+            }, 2);
+            assertTrue(polls.stream().allMatch(f -> f >= 1 && f <= 2), "never more than the free rows: " + polls);
+            assertTrue(polls.contains(1), "rows were offered while the batch ran: " + polls);
+            for (int i = 0; i < specs.size(); i++) {
+                GeneratedCodes alone = engine.generate(specs.get(i).prompt(), specs.get(i).settings(), null, null,
+                        CancellationToken.none());
+                assertNotNull(out[i].codes(), "row " + i + ": " + out[i].error());
+                String label = engine.generatorMode() + " " + engine.talkerPath() + " row " + i;
+                assertEquals(alone.frameCount(), out[i].codes().frameCount(), label);
+                for (int f = 0; f < alone.frameCount(); f++) {
+                    assertArrayEquals(alone.frames()[f], out[i].codes().frames()[f], label + " frame " + f);
+                }
+            }
+        }
+        assertTrue(fused.continuousBatching());
+        assertTrue(bound.continuousBatching(), "the I/O-binding path joins rows on the CPU too");
     }
 
     @Test

@@ -11,9 +11,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,6 +147,121 @@ class Fp16KvTest {
         }
     }
 
+    /**
+     * Rows join a running batch of an fp16 cache (continuous batching) through both runners: first a
+     * row with a longer prompt than the batch's past (the batch's rows get left padding), then one
+     * with a shorter prompt (it gets left padding). The graph's logits average the whole cache, so
+     * they show that every row's past survived, in its place, and that padding holds zeros.
+     */
+    @Test
+    void joiningRowsMergeIntoAnFp16CacheThroughBothRunners() throws Exception {
+        Path graph = dir.resolve("talker2.onnx");
+        Files.write(graph, miniTalker(true));
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession javaSession = env.createSession(graph.toString(), new OrtSession.SessionOptions());
+             NativeSession nativeSession = NativeSession.open(graph, new NativeSession.Options(false, 0, 1, 1, false, true))) {
+            int capacity = 4;
+            FloatBuffer[] a = {Tensors.floats(capacity * D), Tensors.floats(capacity * H), Tensors.floats(capacity * H)};
+            FloatBuffer[] b = {Tensors.floats(capacity * D), Tensors.floats(capacity * H), Tensors.floats(capacity * H)};
+            try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
+                 TalkerRunner java = new JavaTalkerRunner(env, javaSession, KvLayout.of(javaSession, "mini"), a[0], a[1],
+                         a[2], D, H, ro);
+                 TalkerRunner bound = new BoundTalkerRunner(nativeSession, KvLayout.of(nativeSession, "mini"), b[0], b[1],
+                         b[2], D, H, -1)) {
+                // The cache as the test expects it: per row, its columns (null = zero padding).
+                List<List<float[]>> cache = new ArrayList<>();
+                int[] seed = {0};
+                int prompt = 3;
+                FloatBuffer pre = Tensors.floats(2 * prompt * H);
+                for (int r = 0; r < 2; r++) {
+                    List<float[]> cols = new ArrayList<>();
+                    for (int t = 0; t < prompt; t++) {
+                        float[] col = column(seed);
+                        pre.put((r * prompt + t) * H, col);
+                        cols.add(col);
+                    }
+                    cache.add(cols);
+                }
+                java.prefill(pre, ones(2 * prompt), ones(2 * prompt), 2, prompt);
+                bound.prefill(pre, ones(2 * prompt), ones(2 * prompt), 2, prompt);
+                checkRows(a, b, cache, 0, 2);
+                int past = prompt;
+                for (int width : new int[] {5, 2}) {
+                    // One row joins with a prompt of `width` positions.
+                    int old = cache.size();
+                    FloatBuffer joinEmbeds = Tensors.floats(width * H);
+                    List<float[]> cols = new ArrayList<>();
+                    for (int t = 0; t < width; t++) {
+                        float[] col = column(seed);
+                        joinEmbeds.put(t * H, col);
+                        cols.add(col);
+                    }
+                    java.join(joinEmbeds, ones(width), ones(width), 1, width, old, past);
+                    bound.join(joinEmbeds, ones(width), ones(width), 1, width, old, past);
+                    cache.add(cols);
+                    checkRows(a, b, cache, old, old + 1);
+                    int merged = Math.max(past, width);
+                    for (List<float[]> c : cache) {
+                        while (c.size() < merged) {
+                            c.addFirst(null);
+                        }
+                    }
+                    past = merged;
+                    // One step for every row: each sees its own past, padded, plus its step input.
+                    int rows = cache.size();
+                    for (int r = 0; r < rows; r++) {
+                        float[] col = column(seed);
+                        a[2].put(r * H, col);
+                        b[2].put(r * H, col);
+                        cache.get(r).add(col);
+                    }
+                    java.step(rows, ones(rows * (past + 1)), past + 1, ones(rows));
+                    bound.step(rows, ones(rows * (past + 1)), past + 1, ones(rows));
+                    past++;
+                    checkRows(a, b, cache, 0, rows);
+                }
+            }
+        }
+    }
+
+    private static float[] column(int[] seed) {
+        float[] col = new float[H];
+        int s = ++seed[0];
+        for (int i = 0; i < H; i++) {
+            col[i] = (s % 7) * 0.25f + i * 0.125f - 0.5f;
+        }
+        return col;
+    }
+
+    private static LongBuffer ones(int n) {
+        LongBuffer l = Tensors.longs(n);
+        for (int i = 0; i < n; i++) {
+            l.put(i, 1);
+        }
+        return l;
+    }
+
+    /** Rows {@code from..to-1} of both runners' logits equal each other and the mean of the row's cache. */
+    private static void checkRows(FloatBuffer[] a, FloatBuffer[] b, List<List<float[]>> cache, int from, int to) {
+        for (int r = from; r < to; r++) {
+            float[] la = new float[D];
+            float[] lb = new float[D];
+            a[0].get(r * D, la);
+            b[0].get(r * D, lb);
+            assertArrayEquals(la, lb, "both runners, row " + r);
+            List<float[]> cols = cache.get(r);
+            for (int d = 0; d < D; d++) {
+                double sum = 0;
+                for (float[] col : cols) {
+                    for (int h = 0; col != null && h < KV; h++) {
+                        sum += col[h * D + d];
+                    }
+                }
+                assertEquals(sum / (cols.size() * KV), la[d], 0.01, "row " + r + " dim " + d);
+            }
+        }
+    }
+
     private static void check(FloatBuffer[] a, FloatBuffer[] b, float[][] rows, int n) {
         float[] la = new float[D];
         float[] lb = new float[D];
@@ -168,6 +285,11 @@ class Fp16KvTest {
     // ---- a minimal ONNX protobuf writer (only the fields this graph needs) ----
 
     private static byte[] miniTalker() {
+        return miniTalker(false);
+    }
+
+    /** @param v2 whether the graph also declares {@code attention_mask} and {@code position_ids} (unused) */
+    private static byte[] miniTalker(boolean v2) {
         Pb shape = new Pb().bytes(8, "shape".getBytes(StandardCharsets.UTF_8)).varint(2, 7).varint(1, 4)
                 .bytes(9, longsLe(0, -1, KV, D));
         Pb graph = new Pb()
@@ -184,7 +306,11 @@ class Fp16KvTest {
                 .msg(5, shape)
                 .msg(11, value("inputs_embeds", 1, "B", "S", String.valueOf(H)))
                 .msg(11, value("past_key.0", 10, "B", String.valueOf(KV), "P", String.valueOf(D)))
-                .msg(11, value("past_value.0", 10, "B", String.valueOf(KV), "P", String.valueOf(D)))
+                .msg(11, value("past_value.0", 10, "B", String.valueOf(KV), "P", String.valueOf(D)));
+        if (v2) {
+            graph.msg(11, value("attention_mask", 7, "B", "T")).msg(11, value("position_ids", 7, "B", "S"));
+        }
+        graph
                 .msg(12, value("logits", 1, "B", String.valueOf(D)))
                 .msg(12, value("last_hidden", 1, "B", String.valueOf(H)))
                 .msg(12, value("present_key.0", 10, "B", String.valueOf(KV), "T", String.valueOf(D)))

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.io.WavAudio;
+import io.q3tts.adapters.inference.onnx.io.WavReader;
 import io.q3tts.adapters.inference.onnx.text.TextTokenizer;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.out.inference.SamplingParams;
@@ -26,6 +28,12 @@ import org.junit.jupiter.api.TestFactory;
  * tensors, every codebook decision of the talker and the code predictor (both predictor modes), and
  * the decoded waveform. Generation runs through both talker paths ({@link TalkerPath}), which must
  * therefore give identical codes.
+ *
+ * <p>A voice-clone case starts from the reference clip file, as a user's request does: the WAV is
+ * read ({@code WavReader}, = {@code librosa.load(sr=None, mono=True)}), resampled like
+ * {@code librosa.resample} and encoded by our codec and speaker encoders; the resulting reference
+ * codes must equal the official ones exactly and the x-vector within 1e-5, and the prompt and the
+ * generation are then built from ours, never from the recorded values.
  *
  * <p>At a recorded near-tie (top-2 margin below the fixture's epsilon) either token is accepted, the
  * tie is counted, and the loop continues from the reference token.
@@ -105,10 +113,26 @@ class OfficialParityTest {
         VoiceClonePrompt voice = null;
         if (model.equals("base")) {
             JsonNode vcp = cs.path("voice_clone_prompt");
-            float[] xvec = Fixture.npy(dir.resolve(cs.path("files").path("ref_spk_embedding").asText()));
+            float[] officialXvec = Fixture.npy(dir.resolve(cs.path("files").path("ref_spk_embedding").asText()));
+            int[][] officialCodes = vcp.path("ref_code").isNull() ? null : Fixture.frames(vcp.path("ref_code"));
+            WavAudio clip = WavReader.read(TestPaths.fixtures().resolve(req.path("ref_audio").path("file").asText()));
+            VoiceClonePrompt ours = l.fused().createVoiceClonePrompt(clip.samples(), clip.sampleRate(),
+                    vcp.path("ref_text").isNull() ? null : vcp.path("ref_text").asText(),
+                    vcp.path("x_vector_only_mode").asBoolean());
+            double dXvec = Fixture.maxAbsDiff(officialXvec, ours.speakerEmbedding());
+            assertTrue(dXvec < EMBED_TOL, name + ": x-vector from the clip, max diff " + dXvec);
+            if (officialCodes == null) {
+                assertEquals(null, ours.refCodes(), name + ": x-vector only has no reference codes");
+            } else {
+                assertEquals(officialCodes.length, ours.refCodes().length, name + ": reference frames from the clip");
+                for (int f = 0; f < officialCodes.length; f++) {
+                    assertArrayEquals(officialCodes[f], ours.refCodes()[f], name + ": reference codes, frame " + f);
+                }
+            }
+            float[] xvec = ours.speakerEmbedding();
             slot = PromptSpec.SpeakerSlot.xVector(xvec);
             lang = voices.languageId(language, null);
-            int[][] refCodes = vcp.path("ref_code").isNull() ? null : Fixture.frames(vcp.path("ref_code"));
+            int[][] refCodes = ours.refCodes();
             if (vcp.path("icl_mode").asBoolean()) {
                 icl = new PromptSpec.IclReference(Fixture.longs(tok.path("ref_text").path("ids")), refCodes);
             }

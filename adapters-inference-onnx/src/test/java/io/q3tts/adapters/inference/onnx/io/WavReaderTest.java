@@ -144,6 +144,17 @@ class WavReaderTest {
         return b.array();
     }
 
+    /**
+     * Three float channels 1, 2^-24, 2^-24: librosa.load (numpy's float32 mean, channel by channel)
+     * gives 0x3EAAAAAB; an exact (double) sum would give 0x3EAAAAAC. Checked against librosa 0.11.
+     */
+    @Test
+    void givenThreeChannels_whenMixed_thenTheSamplesAreLibrosasFloat32Mean() throws Exception {
+        byte[] data = le(b -> b.putFloat(1f).putFloat(0x1p-24f).putFloat(0x1p-24f));
+        float mixed = WavReader.read(wav(fmt(3, 3, 24000, 32), chunk("data", data))).samples()[0];
+        assertEquals(0x3EAAAAAB, Float.floatToIntBits(mixed));
+    }
+
     static byte[] chunk(String id, byte[] body) {
         ByteBuffer b = ByteBuffer.allocate(8 + body.length + (body.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
         b.put(id.getBytes(StandardCharsets.US_ASCII)).putInt(body.length).put(body);

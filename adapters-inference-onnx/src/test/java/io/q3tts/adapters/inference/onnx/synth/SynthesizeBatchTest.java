@@ -91,9 +91,9 @@ class SynthesizeBatchTest {
                 SynthesizerOptions.defaults().withMaxBatch(8))) {
             BatchCapabilities caps = synth.batchCapabilities();
             assertEquals(8, caps.maxBatch());
-            assertFalse(caps.continuous());
-            var dims = synth.engine().manifest();
-            assertTrue(dims.maxBatch() >= 8);
+            assertTrue(caps.continuous(), "version-2 bundles take rows at frame boundaries");
+            assertTrue(caps.kvBytesPerPosition() > 0);
+            assertTrue(synth.engine().manifest().maxBatch() >= 8);
         }
     }
 
@@ -130,6 +130,7 @@ class SynthesizeBatchTest {
         log.addHandler(h);
         try (OnnxSpeechSynthesizer synth = OnnxSpeechSynthesizer.open(tmp, RUNTIME, SynthesizerOptions.defaults())) {
             assertEquals(1, synth.batchCapabilities().maxBatch());
+            assertFalse(synth.batchCapabilities().continuous());
             assertTrue(logged.stream().anyMatch(m -> m.contains("re-export for batching")), logged.toString());
             List<BatchOutcome> out = new ArrayList<>(java.util.Collections.nCopies(2, (BatchOutcome) null));
             SynthesisRequest r = SynthesisRequest.builder(TaskType.CUSTOM_VOICE, "Hello.").speaker("ryan")

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every fixture case through the port, as a user of {@link OnnxSpeechSynthesizer} would send it
  * (a {@link SynthesisRequest} with the case's text, speaker, language, instruct, reference WAV file,
- * text layout and {@code max_new_tokens}, greedy, runaway guard off): the final audio must be the
- * official waveform, and the streamed chunks must add up to it.
+ * text layout and {@code max_new_tokens}, greedy, runaway guard off): the codes must be the
+ * official ones token for token, the final audio the official waveform, and the streamed chunks
+ * must add up to it. A clone starts from the reference clip file, as a user's request does.
  */
 class SynthesizerParityTest {
 
@@ -95,6 +96,13 @@ class SynthesizerParityTest {
             official = n.toFloatArray();
         }
         assertEquals(cs.path("frames").asInt(), result.frames(), name + ": frames");
+        JsonNode officialCodes = cs.path("codes");
+        assertEquals(officialCodes.size(), result.codes().length, name + ": frames of codes");
+        for (int f = 0; f < result.codes().length; f++) {
+            for (int q = 0; q < 16; q++) {
+                assertEquals(officialCodes.get(f).get(q).asInt(), result.codes()[f][q], name + ": frame " + f + " code " + q);
+            }
+        }
         assertEquals("eos".equals(entry.path("stop_reason").asText()) ? FinishReason.END_OF_SPEECH : FinishReason.MAX_NEW_TOKENS,
                 result.finishReason(), name + ": finish reason");
         assertEquals(official.length, result.samples().length, name + ": samples");

@@ -44,8 +44,12 @@
   // ---- jobs on the home page ----------------------------------------------------------------------
 
   /**
-   * Queued and running jobs, and recently failed pipelines (which can be resumed), refreshed every
-   * two seconds: a long pipeline keeps working when its page is closed, and this is where it is found.
+   * Current work, one entry per job a person started: queued and running jobs, and pipelines that
+   * failed or were cancelled (a pipeline's steps are jobs too, but they are shown as its progress,
+   * not as entries of their own). Each entry links to its page (a pipeline's opens with its request);
+   * a finished one can be dismissed, resumed when that can succeed, or edited and retried.
+   * Refreshed every two seconds: a long pipeline keeps working when its page is closed, and this is
+   * where it is found.
    */
   async function jobs() {
     const list = document.getElementById('home-jobs');
@@ -54,9 +58,9 @@
     async function refresh() {
       let items;
       try {
-        const active = (await api('GET', '/api/v1/jobs?state=queued,running&limit=50')).jobs || [];
-        const failed = ((await api('GET', '/api/v1/jobs?state=failed&limit=20')).jobs || []).filter(j => j.kind === 'pipeline');
-        items = active.concat(failed);
+        const active = (await api('GET', '/api/v1/jobs?state=queued,running&limit=100')).jobs || [];
+        const ended = ((await api('GET', '/api/v1/jobs?state=failed,cancelled&limit=50')).jobs || []).filter(j => j.kind === 'pipeline');
+        items = active.concat(ended).filter(j => !j.parent_job_id);
       } catch (e) {
         failure(list, e);
         return;
@@ -64,32 +68,47 @@
       empty.hidden = items.length > 0;
       list.replaceChildren(...items.map(jobItem));
     }
+    function pageOf(j) {
+      if (j.kind === 'pipeline') return '/tasks/' + j.pipeline + '?job=' + encodeURIComponent(j.id);
+      return TASK_PAGES[j.kind] || null;
+    }
     function jobItem(j) {
       const p = j.progress || {};
       const what = j.kind === 'pipeline' ? j.pipeline.replace(/-/g, ' ') : j.kind.replace(/_/g, ' ');
-      const status = j.state === 'queued' ? 'queued' + (p.queue_position ? ', position ' + p.queue_position : '')
-        : j.state === 'failed' ? 'failed: ' + (j.error ? j.error.error : '')
-        : [p.stage, p.steps ? p.steps_done + ' of ' + p.steps + ' done' : (p.frames ? p.frames + ' frames' : '')].filter(Boolean).join(' · ') || 'running';
-      const bar = el('progress', { class: 'progress-bar', max: '1' });
+      const status = j.state === 'queued' ? 'waiting' + (p.queue_position > 1 ? ' (' + (p.queue_position - 1) + ' ahead)' : '')
+        : j.state === 'failed' ? 'failed: ' + Q3.human(j.error ? j.error.error : '')
+        : j.state === 'cancelled' ? 'cancelled'
+        : [p.stage, p.steps ? p.steps_done + ' of ' + p.steps + ' done' : (p.frames ? Q3.clock(p.frames / 12.5) + ' of audio' : '')].filter(Boolean).join(' · ') || 'running';
+      const bar = el('progress', { class: 'progress-bar', max: '1', 'aria-label': 'Progress of ' + what });
       if (j.state === 'running') bar.value = p.fraction || 0;
+      if (j.state === 'failed' || j.state === 'cancelled') bar.value = p.steps ? p.steps_done / p.steps : 0;
       const act = async (method, path, button) => {
         button.disabled = true;
-        try { await api(method, path); } catch (e) { alert(e.message); }
+        try { await api(method, path); } catch (e) { alert(Q3.human(e.message)); }
         refresh();
       };
       const id = encodeURIComponent(j.id);
+      const page = pageOf(j);
+      const ended = j.state === 'failed' || j.state === 'cancelled';
+      const actions = [];
+      if (!ended) {
+        if (page) actions.push(el('a', { class: 'button secondary job-open', href: page, text: 'Open' }));
+        actions.push(el('button', { type: 'button', class: 'secondary danger job-cancel', text: 'Cancel', onclick: ev => act('DELETE', '/api/v1/jobs/' + id, ev.target) }));
+      } else {
+        if (Q3.resumable(j)) {
+          actions.push(el('button', { type: 'button', class: 'secondary job-resume', text: 'Resume', onclick: ev => act('POST', '/api/v1/jobs/' + id + '/resume', ev.target) }));
+        }
+        if (page) actions.push(el('a', { class: 'button secondary job-edit', href: page, text: 'Edit and retry' }));
+        actions.push(el('button', { type: 'button', class: 'secondary job-dismiss', text: 'Dismiss', onclick: ev => act('POST', '/api/v1/jobs/' + id + '/dismiss', ev.target) }));
+      }
       return el('article', { class: 'item', 'data-job-id': j.id, 'data-state': j.state, 'data-kind': j.kind }, [
         el('div', { class: 'item-head' }, [
-          el('span', { class: 'tag', text: what }),
+          page ? el('a', { class: 'tag', href: page, text: what }) : el('span', { class: 'tag', text: what }),
           j.random_weights ? el('span', { class: 'tag warn', text: 'random weights' }) : null,
-          el('span', { class: 'muted', text: j.summary }),
+          el('span', { class: 'muted item-text', text: j.summary }),
         ]),
         el('div', { class: 'progress' }, [bar, el('span', { class: 'status', text: status })]),
-        el('div', { class: 'item-actions' }, [
-          j.state === 'failed'
-            ? el('button', { type: 'button', class: 'secondary', text: 'Resume', onclick: ev => act('POST', '/api/v1/jobs/' + id + '/resume', ev.target) })
-            : el('button', { type: 'button', class: 'secondary danger', text: 'Cancel', onclick: ev => act('DELETE', '/api/v1/jobs/' + id, ev.target) }),
-        ]),
+        el('div', { class: 'item-actions' }, actions),
       ]);
     }
     await refresh();
@@ -154,12 +173,14 @@
           el('span', { class: 'muted', text: when(o.created_at) + ' · ' + o.model + (who ? ' · ' + who : '') }),
         ]),
         el('p', { class: 'item-text', text: o.text || '' }),
-        el('audio', { controls: true, preload: 'none', src: Q3.url(o.audio_url) + '?format=wav' }),
+        el('audio', { controls: true, preload: 'none', src: Q3.url(o.audio_url + '?format=wav'), 'aria-label': 'Play output ' + o.id }),
         el('div', { class: 'item-actions' }, [
-          el('span', { class: 'muted', text: seconds(o.duration_seconds) + ' · seed ' + o.seed + (o.rtf ? ' · RTF ' + Number(o.rtf).toFixed(2) : '') }),
+          el('span', { class: 'muted', text: Q3.clock(o.duration_seconds) + ' · seed ' + o.seed
+            + (o.rtf ? ' · generated ' + (o.rtf <= 1 ? (1 / o.rtf).toFixed(1) + '× faster than real time' : Number(o.rtf).toFixed(1) + '× slower than real time') : '') }),
           rerun ? el('a', { class: 'button secondary', href: rerun + '?rerun=' + encodeURIComponent(o.id), text: 'Re-run' }) : null,
           o.pipeline ? el('a', { class: 'button secondary', href: '/tasks/' + o.pipeline, text: 'Open ' + o.pipeline.replace(/-/g, ' ') }) : null,
-          el('a', { class: 'button secondary', href: Q3.url(o.audio_url) + '?format=wav', download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
+          o.pipeline ? el('a', { class: 'button secondary', href: Q3.url('/api/v1/outputs/' + encodeURIComponent(o.id) + '/zip'), download: 'q3tts-' + o.pipeline + '-' + o.id + '.zip', text: 'Zip' }) : null,
+          el('a', { class: 'button secondary', href: Q3.url(o.audio_url + '?format=wav'), download: 'q3tts-' + o.id + '.wav', text: 'Download' }),
           el('button', { type: 'button', class: 'secondary danger', text: 'Delete', onclick: async ev => {
             if (!confirm('Delete this output?')) return;
             ev.target.disabled = true;
@@ -186,10 +207,31 @@
 
   // ---- voices -----------------------------------------------------------------------------------
 
+  /** Every page that can speak with a saved voice, and how it takes one. */
+  const VOICE_USES = [
+    ['Voice clone', '/tasks/voice-clone?voice=', id => id],
+    ['Narration', '/tasks/narration?voice=', id => 'saved:' + id],
+    ['Subtitles', '/tasks/subtitles?voice=', id => 'saved:' + id],
+    ['Table read (narrator)', '/tasks/script-read?narrator=', id => 'saved:' + id],
+    ['NPC pack', '/tasks/npc-pack?voice=', id => 'saved:' + id],
+  ];
+
+  /** "Use": a menu of the pages that exist on this server, each opened with the voice chosen. */
+  function useMenu(v) {
+    const here = new Set([...document.querySelectorAll('.nav a')].map(a => a.getAttribute('href')));
+    const uses = VOICE_USES.filter(([, href]) => here.has(href.split('?')[0]));
+    return el('details', { class: 'use-menu' }, [
+      el('summary', { class: 'button secondary', text: 'Use', 'aria-label': 'Use the voice ' + v.name + ' in…' }),
+      el('ul', {}, uses.map(([label, href, value]) => el('li', {}, [
+        el('a', { href: href + encodeURIComponent(value(v.id)), text: label })]))),
+    ]);
+  }
+
   async function voices() {
     const list = document.getElementById('voice-list');
     const form = document.getElementById('voice-create');
     const clip = Q3.clipSource(form.querySelector('[data-recorder]'));
+    Q3.languageSelect(form.querySelector('[name="language"]'), 'voice_clone');
 
     async function load() {
       let items;
@@ -210,9 +252,9 @@
           el('span', { class: 'muted', text: (v.language || 'auto') + ' · ' + seconds(v.clip_seconds) + ' · ' + v.id })]),
         v.description ? el('p', { class: 'item-text', text: v.description }) : null,
         v.ref_text ? el('p', { class: 'muted', text: '“' + v.ref_text + '”' }) : null,
-        el('audio', { controls: true, preload: 'none', src: Q3.url(v.clip_url) + '?format=wav' }),
+        el('audio', { controls: true, preload: 'none', src: Q3.url(v.clip_url + '?format=wav'), 'aria-label': 'Play the voice ' + v.name }),
         el('div', { class: 'item-actions' }, [
-          el('a', { class: 'button secondary', href: '/tasks/voice-clone?voice=' + encodeURIComponent(v.id), text: 'Use' }),
+          useMenu(v),
           el('button', { type: 'button', class: 'secondary', text: 'Rename', onclick: async () => {
             const next = prompt('New name', v.name);
             if (!next || next === v.name) return;
@@ -240,13 +282,13 @@
       clearErrors(form);
       const blob = clip.clip();
       const xv = form.x_vector_only_mode.checked;
-      let bad = false;
-      if (!form.name.value.trim()) { showError(form, 'name', 'name is required.'); bad = true; }
-      if (!blob) { showError(form, 'audio_sample', 'audio_sample (a clip of 1 to 60 s) is required.'); bad = true; }
+      const errors = [];
+      if (!form.name.value.trim()) errors.push(['name', 'Give the voice a name.']);
+      if (!blob) errors.push(['audio_sample', 'Choose or record a reference clip of 1 to 60 seconds.']);
       if (!xv && !form.ref_text.value.trim()) {
-        showError(form, 'ref_text', 'ref_text is required unless x_vector_only_mode is set.'); bad = true;
+        errors.push(['ref_text', 'Type what is said in the clip, or tick “Speaker embedding only”.']);
       }
-      if (bad) return;
+      if (errors.length) { Q3.showErrors(form, errors); return; }
       const button = form.querySelector('button[type="submit"]');
       button.disabled = true;
       try {
@@ -258,7 +300,7 @@
         clip.clear();
         await load();
       } catch (e) {
-        showError(form, e.field || '', e.message);
+        Q3.showErrors(form, [[e.field || '', e.message]]);
       } finally {
         button.disabled = false;
       }
@@ -305,7 +347,6 @@
           el('span', { class: 'tag ' + (loaded ? 'ok' : ''), text: m.residency }),
           m.random_weights ? el('span', { class: 'tag warn', text: 'random weights' }) : null,
           el('span', { class: 'muted', text: m.id })]),
-        m.random_weights ? el('div', { class: 'banner warn', text: m.warning || 'Random weights: noise, not speech.' }) : null,
         el('dl', { class: 'kv' }, [
           el('dt', { text: 'Tasks' }), el('dd', { text: (m.tasks || []).join(', ').replace(/_/g, ' ') }),
           el('dt', { text: 'Size, precision' }), el('dd', { text: [m.size, m.precision].filter(Boolean).join(', ') }),
@@ -324,10 +365,52 @@
     await load();
   }
 
+  // ---- use from other apps ----------------------------------------------------------------------
+
+  async function connect() {
+    const base = Q3.baseUrl() + '/v1';
+    const set = (id, text) => { const e = document.getElementById(id); if (e) e.textContent = text; };
+    set('connect-base', base);
+    set('connect-speech', base + '/audio/speech');
+    document.querySelectorAll('.connect-base-copy').forEach(e => { e.textContent = base; });
+    document.querySelectorAll('.connect-speech-copy').forEach(e => { e.textContent = base + '/audio/speech'; });
+    document.getElementById('connect-openapi').href = Q3.url('/api/v1/openapi.json');
+    document.querySelectorAll('[data-copy]').forEach(b => b.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(document.getElementById(b.dataset.copy).textContent); b.textContent = 'copied'; } catch (e) { b.textContent = 'select and copy'; }
+    }));
+    let voice = 'ryan', model = 'tts-1';
+    try {
+      const v = await api('GET', '/v1/audio/voices');
+      const presets = v.voices || [];
+      const saved = (v.uploaded_voices || []).map(x => typeof x === 'string' ? x : (x.id || x.name));
+      if (presets.length) voice = presets[0];
+      else if (saved.length) voice = saved[0];
+      document.getElementById('connect-voices').replaceChildren(
+        el('span', { text: presets.length ? 'Preset: ' + presets.join(', ') : 'No preset speakers installed.' }), el('br'),
+        el('span', { text: saved.length ? 'Saved: ' + saved.join(', ') : 'No saved voices yet.' }));
+    } catch (e) { set('connect-voices', Q3.human(e.message)); }
+    try {
+      const m = await api('GET', '/v1/models');
+      const ids = (m.data || []).map(x => x.id);
+      set('connect-models', ['tts-1 (the server picks)'].concat(ids).join(', '));
+    } catch (e) { set('connect-models', Q3.human(e.message)); }
+    document.querySelectorAll('.connect-voice-copy').forEach(e => { e.textContent = voice; });
+    document.querySelectorAll('.connect-model-copy').forEach(e => { e.textContent = model; });
+    set('connect-curl', "curl -sS " + base + "/audio/speech \\\n  -H 'Content-Type: application/json' \\\n  -d '"
+      + JSON.stringify({ model: model, input: 'Hello from q3tts.', voice: voice, response_format: 'wav' }) + "' \\\n  -o speech.wav");
+    set('connect-python', 'from openai import OpenAI\n\nclient = OpenAI(base_url="' + base + '", api_key="none")\n'
+      + 'with client.audio.speech.with_streaming_response.create(\n    model="' + model + '", voice="' + voice
+      + '", input="Hello from q3tts.", response_format="wav",\n) as r:\n    r.stream_to_file("speech.wav")\n');
+    set('connect-js', 'import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "' + base + '", apiKey: "none" });\n'
+      + 'const speech = await client.audio.speech.create({ model: "' + model + '", voice: "' + voice
+      + '", input: "Hello from q3tts.", response_format: "wav" });\nconst audio = Buffer.from(await speech.arrayBuffer());\n');
+  }
+
   const page = document.body.dataset.page;
   Q3.shellHealth().then(h => { if (page === 'home') home(h); });
   if (page === 'home') jobs();
   if (page === 'outputs') outputs();
   if (page === 'voices') voices();
   if (page === 'models') models();
+  if (page === 'connect') connect();
 })();

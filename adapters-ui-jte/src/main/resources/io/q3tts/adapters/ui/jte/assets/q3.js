@@ -21,17 +21,46 @@
     return meta && meta.content ? meta.content.trim().replace(/\/+$/, '') : '';
   })();
 
+  /*
+   * API keys (auth.api_keys, docs/security.md). On its own server the page is signed in by a session
+   * cookie (the server's sign-in page sets it), which fetches, audio elements and sockets carry by
+   * themselves. A remote API server (remote mode) gets no cookie from this page, so its key is kept in
+   * this browser's localStorage, asked for on the first 401, and sent as 'Authorization: Bearer' on
+   * fetches and as the access_token parameter on URLs that cannot carry a header (audio, downloads,
+   * sockets, event streams).
+   */
+  const KEY_STORE = 'q3tts-api-key:' + (API_BASE || location.origin);
+
+  function apiKey() {
+    if (!API_BASE) return null;
+    try { return localStorage.getItem(KEY_STORE); } catch (e) { return null; }
+  }
+
+  function withKey(u) {
+    const key = apiKey();
+    if (!key) return u;
+    return u + (u.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(key);
+  }
+
+  /** Asks for the remote server's key after a 401; returns whether one was entered. */
+  function askForKey() {
+    const key = window.prompt('The q3tts server at ' + API_BASE + ' needs an API key:');
+    if (!key || !key.trim()) return false;
+    try { localStorage.setItem(KEY_STORE, key.trim()); } catch (e) { return false; }
+    return true;
+  }
+
   /** An API path ('/api/v1/...', '/plugins/...') as a URL on the API server; absolute, data: and blob: URLs pass through. */
   function url(path) {
     if (path === null || path === undefined || path === '') return path;
     const p = String(path);
     if (/^[a-z][a-z0-9+.-]*:/i.test(p) || p.startsWith('//')) return p;
-    return API_BASE + (p.startsWith('/') ? p : '/' + p);
+    return withKey(API_BASE + (p.startsWith('/') ? p : '/' + p));
   }
 
   /** A WebSocket URL on the API server: ws:// for http, wss:// for https. */
   function wsUrl(path) {
-    return (API_BASE || location.origin).replace(/^http/, 'ws') + (path.startsWith('/') ? path : '/' + path);
+    return withKey((API_BASE || location.origin).replace(/^http/, 'ws') + (path.startsWith('/') ? path : '/' + path));
   }
 
   /** The API server as people read it. */
@@ -52,19 +81,20 @@
     banner.hidden = false;
   }
 
-  /** An API error: the JSON body's error, errorType and field. */
+  /** An API error: the JSON body's error, error_type and field. */
   class ApiError extends Error {
     constructor(status, body) {
       super((body && body.error) || ('HTTP ' + status));
       this.status = status;
-      this.errorType = (body && body.errorType) || 'INTERNAL';
+      this.errorType = (body && (body.error_type || body.errorType)) || 'INTERNAL';
       this.field = (body && body.field) || null;
     }
   }
 
   /** Fetches JSON (or nothing for 204); a non-2xx answer throws an ApiError. body: object (JSON) or FormData. */
-  async function api(method, path, body) {
+  async function api(method, path, body, retried) {
     const init = { method: method, headers: { Accept: 'application/json' } };
+    if (apiKey()) init.headers.Authorization = 'Bearer ' + apiKey();
     if (body instanceof FormData) {
       init.body = body;
     } else if (body !== undefined) {
@@ -80,6 +110,11 @@
       throw new ApiError(0, { error: 'Cannot reach the q3tts server at ' + serverName() + '.', errorType: 'UNAVAILABLE' });
     }
     offline(false);
+    if (res.status === 401 && !retried) {
+      // Own server: the session ended (a restart); its sign-in page comes back with a reload.
+      if (!API_BASE) { location.reload(); }
+      else if (askForKey()) { return api(method, path, body, true); }
+    }
     if (res.status === 204) {
       return null;
     }
@@ -108,27 +143,111 @@
 
   // ---- field errors -------------------------------------------------------------------------
 
+  let uidCounter = 0;
+  /** A page-unique element id. */
+  function uid(prefix) {
+    uidCounter++;
+    return (prefix || 'q3') + '-' + uidCounter;
+  }
+
+  /** API field names as people read them on the pages (the API keeps its names in the JSON). */
+  const FIELD_WORDS = {
+    input: 'the text', text: 'the text', instructions: 'the description', instruct: 'the style',
+    ref_text: 'the transcript', ref_audio: 'the reference clip', audio_sample: 'the reference clip',
+    x_vector_only_mode: '“Speaker embedding only”', voice: 'the voice', voices: 'the voices', narrator: 'the narrator',
+    name: 'the name', language: 'the language', model: 'the model', clone_model: 'the clone model',
+    design_model: 'the design model', custom_voice_model: 'the CustomVoice model', seed: 'the seed',
+    max_new_tokens: 'Max frames', temperature: 'Temperature', top_k: 'Top-k', top_p: 'Top-p',
+    repetition_penalty: 'Repetition penalty', subtalker_temperature: 'Code predictor temperature',
+    subtalker_top_k: 'Code predictor top-k', subtalker_top_p: 'Code predictor top-p', do_sample: 'Sampling',
+    script: 'the script', subtitles: 'the subtitle file', max_speedup: 'Max speed-up', target_lufs: 'the loudness target',
+    codes: 'the codes', audio: 'the audio file', response_format: 'the format', sample_rate: 'the sample rate',
+    design_sample_text: 'the sample text', same_speaker_gap: 'the same-speaker gap', gap: 'the gap',
+    gap_seconds: 'the preview gap', retries: 'Retries per line', characters: 'the characters', job_id: 'the job',
+    output_id: 'the output', voice_id: 'the voice', speed: 'the speed',
+  };
+
+  /**
+   * An API message in words: field names (ref_text, x_vector_only_mode, ...) become what the page
+   * calls them, and the sentence starts with a capital.
+   */
+  function human(message) {
+    let m = String(message === null || message === undefined ? '' : message);
+    m = m.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, w => FIELD_WORDS[w] || w.replace(/_/g, ' '));
+    m = m.replace(/^(input|text|instructions|voice|voices|narrator|name|language|model|seed|script|subtitles|codes|audio)\b/,
+      w => FIELD_WORDS[w] || w);
+    return m.charAt(0).toUpperCase() + m.slice(1);
+  }
+
   function errorSlot(form, field) {
     return form.querySelector('[data-error-for="' + (field || '') + '"]')
       || form.querySelector('[data-error-for=""]');
   }
 
-  function clearErrors(form) {
-    form.querySelectorAll('[data-error-for]').forEach(e => { e.textContent = ''; });
-    form.querySelectorAll('.invalid').forEach(e => e.classList.remove('invalid'));
+  /** The control an API field names: its named input, else the first control of a voices table or picker. */
+  function fieldControl(form, field) {
+    if (!field) return null;
+    const named = form.querySelector('[name="' + field + '"]');
+    if (named) return named;
+    const group = form.querySelector('[data-field="' + field + '"]');
+    return group ? group.querySelector('input, select, textarea') : null;
   }
 
-  /** Shows an error next to its field (the API's field name), or in the form's general slot. */
+  function describedBy(input, id, on) {
+    const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(x => x && x !== id);
+    if (on) ids.push(id);
+    if (ids.length) input.setAttribute('aria-describedby', ids.join(' ')); else input.removeAttribute('aria-describedby');
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll('[data-error-for]').forEach(e => { e.textContent = ''; });
+    form.querySelectorAll('.invalid').forEach(e => {
+      e.classList.remove('invalid');
+      e.removeAttribute('aria-invalid');
+      (e.dataset.errorIds || '').split(' ').filter(Boolean).forEach(id => describedBy(e, id, false));
+      delete e.dataset.errorIds;
+    });
+  }
+
+  /**
+   * Shows an error next to its field (the API's field name), or in the form's general slot, in
+   * words; the field is marked invalid and described by the message for screen readers.
+   * @return the control that is in error, or null
+   */
   function showError(form, field, message) {
+    const text = human(message);
     const slot = errorSlot(form, field);
-    if (slot) slot.textContent = message;
-    const input = field ? form.querySelector('[name="' + field + '"]') : null;
+    const input = fieldControl(form, field);
+    if (slot) {
+      slot.textContent = text;
+      if (!slot.id) slot.id = uid('error');
+    }
     if (input) {
       input.classList.add('invalid');
+      input.setAttribute('aria-invalid', 'true');
+      if (slot) {
+        describedBy(input, slot.id, true);
+        input.dataset.errorIds = ((input.dataset.errorIds || '') + ' ' + slot.id).trim();
+      }
       const details = input.closest('details');
       if (details) details.open = true;
     }
-    if (!slot) alert(message);
+    if (!slot) alert(text);
+    return input;
+  }
+
+  /** Shows every [field, message] pair and moves the focus to the first field in error. */
+  function showErrors(form, errors) {
+    let first = null;
+    errors.forEach(([f, m]) => {
+      const c = showError(form, f, m) || errorSlot(form, f);
+      // The first on the page, not the first found: people read the form top down.
+      if (c && (!first || (c.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING))) first = c;
+    });
+    if (first) {
+      if (!first.matches('input, select, textarea, button')) first.setAttribute('tabindex', '-1');
+      first.focus();
+    }
   }
 
   // ---- models ---------------------------------------------------------------------------------
@@ -161,14 +280,7 @@
     }
     const update = () => {
       const m = list.find(x => x.id === (select ? select.value : '')) || list[0];
-      let banner = form.querySelector('[data-model-warning]');
-      if (!banner) {
-        banner = el('div', { class: 'banner warn', 'data-model-warning': true, role: 'status', hidden: true });
-        form.prepend(banner);
-      }
-      banner.textContent = m && m.random_weights
-        ? (m.warning || 'This model has random weights: it produces noise, not speech.') + ' (' + m.id + ')' : '';
-      banner.hidden = !(m && m.random_weights);
+      randomWeights(m && m.random_weights ? m.id : null);
       const lang = form.querySelector('select[name="language"]');
       if (lang && m) {
         const keep = lang.value || lang.dataset.initial || 'auto';
@@ -177,6 +289,7 @@
         lang.value = langs.includes(keep) ? keep : 'auto';
       }
       form.querySelectorAll('[data-needs-instruct]').forEach(box => {
+        // [hidden] wins over the field's display: flex in the stylesheet, so the field really goes.
         box.hidden = !(m && m.supports_instruct);
         box.querySelectorAll('input,textarea').forEach(i => { i.disabled = box.hidden; });
       });
@@ -197,7 +310,7 @@
     ['subtalker_temperature', 'Code predictor temperature', 'number', '0.9', 'any'],
     ['subtalker_top_k', 'Code predictor top-k', 'number', '50', '1'],
     ['subtalker_top_p', 'Code predictor top-p', 'number', '1.0', 'any'],
-    ['max_new_tokens', 'Max frames', 'number', '2048', '1'],
+    ['max_new_tokens', 'Max frames', 'number', 'model default', '1'],
   ];
 
   /** Builds the folded "Advanced sampling" section into a container (seed first, always visible in it). */
@@ -233,18 +346,18 @@
   /** Mirrors the API's checks of the decoding overrides; returns [field, message] pairs. */
   function validateSampling(form) {
     const errors = [];
-    const positive = n => { const v = num(form, n); if (v !== undefined && !(v > 0 && isFinite(v))) errors.push([n, n + ' must be a positive number.']); };
-    const nonNeg = n => { const v = num(form, n); if (v !== undefined && !(Number.isInteger(v) && v >= 0)) errors.push([n, n + ' must be 0 (off) or a positive integer.']); };
-    const prob = n => { const v = num(form, n); if (v !== undefined && !(v > 0 && v <= 1)) errors.push([n, n + ' must be in (0, 1].']); };
+    const positive = n => { const v = num(form, n); if (v !== undefined && !(v > 0 && isFinite(v))) errors.push([n, FIELD_WORDS[n] + ' must be a positive number.']); };
+    const nonNeg = n => { const v = num(form, n); if (v !== undefined && !(Number.isInteger(v) && v >= 0)) errors.push([n, FIELD_WORDS[n] + ' must be 0 (off) or a whole number above 0.']); };
+    const prob = n => { const v = num(form, n); if (v !== undefined && !(v > 0 && v <= 1)) errors.push([n, FIELD_WORDS[n] + ' must be more than 0 and at most 1 (0, 1].']); };
     positive('temperature'); positive('subtalker_temperature'); positive('repetition_penalty');
     nonNeg('top_k'); nonNeg('subtalker_top_k'); prob('top_p'); prob('subtalker_top_p');
     const mnt = num(form, 'max_new_tokens');
     if (mnt !== undefined && !(Number.isInteger(mnt) && mnt >= 1 && mnt <= MAX_NEW_TOKENS)) {
-      errors.push(['max_new_tokens', 'max_new_tokens must be between 1 and ' + MAX_NEW_TOKENS + '.']);
+      errors.push(['max_new_tokens', 'Max frames must be between 1 and ' + MAX_NEW_TOKENS + '.']);
     }
     const seedInput = form.querySelector('[name="seed"]');
     if (seedInput && seedInput.value.trim() !== '' && !/^-?\d{1,19}$/.test(seedInput.value.trim())) {
-      errors.push(['seed', 'seed must be an integer.']);
+      errors.push(['seed', 'The seed must be a whole number.']);
     }
     return errors;
   }
@@ -253,12 +366,12 @@
   function validateText(form, errors) {
     const input = form.querySelector('[name="input"]');
     if (input && !input.disabled) {
-      if (!input.value.trim()) errors.push(['input', 'input is required.']);
-      else if (input.value.length > MAX_TEXT) errors.push(['input', 'input is at most ' + MAX_TEXT + ' characters.']);
+      if (!input.value.trim()) errors.push(['input', 'Enter the text to speak.']);
+      else if (input.value.length > MAX_TEXT) errors.push(['input', 'The text is ' + input.value.length + ' characters; at most ' + MAX_TEXT + ' fit in one request.']);
     }
     const instr = form.querySelector('[name="instructions"]');
     if (instr && !instr.disabled && instr.value.length > MAX_INSTRUCT) {
-      errors.push(['instructions', 'instructions are at most ' + MAX_INSTRUCT + ' characters.']);
+      errors.push(['instructions', 'The description is at most ' + MAX_INSTRUCT + ' characters.']);
     }
     return errors;
   }
@@ -358,6 +471,19 @@
       } catch (e) {
         try { this.ctx = new AudioContext(); } catch (e2) { this.ctx = null; }
       }
+      // One gain node for mute; pausing suspends the context, which holds the schedule in place.
+      this.gain = this.ctx ? this.ctx.createGain() : null;
+      if (this.gain) this.gain.connect(this.ctx.destination);
+      this.paused = false;
+    }
+    /** Pauses or resumes live playback; generation goes on and the audio waits. */
+    setPaused(paused) {
+      if (!this.ctx || this.ctx.state === 'closed') return;
+      this.paused = !!paused;
+      (paused ? this.ctx.suspend() : this.ctx.resume()).catch(() => {});
+    }
+    setMuted(muted) {
+      if (this.gain) this.gain.gain.value = muted ? 0 : 1;
     }
     play(samples, rate) {
       if (!this.ctx || !samples.length) return;
@@ -365,7 +491,7 @@
       buf.copyToChannel(samples, 0);
       const src = this.ctx.createBufferSource();
       src.buffer = buf;
-      src.connect(this.ctx.destination);
+      src.connect(this.gain || this.ctx.destination);
       const now = this.ctx.currentTime;
       // Start with a small lead; after an underrun, restart with the same lead rather than overlap.
       if (this.next < now + 0.02) {
@@ -387,8 +513,18 @@
     finish() {
       const ctx = this.ctx;
       if (!ctx) return;
-      const left = Math.max(0, this.next - ctx.currentTime);
-      setTimeout(() => ctx.close().catch(() => {}), left * 1000 + 500);
+      // A paused context keeps its audio until resumed; it is closed once what is left has played.
+      const closeWhenPlayed = () => {
+        if (ctx.state === 'closed') return;
+        const left = Math.max(0, this.next - ctx.currentTime);
+        if (ctx.state === 'suspended' || left > 0.05) { setTimeout(closeWhenPlayed, Math.max(250, left * 1000)); return; }
+        ctx.close().catch(() => {});
+      };
+      setTimeout(closeWhenPlayed, 500);
+    }
+    /** @return whether live audio is still to be heard (playing or paused) */
+    active() {
+      return !!this.ctx && this.ctx.state !== 'closed' && this.next > this.ctx.currentTime;
     }
   }
 
@@ -402,30 +538,86 @@
 
   // ---- result panel -----------------------------------------------------------------------------
 
-  /** The progress bar, cancel button, waveform, player, seed and download links of a task page. */
+  /** Seconds as m:ss (or h:mm:ss), as players show time. */
+  function clock(seconds) {
+    const t = Math.max(0, Math.round(Number(seconds) || 0));
+    const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = t % 60;
+    return (h ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(sec).padStart(2, '0');
+  }
+
+  /** Why generation stopped, in words (nothing for a normal end). */
+  function finishWords(reason) {
+    if (reason === 'MAX_NEW_TOKENS') return 'stopped at the Max frames limit; the end may be cut off';
+    if (reason === 'LENGTH_LIMIT') return 'stopped by the length guard (it ran on far longer than the text needs); the end may be cut off';
+    return '';
+  }
+
+  /** How fast generation ran, in words ("3.2× faster than real time"). */
+  function speedWords(rtf) {
+    const r = Number(rtf);
+    if (!(r > 0) || !isFinite(r)) return '';
+    return r <= 1 ? (1 / r).toFixed(1) + '× faster than real time' : r.toFixed(1) + '× slower than real time';
+  }
+
+  /** The progress bar, cancel button, live controls, waveform, player, seed and download links of a task page. */
   class ResultPanel {
     constructor(container, form) {
       this.form = form;
-      this.progressBar = el('progress', { max: '1', value: '0', class: 'progress-bar' });
+      this.progressBar = el('progress', { max: '1', value: '0', class: 'progress-bar', 'aria-label': 'Progress' });
       this.status = el('span', { class: 'status', 'aria-live': 'polite' });
       this.cancelButton = el('button', { type: 'button', class: 'secondary danger', hidden: true, text: 'Cancel' });
-      this.canvas = el('canvas', { class: 'wave', width: '800', height: '96' });
-      this.audio = el('audio', { controls: true, preload: 'auto', class: 'player' });
+      this.pauseButton = el('button', { type: 'button', class: 'secondary live-pause', hidden: true, text: 'Pause', 'aria-pressed': 'false' });
+      this.muteButton = el('button', { type: 'button', class: 'secondary live-mute', hidden: true, text: 'Mute', 'aria-pressed': 'false' });
+      this.canvas = el('canvas', { class: 'wave', width: '800', height: '96', role: 'img', 'aria-label': 'Waveform of the audio' });
+      this.audio = el('audio', { controls: true, preload: 'auto', class: 'player', 'aria-label': 'Generated audio' });
       this.meta = el('div', { class: 'meta' });
       this.downloads = el('div', { class: 'downloads' });
-      this.rw = el('div', { class: 'banner warn', hidden: true, 'data-random-weights': true });
-      this.root = el('section', { class: 'panel result', hidden: true }, [
-        this.rw,
-        el('div', { class: 'progress' }, [this.progressBar, this.status, this.cancelButton]),
+      this.root = el('section', { class: 'panel result', hidden: true, 'aria-label': 'Result' }, [
+        el('div', { class: 'progress' }, [this.progressBar, this.status, this.pauseButton, this.muteButton, this.cancelButton]),
         this.canvas, this.audio, this.meta, this.downloads]);
       container.replaceChildren(this.root);
+      // Reachable from the page (and the browser tests) through the card.
+      this.root.q3Result = this;
       this.wave = new Waveform(this.canvas);
+      this.live = null;
       this.audio.addEventListener('timeupdate', () => {
         if (this.audio.duration > 0) this.wave.setPlayhead(this.audio.currentTime / this.audio.duration);
       });
+      this.pauseButton.addEventListener('click', () => {
+        if (!this.live) return;
+        const paused = !this.live.paused;
+        this.live.setPaused(paused);
+        this.pauseButton.textContent = paused ? 'Resume' : 'Pause';
+        this.pauseButton.setAttribute('aria-pressed', String(paused));
+      });
+      this.muteButton.addEventListener('click', () => {
+        if (!this.live) return;
+        const muted = this.muteButton.getAttribute('aria-pressed') !== 'true';
+        this.live.setMuted(muted);
+        this.muteButton.textContent = muted ? 'Unmute' : 'Mute';
+        this.muteButton.setAttribute('aria-pressed', String(muted));
+      });
+    }
+    /** Shows pause and mute for a live StreamPlayer (the audio element has nothing to play until the end). */
+    attachLive(player) {
+      this.live = player;
+      this.pauseButton.hidden = this.muteButton.hidden = !player;
+      this.pauseButton.textContent = 'Pause';
+      this.pauseButton.setAttribute('aria-pressed', 'false');
+      this.muteButton.textContent = 'Mute';
+      this.muteButton.setAttribute('aria-pressed', 'false');
+    }
+    /** Hides the live controls once the live audio has played out. */
+    liveEnded() {
+      const watch = () => {
+        if (this.live && this.live.active()) { setTimeout(watch, 300); return; }
+        this.pauseButton.hidden = this.muteButton.hidden = true;
+      };
+      watch();
     }
     begin() {
       this.root.hidden = false;
+      this.canvas.hidden = this.audio.hidden = false;
       this.wave.reset();
       this.audio.removeAttribute('src');
       this.audio.load();
@@ -440,46 +632,59 @@
     progress(p) {
       if (p.state === 'queued' || (p.queue_position && p.queue_position > 0)) {
         this.progressBar.removeAttribute('value');
-        this.status.textContent = 'Queued' + (p.queue_position ? ', position ' + p.queue_position : '') + '…';
+        this.status.textContent = 'Waiting for the generator' + (p.queue_position ? ' (' + (p.queue_position - 1) + ' ahead)' : '') + '…';
       } else if (p.fraction !== undefined && p.fraction !== null) {
         this.progressBar.value = Math.min(1, p.fraction);
-        this.status.textContent = 'Generating: ' + (p.frames || 0) + ' frames';
+        this.status.textContent = 'Generating: ' + clock((p.frames || 0) / 12.5) + ' of audio so far';
       } else {
         this.status.textContent = 'Generating…';
       }
     }
     randomWeights(model) {
-      this.rw.textContent = 'Random weights: ' + model + ' produces noise, not speech. Install real weights for real voices.';
-      this.rw.hidden = false;
+      randomWeights(model);
     }
     /** Shows the finished output: player, metadata with a reusable seed, download links. */
     done(o) {
       this.root.dataset.state = 'done';
+      this.canvas.hidden = this.audio.hidden = false;
       this.cancelButton.hidden = true;
       this.progressBar.value = 1;
-      this.status.textContent = 'Done: ' + Number(o.duration_seconds).toFixed(2) + ' s of audio'
-        + (o.rtf ? ', RTF ' + Number(o.rtf).toFixed(2) : '') + (o.finish_reason ? ' (' + o.finish_reason + ')' : '');
-      const audioUrl = url(o.audio_url || ('/api/v1/outputs/' + o.output_id + '/audio'));
-      this.audio.src = audioUrl + '?format=wav';
+      const notes = [speedWords(o.rtf), finishWords(o.finish_reason)].filter(Boolean);
+      this.status.textContent = 'Done: ' + clock(o.duration_seconds) + ' of audio' + (notes.length ? ' (' + notes.join('; ') + ')' : '');
+      this.root.dataset.finishReason = o.finish_reason || '';
+      const audioPath = o.audio_url || ('/api/v1/outputs/' + o.output_id + '/audio');
+      this.audio.src = url(audioPath + '?format=wav');
       this.audio.dataset.outputId = o.output_id;
       const seedInput = this.form.querySelector('[name="seed"]');
       // replaceChildren would print a null child as the text "null".
       this.meta.replaceChildren(...[
         el('span', { text: 'Seed ' }), el('code', { class: 'seed', text: String(o.seed) }),
-        seedInput ? el('button', { type: 'button', class: 'link', text: 'reuse', onclick: () => {
+        seedInput ? el('button', { type: 'button', class: 'link', text: 'reuse', 'aria-label': 'Reuse seed ' + o.seed, onclick: () => {
           seedInput.value = String(o.seed);
           const d = seedInput.closest('details'); if (d) d.open = true;
         } }) : null,
         el('span', { text: ' · model ' + o.model + ' · ' }),
         el('a', { href: '/outputs#' + o.output_id, text: 'in outputs' })].filter(Boolean));
       this.downloads.replaceChildren(el('span', { text: 'Download: ' }),
-        ...FORMATS.map(f => el('a', { href: audioUrl + '?format=' + f, download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
+        ...FORMATS.map(f => el('a', { href: url(audioPath + '?format=' + f), download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
+    }
+    /** Draws the stored file's waveform when live audio did not (a job followed without audio events). */
+    async drawFromFile(audioUrl) {
+      if (this.wave.total > 0) return;
+      try {
+        const samples = await wavSamples(await fetch(url(audioUrl + '?format=wav')));
+        this.wave.reset();
+        this.wave.add(samples);
+      } catch (e) { /* the player still works */ }
     }
     failed(message) {
       this.root.dataset.state = 'failed';
+      // Nothing to see or play when no audio came: no empty waveform, no dead player.
+      this.canvas.hidden = this.wave.total === 0;
+      this.audio.hidden = !this.audio.getAttribute('src');
       this.cancelButton.hidden = true;
       this.progressBar.value = 0;
-      this.status.textContent = message;
+      this.status.textContent = human(message);
     }
   }
 
@@ -512,7 +717,7 @@
       clearErrors(form);
       const errors = validateText(form, []).concat(validateSampling(form), opts.validate ? opts.validate(form) : []);
       if (errors.length) {
-        errors.forEach(([f, m]) => showError(form, f, m));
+        showErrors(form, errors);
         return;
       }
       const req = Object.assign(formRequest(form, opts.fields), { task: opts.task, format: 'pcm' });
@@ -521,13 +726,15 @@
       form.streamChunks = [];
       button.disabled = true;
       result.begin();
+      result.attachLive(player);
       try {
         if (opts.extend) await opts.extend(form, req);
       } catch (e) {
         button.disabled = false;
         player.stop();
+        result.attachLive(null);
         result.failed(e.message);
-        showError(form, e.field || '', e.message);
+        showErrors(form, [[e.field || '', e.message]]);
         return;
       }
       let rate = 24000;
@@ -548,26 +755,34 @@
         const f = JSON.parse(m.data);
         if (f.type === 'header') {
           rate = f.sample_rate;
-          result.status.textContent = 'Admitted (' + f.model + ')';
+          result.status.textContent = 'Started on ' + f.model;
           if (f.random_weights) result.randomWeights(f.model);
         } else if (f.type === 'progress') {
           result.progress(f);
         } else if (f.type === 'end') {
           player.finish();
           result.done(f);
+          result.liveEnded();
           end();
           if (opts.onDone) opts.onDone(f);
         } else if (f.type === 'error') {
           player.stop();
-          result.failed(f.errorType === 'CANCELLED' ? 'Cancelled.' : f.error);
-          if (f.errorType !== 'CANCELLED') showError(form, f.field || '', f.error);
+          result.attachLive(null);
+          result.failed((f.error_type || f.errorType) === 'CANCELLED' ? 'Cancelled.' : f.error);
+          if ((f.error_type || f.errorType) !== 'CANCELLED') showErrors(form, [[f.field || '', f.error]]);
           end();
         }
       };
-      ws.onerror = () => { if (!finished) { result.failed('The connection to the q3tts server at ' + serverName() + ' failed.'); player.stop(); end(); } };
-      ws.onclose = () => { if (!finished) { result.failed('The server closed the connection.'); player.stop(); end(); } };
+      ws.onerror = () => { if (!finished) { result.failed('The connection to the q3tts server at ' + serverName() + ' failed.'); player.stop(); result.attachLive(null); end(); } };
+      ws.onclose = () => { if (!finished) { result.failed('The server closed the connection.'); player.stop(); result.attachLive(null); end(); } };
     });
 
+    // The same request over plain HTTP, for other programs.
+    apiSnippet(form, () => {
+      const req = formRequest(form, opts.fields);
+      const spec = { path: '/api/v1/tts/' + opts.task.replace(/_/g, '-'), json: req, out: 'speech.wav' };
+      return opts.snippet ? opts.snippet(form, spec) : spec;
+    });
     ready.then(() => rerun(form));
     return { result: result };
   }
@@ -581,6 +796,7 @@
       const set = (name, value) => {
         const i = form.querySelector('[name="' + name + '"]');
         if (!i || value === null || value === undefined) return;
+        if (i.voicePicker) { i.voicePicker.set(value); return; }
         if (i.type === 'checkbox') i.checked = !!value; else i.value = String(value);
         i.dispatchEvent(new Event('change'));
       };
@@ -624,9 +840,10 @@
    */
   function clipSource(container) {
     const name = container.dataset.recorder || 'audio';
-    const file = el('input', { type: 'file', name: name, accept: 'audio/*,.wav,.flac,.mp3,.ogg' });
-    const rec = el('button', { type: 'button', class: 'secondary', text: 'Record' });
-    const preview = el('audio', { controls: true, hidden: true, class: 'clip-preview' });
+    const file = el('input', { type: 'file', name: name, accept: 'audio/*,.wav,.flac,.mp3,.ogg',
+      'aria-label': container.dataset.label || 'Reference clip file (wav, flac, mp3, ogg)' });
+    const rec = el('button', { type: 'button', class: 'secondary', text: 'Record', 'aria-label': 'Record a clip with the microphone' });
+    const preview = el('audio', { controls: true, hidden: true, class: 'clip-preview', 'aria-label': 'The chosen clip' });
     const info = el('span', { class: 'muted' });
     let recorded = null;
     let recorder = null;
@@ -707,6 +924,24 @@
 
   // ---- shell ------------------------------------------------------------------------------------
 
+  /**
+   * The one random-weights warning of a screen (the shell's #q3-banner): every installed model is
+   * random (from /api/v1/health), or the model a form or job uses is. Everyone who knows goes through
+   * here, so a screen never shows the warning twice.
+   */
+  const rwState = { all: false, model: null };
+  function randomWeights(modelId) {
+    rwState.model = modelId || null;
+    const banner = document.getElementById('q3-banner');
+    if (!banner) return;
+    const text = rwState.all
+      ? 'Every installed model has random weights: the audio is noise, not speech. Install real model bundles (see the README) for real voices.'
+      : rwState.model ? 'The model ' + rwState.model + ' has random weights: it produces noise, not speech. Install real weights for real voices.' : '';
+    banner.textContent = text;
+    banner.hidden = !text;
+    banner.dataset.randomWeights = text ? 'true' : '';
+  }
+
   async function shellHealth() {
     const foot = document.getElementById('q3-health');
     try {
@@ -716,20 +951,371 @@
         foot.textContent = h.status + ' · ' + (h.models_loaded || 0) + '/' + (h.models || 0) + ' models loaded · '
           + (q.gpu_running || 0) + ' running, ' + (q.gpu_queued || 0) + ' queued';
       }
-      const banner = document.getElementById('q3-banner');
-      // Task pages say it per selected model, next to the form.
-      if (h.random_weights_only && banner && document.body.dataset.page !== 'task') {
-        banner.textContent = 'Every installed model has random weights: the audio is noise, not speech. '
-          + 'Install real model bundles (see the README) for real voices.';
-        banner.dataset.global = 'true';
-        banner.hidden = false;
-      }
+      rwState.all = !!h.random_weights_only;
+      randomWeights(rwState.model);
       return h;
     } catch (e) {
       if (foot) foot.textContent = 'server unreachable';
       offline(true);
       return null;
     }
+  }
+
+  /** Shell behaviour every page gets: the collapsible navigation and Ctrl+Enter to submit. */
+  function shellKeys() {
+    const toggle = document.getElementById('q3-nav-toggle');
+    const sidebar = document.querySelector('.sidebar');
+    if (toggle && sidebar) {
+      toggle.addEventListener('click', () => {
+        const open = !sidebar.classList.contains('open');
+        sidebar.classList.toggle('open', open);
+        toggle.setAttribute('aria-expanded', String(open));
+      });
+    }
+    document.querySelectorAll('main form.form button[type=submit]').forEach(b => {
+      b.setAttribute('aria-keyshortcuts', 'Control+Enter');
+      if (!b.title) b.title = 'Ctrl+Enter';
+    });
+    // Ctrl+Enter (Cmd+Enter on a Mac) submits the form the focus is in, else the page's main form.
+    document.addEventListener('keydown', ev => {
+      if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey) || ev.defaultPrevented) return;
+      const active = document.activeElement;
+      const form = (active && active.closest && active.closest('form')) || document.querySelector('main form[data-main], main form.form');
+      if (!form) return;
+      ev.preventDefault();
+      form.requestSubmit();
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', shellKeys); else shellKeys();
+
+  // ---- voices -----------------------------------------------------------------------------------
+
+  let speakersPromise = null;
+  /** Preset speakers [{id, name, description, language}]: the custom-voice plugin's list, else the models' names. */
+  function presetSpeakers() {
+    if (!speakersPromise) {
+      speakersPromise = api('GET', '/plugins/custom-voice/speakers')
+        .then(r => (r.speakers || []).map(x => ({ id: x.id, name: x.name, description: x.description || '', language: x.native_language || '' })))
+        .catch(() => models().then(ms => [...new Set(ms.filter(m => (m.tasks || []).includes('custom_voice')).flatMap(m => m.speakers || []))]
+          .map(x => ({ id: x.toLowerCase(), name: x, description: '', language: '' }))))
+        .catch(() => { speakersPromise = null; return []; });
+    }
+    return speakersPromise;
+  }
+
+  let savedPromise = null;
+  /** Saved voices, read once per page (fresh: read again). */
+  function savedVoices(fresh) {
+    if (!savedPromise || fresh) {
+      savedPromise = api('GET', '/api/v1/voices').then(r => r.voices || []).catch(() => { savedPromise = null; return []; });
+    }
+    return savedPromise;
+  }
+
+  const DESIGN = 'design:';
+
+  /**
+   * The voice picker every page uses: preset speakers (with their description), saved voices (with a
+   * play button for the reference clip) and "design: …" (with a box for the description). Its value
+   * is what the API takes: a preset key ("ryan"), a saved voice ("saved:<id>", or the bare id with
+   * savedPrefix ''), or "design:<description>".
+   * opts: name (the select's form name), id, label (accessible name when no <label for> names it),
+   * kinds (['preset', 'saved', 'design']), empty (the label of a '' choice, or null for none),
+   * savedPrefix ('saved:'), value (initial).
+   */
+  class VoicePicker {
+    constructor(container, opts) {
+      this.opts = Object.assign({ kinds: ['preset', 'saved', 'design'], savedPrefix: 'saved:', empty: null }, opts || {});
+      const id = this.opts.id || uid('voice');
+      this.container = container;
+      this.select = el('select', { id: id, name: this.opts.name || null, class: 'voice-select', 'aria-label': this.opts.label || null,
+        'aria-describedby': id + '-info' });
+      this.design = el('textarea', { id: id + '-design', rows: '2', maxlength: '2000', class: 'voice-design', hidden: true,
+        placeholder: 'Describe the voice, e.g. a calm, deep male voice in his fifties',
+        'aria-label': (this.opts.label || 'Voice') + ': description of the voice to design' });
+      this.play = el('button', { type: 'button', class: 'secondary voice-play', hidden: true, text: 'Play',
+        'aria-label': 'Play the saved voice' });
+      this.audio = el('audio', { preload: 'none', hidden: true });
+      this.info = el('div', { class: 'voice-info field-hint', id: id + '-info' });
+      container.classList.add('voice-picker');
+      container.replaceChildren(el('div', { class: 'voice-row' }, [this.select, this.play]), this.design, this.info, this.audio);
+      container.voicePicker = this;
+      this.select.voicePicker = this;
+      this.select.addEventListener('change', () => this.sync(true));
+      this.design.addEventListener('input', () => this.container.dispatchEvent(new Event('change', { bubbles: true })));
+      this.play.addEventListener('click', () => {
+        if (!this.audio.paused) { this.audio.pause(); return; }
+        this.audio.play().catch(() => {});
+      });
+      this.audio.addEventListener('play', () => { this.play.textContent = 'Stop'; });
+      this.audio.addEventListener('pause', () => { this.play.textContent = 'Play'; });
+      this.audio.addEventListener('ended', () => { this.play.textContent = 'Play'; });
+      this.presets = [];
+      this.saved = [];
+      this.loaded = false;
+      this.ready = this.load(this.opts.value);
+    }
+    async load(value) {
+      const kinds = this.opts.kinds;
+      const [presets, saved] = await Promise.all([kinds.includes('preset') ? presetSpeakers() : [],
+        kinds.includes('saved') ? savedVoices() : []]);
+      this.presets = presets;
+      this.saved = saved;
+      const keep = value !== undefined && value !== null ? value : this.value();
+      const groups = [];
+      if (this.opts.empty !== null) groups.push(el('option', { value: '', text: this.opts.empty }));
+      if (kinds.includes('preset') && presets.length) {
+        groups.push(el('optgroup', { label: 'Preset speakers' }, presets.map(p => {
+          const o = el('option', { value: p.id, text: p.name + (p.language ? ' (' + p.language + ')' : '') });
+          o.dataset.kind = 'preset';
+          o.dataset.description = p.description + (p.language ? ' Native language: ' + p.language + '.' : '');
+          o.dataset.language = p.language;
+          return o;
+        })));
+      }
+      if (kinds.includes('saved') && saved.length) {
+        groups.push(el('optgroup', { label: 'Saved voices' }, saved.map(v => {
+          const o = el('option', { value: this.opts.savedPrefix + v.id, text: v.name + ' (' + (v.language || 'auto') + ', ' + v.origin + ')' });
+          o.dataset.kind = 'saved';
+          o.dataset.description = (v.description ? v.description + ' ' : '') + (v.ref_text ? '“' + v.ref_text + '”' : '');
+          o.dataset.clip = v.clip_url || ('/api/v1/voices/' + v.id + '/clip');
+          o.dataset.language = v.language || '';
+          return o;
+        })));
+      }
+      if (kinds.includes('design')) {
+        const o = el('option', { value: DESIGN, text: 'Design a voice from a description…' });
+        o.dataset.kind = 'design';
+        o.dataset.description = 'Describe the voice in the box; it is designed once and used for every line.';
+        groups.push(o);
+      }
+      this.select.replaceChildren(...groups);
+      this.loaded = true;
+      this.set(keep);
+      this.container.dispatchEvent(new CustomEvent('q3:voices', { bubbles: true }));
+    }
+    /** @return the selected option, or null */
+    option() {
+      return this.select.selectedOptions[0] || null;
+    }
+    /** @return the API value */
+    value() {
+      const o = this.option();
+      if (!o) return this.pending || '';
+      if (o.dataset.kind === 'design') return DESIGN + this.design.value.trim();
+      return o.value;
+    }
+    /** Selects a voice by its API value; an unknown one is shown as missing, so check() reports it. */
+    set(v) {
+      const value = v === null || v === undefined ? '' : String(v).trim();
+      if (!this.loaded) { this.pending = value; return; }
+      this.select.querySelectorAll('option[data-kind="missing"]').forEach(o => o.remove());
+      if (value.toLowerCase().startsWith(DESIGN) && this.opts.kinds.includes('design')) {
+        this.select.value = DESIGN;
+        this.design.value = value.slice(DESIGN.length).trim();
+      } else if ([...this.select.options].some(o => o.value === value)) {
+        this.select.value = value;
+      } else if (value && [...this.select.options].some(o => o.value.toLowerCase() === value.toLowerCase())) {
+        this.select.value = [...this.select.options].find(o => o.value.toLowerCase() === value.toLowerCase()).value;
+      } else if (value) {
+        const o = el('option', { value: value, text: value + ' (not found)' });
+        o.dataset.kind = 'missing';
+        this.select.append(o);
+        this.select.value = value;
+      }
+      this.sync(false);
+    }
+    sync(changed) {
+      const o = this.option();
+      const kind = o ? o.dataset.kind : '';
+      this.design.hidden = kind !== 'design';
+      this.play.hidden = kind !== 'saved';
+      if (kind === 'saved') {
+        this.audio.pause();
+        this.audio.src = url(o.dataset.clip + '?format=wav');
+        this.play.setAttribute('aria-label', 'Play the saved voice ' + o.textContent);
+      }
+      this.info.textContent = kind === 'missing' ? 'This voice does not exist on the server: pick another.' : (o && o.dataset.description) || '';
+      if (changed && kind === 'design') this.design.focus();
+    }
+    /** @return why the choice cannot be used, or null (what a job would otherwise fail on) */
+    check() {
+      const o = this.option();
+      const kind = o ? o.dataset.kind : '';
+      if (kind === 'missing') return 'The voice “' + o.value + '” does not exist: pick another.';
+      if (kind === 'design' && !this.design.value.trim()) return 'Describe the voice to design.';
+      if (!this.value() && this.opts.empty === null) return 'Choose a voice.';
+      return null;
+    }
+  }
+
+  /** @return the picker of a select or container, or null */
+  function pickerOf(node) {
+    return node ? (node.voicePicker || null) : null;
+  }
+
+  /**
+   * Checks every voice picker in a form before a job starts; returns [field, message] pairs (the
+   * field is the picker's data-field or its select's name).
+   */
+  function checkVoices(form) {
+    const errors = [];
+    form.querySelectorAll('.voice-picker').forEach(c => {
+      const p = c.voicePicker;
+      const problem = p && p.check();
+      if (problem) {
+        const field = c.dataset.field || p.select.name || '';
+        errors.push([field, (c.dataset.what ? c.dataset.what + ': ' : '') + problem]);
+        p.select.classList.add('invalid');
+        p.select.setAttribute('aria-invalid', 'true');
+      }
+    });
+    return errors;
+  }
+
+  /** Resolves once every voice picker of a form has its lists (so checkVoices sees missing voices). */
+  function voicesReady(form) {
+    return Promise.all([...form.querySelectorAll('.voice-picker')].map(c => c.voicePicker ? c.voicePicker.ready : null));
+  }
+
+  /** Replaces a free-text language input with a list of the models' languages (same name, id and value). */
+  async function languageSelect(input, task) {
+    let langs = LANGUAGES;
+    try {
+      const ms = (await models()).filter(m => !task || (m.tasks || []).includes(task));
+      const all = new Set(ms.flatMap(m => m.languages || []));
+      if (all.size) langs = ['auto'].concat([...all].filter(l => l !== 'auto'));
+    } catch (e) { /* the standard list */ }
+    const select = el('select', { id: input.id, name: input.name, class: input.className || null });
+    const keep = (input.value || 'auto').toLowerCase();
+    select.replaceChildren(...langs.map(l => el('option', { value: l, text: l })));
+    if (!langs.includes(keep)) select.append(el('option', { value: keep, text: keep }));
+    select.value = keep;
+    input.replaceWith(select);
+    return select;
+  }
+
+  /** Replaces a free-text model input with the installed models serving a task ('' = the server picks). */
+  async function modelSelect(input, task) {
+    const select = el('select', { id: input.id, name: input.name });
+    const keep = input.value;
+    select.append(el('option', { value: '', text: 'automatic' }));
+    try {
+      (await models()).filter(m => (m.tasks || []).includes(task)).forEach(m =>
+        select.append(el('option', { value: m.id, text: m.display_name + (m.random_weights ? ' (random weights)' : '') })));
+    } catch (e) { /* automatic only */ }
+    if (keep && ![...select.options].some(o => o.value === keep)) select.append(el('option', { value: keep, text: keep }));
+    select.value = keep || '';
+    input.replaceWith(select);
+    return select;
+  }
+
+  // ---- use from other programs ------------------------------------------------------------------
+
+  /** The API server's origin as other programs reach it. */
+  function baseUrl() {
+    return API_BASE || location.origin;
+  }
+
+  function shellQuote(v) {
+    return "'" + String(v).replace(/'/g, "'\\''") + "'";
+  }
+
+  /** A JSON value as a Python literal (True/False/None, strings as JSON strings are valid Python). */
+  function pyLiteral(v, indent) {
+    const pad = '    '.repeat(indent + 1), end = '    '.repeat(indent);
+    if (v === null || v === undefined) return 'None';
+    if (v === true) return 'True';
+    if (v === false) return 'False';
+    if (typeof v === 'number' || typeof v === 'string') return JSON.stringify(v);
+    if (Array.isArray(v)) return '[' + v.map(x => pyLiteral(x, indent + 1)).join(', ') + ']';
+    const keys = Object.keys(v);
+    if (!keys.length) return '{}';
+    return '{\n' + keys.map(k => pad + JSON.stringify(k) + ': ' + pyLiteral(v[k], indent + 1)).join(',\n') + ',\n' + end + '}';
+  }
+
+  /**
+   * The request as curl, Python (requests) and JavaScript (fetch).
+   * spec: {method = 'POST', path, json (object) | form ([[name, value]] with {file: 'name'} for files), out (file to save audio to, or null for JSON)}
+   */
+  function snippets(spec) {
+    const method = spec.method || 'POST';
+    const target = baseUrl() + spec.path;
+    const curl = ['curl -sS -f -X ' + method + ' ' + shellQuote(target)];
+    let py = 'import requests\n\n';
+    let js = '';
+    if (spec.form) {
+      spec.form.forEach(([k, v]) => curl.push(v && v.file ? '-F ' + shellQuote(k + '=@' + v.file) : '--form-string ' + shellQuote(k + '=' + v)));
+      const data = {}, files = [];
+      spec.form.forEach(([k, v]) => { if (v && v.file) files.push([k, v.file]); else data[k] = v; });
+      py += 'r = requests.' + method.toLowerCase() + '(\n    ' + JSON.stringify(target) + ',\n    data=' + pyLiteral(data, 1)
+        + ',\n    files={' + files.map(([k, f]) => JSON.stringify(k) + ': open(' + JSON.stringify(f) + ', "rb")').join(', ') + '},\n)\n';
+      js += 'const form = new FormData();\n' + spec.form.map(([k, v]) => v && v.file
+        ? '// ' + v.file + ': a File or Blob, e.g. from an <input type="file">\nform.append(' + JSON.stringify(k) + ', fileFor(' + JSON.stringify(v.file) + '));'
+        : 'form.append(' + JSON.stringify(k) + ', ' + JSON.stringify(String(v)) + ');').join('\n')
+        + '\nconst res = await fetch(' + JSON.stringify(target) + ', { method: ' + JSON.stringify(method) + ', body: form });\n';
+    } else {
+      const body = JSON.stringify(spec.json || {});
+      curl.push("-H 'Content-Type: application/json'", '-d ' + shellQuote(body));
+      py += 'r = requests.' + method.toLowerCase() + '(\n    ' + JSON.stringify(target) + ',\n    json=' + pyLiteral(spec.json || {}, 1) + ',\n)\n';
+      js += 'const res = await fetch(' + JSON.stringify(target) + ', {\n  method: ' + JSON.stringify(method)
+        + ',\n  headers: { "Content-Type": "application/json" },\n  body: JSON.stringify(' + JSON.stringify(spec.json || {}, null, 2).replace(/\n/g, '\n  ') + '),\n});\n';
+    }
+    if (spec.out) curl.push('-o ' + shellQuote(spec.out));
+    py += 'r.raise_for_status()\n' + (spec.out ? 'with open(' + JSON.stringify(spec.out) + ', "wb") as f:\n    f.write(r.content)\n' : 'print(r.json())\n');
+    js += 'if (!res.ok) throw new Error((await res.json()).error);\n'
+      + (spec.out ? 'const audio = await res.blob(); // ' + spec.out + '\n' : 'console.log(await res.json());\n');
+    return { curl: curl.join(' \\\n  '), python: py, javascript: js };
+  }
+
+  /**
+   * "Use via API" under a task form: the exact request of the form as it is now, as curl, Python or
+   * JavaScript, with a copy button. build() returns the spec of snippets(); it is called again on
+   * every change while the box is open.
+   */
+  function apiSnippet(form, build) {
+    const langs = [['curl', 'curl'], ['python', 'Python'], ['javascript', 'JavaScript']];
+    let lang = 'curl';
+    const code = el('code');
+    const pre = el('pre', { class: 'snippet', tabindex: '0', 'aria-label': 'The request' }, [code]);
+    const status = el('span', { class: 'muted', 'aria-live': 'polite' });
+    const tabs = langs.map(([k, label]) => el('button', { type: 'button', class: 'secondary snippet-lang', 'data-lang': k, text: label,
+      'aria-pressed': String(k === lang), onclick: () => { lang = k; render(); } }));
+    const copy = el('button', { type: 'button', class: 'snippet-copy', text: 'Copy', onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(code.textContent);
+        status.textContent = 'Copied.';
+      } catch (e) {
+        // Without clipboard access (plain http on another host), select it for Ctrl+C.
+        const range = document.createRange();
+        range.selectNodeContents(code);
+        const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        status.textContent = 'Selected: press Ctrl+C to copy.';
+      }
+    } });
+    const box = el('details', { class: 'api-snippet' }, [
+      el('summary', { text: 'Use via API: copy as curl, Python or JavaScript' }),
+      el('p', { class: 'muted', text: 'The request this form sends, as it is filled in now. See also ' },
+        [el('a', { href: '/connect', text: 'Use from other apps' }), '.']),
+      el('div', { class: 'snippet-tabs', role: 'group', 'aria-label': 'Language' }, tabs.concat([copy, status])), pre]);
+    function render() {
+      if (!box.open) return;
+      tabs.forEach(t => t.setAttribute('aria-pressed', String(t.dataset.lang === lang)));
+      try {
+        code.textContent = snippets(build())[lang];
+      } catch (e) {
+        code.textContent = 'Fill in the form first (' + e.message + ').';
+      }
+      box.dataset.lang = lang;
+      status.textContent = '';
+    }
+    box.addEventListener('toggle', render);
+    form.addEventListener('input', render);
+    form.addEventListener('change', render);
+    form.after(box);
+    box.render = render;
+    form.apiSnippet = box;
+    return box;
   }
 
   // ---- pipeline jobs ----------------------------------------------------------------------------
@@ -751,39 +1337,78 @@
     return out;
   }
 
+  /** Errors that a resume would only hit again: the request itself must change (edit and retry). */
+  const REQUEST_ERRORS = ['INVALID_ARGUMENT', 'NOT_FOUND', 'UNSUPPORTED', 'PAYLOAD_TOO_LARGE'];
+
+  /** Whether resuming a finished job can succeed: a cancelled pipeline, or one that failed for a reason outside its request. */
+  function resumable(job) {
+    if (!job || job.kind !== 'pipeline') return false;
+    if (job.state === 'cancelled') return true;
+    return job.state === 'failed' && !(job.error && REQUEST_ERRORS.includes(job.error.errorType));
+  }
+
+  const AUDIO_FILE = /\.(wav|flac|mp3|ogg|opus)$/i;
+
   /**
    * A pipeline job on a page: submits it, follows its events (progress with stage text, cancel),
-   * and shows the stored output: the main track with waveform and downloads, then every file of the
-   * run (audio files get their own player). A failed run offers "Resume", which goes on from the
-   * steps already finished.
-   * opts: onDone(output) after the output is shown.
+   * and shows the stored output in its result card: the main track with waveform and downloads, a
+   * zip of every file, and a table of the parts (part, speaker, text, start and duration as m:ss, a
+   * player and a download each). A run that ended early offers what can work: Resume (it goes on
+   * from the finished steps) when the failure was not the request's fault, Edit and retry, Dismiss.
+   * The page URL carries ?job=<id> while a job is shown, so a reload or a link from Home opens it
+   * again: a running job is followed, a finished one shown, a failed one's request put back in the form.
+   * opts: parts(output, panel) -> rows [{part, speaker, text, start, duration, path}] (default: the
+   * audio files), onDone(output, panel), fill(request) (puts a stored request back in the form),
+   * form (focused for edit and retry).
    */
   class PipelinePanel {
     constructor(container, opts) {
       this.opts = opts || {};
-      this.result = new ResultPanel(el('div'), el('form'));
+      this.result = new ResultPanel(el('div'), this.opts.form || el('form'));
       this.resumeButton = el('button', { type: 'button', class: 'secondary', hidden: true, text: 'Resume' });
+      this.editButton = el('button', { type: 'button', class: 'secondary', hidden: true, text: 'Edit and retry' });
+      this.dismissButton = el('button', { type: 'button', class: 'secondary', hidden: true, text: 'Dismiss' });
       this.files = el('div', { class: 'pipeline-files' });
       this.extra = el('div', { class: 'pipeline-extra' });
-      this.result.root.querySelector('.progress').appendChild(this.resumeButton);
-      this.root = el('div', { class: 'pipeline' }, [this.result.root, this.extra, this.files]);
+      this.result.root.querySelector('.progress').append(this.resumeButton, this.editButton, this.dismissButton);
+      this.result.root.append(this.extra, this.files);
+      this.root = el('div', { class: 'pipeline' }, [this.result.root]);
       container.replaceChildren(this.root);
       this.result.cancelButton.addEventListener('click', () => this.cancel());
       this.resumeButton.addEventListener('click', () => this.resume());
+      this.editButton.addEventListener('click', () => this.edit());
+      this.dismissButton.addEventListener('click', () => this.dismiss());
+    }
+    endedButtons(job) {
+      const ended = job && (job.state === 'failed' || job.state === 'cancelled');
+      this.resumeButton.hidden = !(ended && resumable(job));
+      this.editButton.hidden = !ended;
+      this.dismissButton.hidden = !ended;
+      this.result.root.dataset.resumable = String(!!(ended && resumable(job)));
     }
     /** Submits to a plugin's job route (body: JSON object or FormData); resolves when the job ends. */
     async submit(path, body) {
       this.result.begin();
       this.files.replaceChildren();
       this.extra.replaceChildren();
-      this.resumeButton.hidden = true;
+      this.endedButtons(null);
+      const previous = this.jobId && this.lastState !== 'done' ? this.jobId : null;
       const job = await api('POST', path, body);
+      // The corrected request replaces the run it was edited from: that one leaves Home.
+      if (previous && previous !== job.job_id) api('POST', '/api/v1/jobs/' + encodeURIComponent(previous) + '/dismiss').catch(() => {});
       return this.follow(job.job_id);
     }
     follow(jobId) {
       this.jobId = jobId;
+      this.lastState = 'queued';
+      this.result.root.hidden = false;
       this.result.root.dataset.jobId = jobId;
+      this.result.root.dataset.state = 'running';
       this.result.cancelButton.hidden = false;
+      this.result.cancelButton.disabled = false;
+      const here = new URL(location.href);
+      here.searchParams.set('job', jobId);
+      history.replaceState(null, '', here);
       return new Promise(resolve => {
         const source = new EventSource(url('/api/v1/jobs/' + encodeURIComponent(jobId) + '/events'));
         this.source = source;
@@ -796,17 +1421,11 @@
         source.addEventListener('progress', ev => onProgress(JSON.parse(ev.data)));
         source.addEventListener('state', async ev => {
           const job = JSON.parse(ev.data);
-          if (job.random_weights) this.result.randomWeights(job.model);
+          if (job.random_weights) randomWeights(job.model);
           if (job.state === 'queued') { onProgress({ state: 'queued', queue_position: job.progress.queue_position }); return; }
           if (job.state === 'running') { onProgress(job.progress); return; }
           source.close();
-          if (job.state === 'done') {
-            const o = await api('GET', '/api/v1/outputs/' + encodeURIComponent(job.result.output_id));
-            await this.show(o);
-          } else {
-            this.result.failed((job.state === 'cancelled' ? 'Cancelled: ' : 'Failed: ') + (job.error ? job.error.error : ''));
-            this.resumeButton.hidden = job.state !== 'failed';
-          }
+          await this.ended(job);
           resolve(job);
         });
         source.onerror = () => {
@@ -814,32 +1433,120 @@
         };
       });
     }
+    /** Shows how a job ended: its output, or why it stopped and what can be done. */
+    async ended(job) {
+      this.lastState = job.state;
+      if (job.state === 'done') {
+        const o = await api('GET', '/api/v1/outputs/' + encodeURIComponent(job.result.output_id));
+        await this.show(o);
+        return;
+      }
+      const why = job.error ? human(job.error.error) : '';
+      this.result.failed(job.state === 'cancelled' ? 'Cancelled. Resume goes on from the parts already spoken.'
+        : 'Failed: ' + why + (resumable(job) ? ' Resume goes on from the parts already spoken.' : ' Change the request and run it again.'));
+      this.endedButtons(job);
+      if (job.error && job.error.field && this.opts.form && !resumable(job)) showError(this.opts.form, job.error.field, job.error.error);
+    }
+    /** ?job=<id>: shows that job (following it while it runs) and puts a failed run's request back in the form. */
+    async restore() {
+      const id = new URLSearchParams(location.search).get('job');
+      if (!id) return null;
+      let job;
+      try {
+        job = await api('GET', '/api/v1/jobs/' + encodeURIComponent(id));
+      } catch (e) {
+        job = null;
+      }
+      if (this.opts.fill) {
+        try {
+          const stored = await api('GET', '/api/v1/jobs/' + encodeURIComponent(id) + '/request');
+          await this.opts.fill(stored.request);
+        } catch (e) { /* finished runs keep no request */ }
+      }
+      if (!job) {
+        // Forgotten by the server's job list (a restart) but maybe still stored: resuming is still possible.
+        this.jobId = id;
+        this.result.root.hidden = false;
+        this.result.failed('This job is no longer in the job list; its request is back in the form.');
+        this.endedButtons({ kind: 'pipeline', state: 'cancelled' });
+        return null;
+      }
+      if (job.state === 'queued' || job.state === 'running') return this.follow(id);
+      this.jobId = id;
+      this.result.root.hidden = false;
+      this.result.root.dataset.jobId = id;
+      await this.ended(job);
+      return job;
+    }
     async cancel() {
       if (!this.jobId) return;
       this.result.cancelButton.disabled = true;
-      try { await api('DELETE', '/api/v1/jobs/' + encodeURIComponent(this.jobId)); } catch (e) { this.result.status.textContent = e.message; }
+      try { await api('DELETE', '/api/v1/jobs/' + encodeURIComponent(this.jobId)); } catch (e) { this.result.status.textContent = human(e.message); }
     }
     async resume() {
-      this.resumeButton.hidden = true;
+      this.endedButtons(null);
       try {
         const job = await api('POST', '/api/v1/jobs/' + encodeURIComponent(this.jobId) + '/resume');
         this.result.begin();
         return this.follow(job.id);
       } catch (e) { this.result.failed(e.message); return null; }
     }
-    /** Shows a stored pipeline output: main track, then its files. */
+    edit() {
+      const form = this.opts.form;
+      this.result.status.textContent = 'Change the request above, then run it again (Ctrl+Enter).';
+      if (form) {
+        const first = form.querySelector('.invalid') || form.querySelector('textarea, input:not([type=hidden]), select');
+        if (first) { first.scrollIntoView({ block: 'center' }); first.focus(); }
+      }
+    }
+    async dismiss() {
+      try { await api('POST', '/api/v1/jobs/' + encodeURIComponent(this.jobId) + '/dismiss'); } catch (e) { /* already gone */ }
+      this.jobId = null;
+      this.result.root.hidden = true;
+      const here = new URL(location.href);
+      here.searchParams.delete('job');
+      history.replaceState(null, '', here);
+    }
+    /** Shows a stored pipeline output: main track, zip of everything, then the parts as a table. */
     async show(o) {
       this.result.done(Object.assign({ output_id: o.id }, o));
       this.result.root.dataset.outputId = o.id;
-      fetch(url(o.audio_url) + '?format=wav').then(wavSamples).then(s => { this.result.wave.reset(); this.result.wave.add(s); })
-        .catch(() => {});
-      const rows = (o.files || []).map(f => {
-        const isAudio = /\.(wav|flac|mp3|ogg|opus)$/i.test(f.path);
-        return el('li', { class: 'pipeline-file', 'data-path': f.path }, [
-          el('a', { href: url(f.url), download: f.path.replace(/\//g, '_'), text: f.path }),
-          isAudio ? el('audio', { controls: true, preload: 'none', src: url(f.url), class: 'player small' }) : null]);
+      this.result.drawFromFile(o.audio_url);
+      this.result.downloads.append(el('a', { class: 'dl zip', href: url('/api/v1/outputs/' + encodeURIComponent(o.id) + '/zip'),
+        download: 'q3tts-' + (o.pipeline || 'output') + '-' + o.id + '.zip', text: 'all parts (zip)' }));
+      let rows = null;
+      if (this.opts.parts) {
+        try { rows = await this.opts.parts(o, this); } catch (e) { rows = null; }
+      }
+      if (!rows) rows = (o.files || []).filter(f => AUDIO_FILE.test(f.path)).map(f => ({ part: f.path, path: f.path }));
+      const byPath = new Map((o.files || []).map(f => [f.path, f]));
+      const hasSpeaker = rows.some(r => r.speaker), hasStart = rows.some(r => r.start !== undefined && r.start !== null);
+      const head = ['Part'].concat(hasSpeaker ? ['Speaker'] : [], ['Text'], hasStart ? ['Start'] : [], ['Duration', 'Listen', 'Download']);
+      const body = rows.map((r, i) => {
+        const f = byPath.get(r.path);
+        const link = f ? url(f.url) : null;
+        const label = 'part ' + r.part;
+        return el('tr', { class: 'pipeline-file', 'data-path': r.path || '' }, [
+          el('td', { text: String(r.part) }),
+          hasSpeaker ? el('td', { text: r.speaker || '' }) : null,
+          el('td', { class: 'part-text', text: r.text || '' }),
+          hasStart ? el('td', {}, [r.start === undefined || r.start === null ? '' : el('button', { type: 'button', class: 'link',
+            text: clock(r.start), 'aria-label': 'Play the track from ' + clock(r.start), onclick: () => {
+              this.result.audio.currentTime = r.start; this.result.audio.play().catch(() => {});
+            } })]) : null,
+          el('td', { text: r.duration === undefined || r.duration === null ? '' : clock(r.duration) }),
+          el('td', {}, [link ? el('audio', { controls: true, preload: 'none', src: link, class: 'player small', 'aria-label': 'Play ' + label }) : '']),
+          el('td', {}, [link ? el('a', { href: link, download: r.path.replace(/\//g, '_'), text: 'download', 'aria-label': 'Download ' + label }) : '']),
+        ]);
       });
-      this.files.replaceChildren(rows.length ? el('h3', { text: 'Files (' + rows.length + ')' }) : '', el('ul', {}, rows));
+      const others = (o.files || []).filter(f => !rows.some(r => r.path === f.path));
+      this.files.replaceChildren(
+        rows.length ? el('h3', { text: 'Parts (' + rows.length + ')' }) : '',
+        rows.length ? el('div', { class: 'table-wrap' }, [el('table', { class: 'table parts' }, [
+          el('thead', {}, [el('tr', {}, head.map(h => el('th', { scope: 'col', text: h })))]), el('tbody', {}, body)])]) : '',
+        others.length ? el('p', { class: 'other-files' }, [el('span', { class: 'muted', text: 'Other files: ' })].concat(
+          others.map(f => el('span', { class: 'pipeline-file', 'data-path': f.path }, [
+            el('a', { href: url(f.url), download: f.path.replace(/\//g, '_'), text: f.path }), ' '])))) : '');
       if (this.opts.onDone) await this.opts.onDone(o, this);
     }
     /** Fetches a JSON file of the shown output (e.g. the manifest or report). */
@@ -852,8 +1559,10 @@
   }
 
   window.Q3 = {
-    api, url, wsUrl, apiBase: API_BASE, remote: API_BASE !== '', serverName, ApiError, el, clearErrors, showError, models, bindModel, sampling, validateSampling, validateText,
-    formRequest, taskPage, ResultPanel, StreamPlayer, Waveform, clipSource, base64, saveVoice, wavBlob,
-    shellHealth, MAX_TEXT, MAX_INSTRUCT, PipelinePanel,
+    api, url, wsUrl, apiBase: API_BASE, remote: API_BASE !== '', serverName, ApiError, el, uid, human, clearErrors, showError,
+    showErrors, models, bindModel, sampling, validateSampling, validateText, formRequest, taskPage, ResultPanel, StreamPlayer,
+    Waveform, clipSource, base64, saveVoice, wavBlob, wavSamples, shellHealth, randomWeights, MAX_TEXT, MAX_INSTRUCT,
+    PipelinePanel, resumable, clock, VoicePicker, pickerOf, checkVoices, presetSpeakers, savedVoices, voicesReady, languageSelect,
+    modelSelect, snippets, apiSnippet, baseUrl, pcm16ToFloat,
   };
 })();

@@ -1,0 +1,380 @@
+package io.q3tts.app.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.q3tts.app.cluster.ClusterConnection;
+import io.q3tts.app.config.ConfigLoader;
+import io.q3tts.app.config.Q3ttsConfig;
+import io.q3tts.ports.model.UnavailableException;
+import io.q3tts.ports.out.cluster.StepQueue;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scale-out end to end: a real {@code nats-server -js} on a random loopback port with a temporary
+ * store, one accepting server (this JVM, {@code cluster.nats_url} set) and two {@code q3tts worker}
+ * processes on the demo bundles. A 40-step narration and an NPC pack (designed, cloned, preset and
+ * saved voices: voices reach the workers through the queue) run while one worker is killed with
+ * SIGKILL in the middle of a step: both jobs finish, the killed step is redelivered to the other
+ * worker, every step is one job and one output, and the audio is byte-identical to a single-process
+ * run with the same seeds. A step whose model is broken on the workers fails its job after
+ * {@code max_deliver} deliveries with the worker's error. Skipped when {@code nats-server} is not
+ * installed ({@code scripts/install-system-deps.sh}).
+ */
+class ClusterEndToEndTest {
+
+    private static final int PARAGRAPHS = 40;
+    private static final int MAX_DELIVER = 3;
+    private static final String LINES_CSV = "character,line_id,text,emotion\r\n"
+            + "Town Guard,GREET 01,\"Halt, stranger!\",angry\r\n"
+            + "narrator,intro,The square was busy.,calm\r\n"
+            + "hero,greet_01,Hello there.,\r\n"
+            + "Town Guard,warn-02,Move along.,\r\n";
+    private static final String CHARACTERS_CSV = "character,description,voice,language\n"
+            + "Town Guard,\"A gruff old man, deep voice\",,english\n"
+            + "narrator,,ryan,english\n";
+    private static final List<String> PACK_FILES = List.of("town_guard/greet_01.wav", "narrator/intro.wav",
+            "hero/greet_01.wav", "town_guard/warn-02.wav");
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+        for (Process p : processes.reversed()) {
+            p.destroy();
+            if (!p.waitFor(40, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void givenNoNatsServer_whenTheClusterConnects_thenAClearErrorNamesTheUrlAndTheFix() throws IOException {
+        int port = freePort();
+        Map<String, String> env = new HashMap<>(baseEnv(dir.resolve("serve")));
+        env.put("Q3TTS_CLUSTER_NATS_URL", "nats://127.0.0.1:" + port);
+        Q3ttsConfig config = new ConfigLoader(dir, env).load().config();
+        UnavailableException e = assertThrows(UnavailableException.class, () -> ClusterConnection.connect(config.cluster()));
+        assertTrue(e.getMessage().startsWith("Cannot reach the NATS server at nats://127.0.0.1:" + port), e.getMessage());
+        assertTrue(e.getMessage().contains("nats-server -js"), e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenTwoWorkers_whenOneIsKilledMidStep_thenBothPipelinesFinishOnceAndByteIdenticalAndAPoisonStepFails()
+            throws Exception {
+        Path natsServer = natsServer();
+        assumeTrue(natsServer != null, "nats-server is not installed (scripts/install-system-deps.sh)");
+
+        // The single-process reference, same requests and seeds.
+        long t0 = System.nanoTime();
+        Result reference;
+        Q3ttsConfig singleConfig = new ConfigLoader(dir, baseEnv(dir.resolve("single"))).load().config();
+        try (Q3ttsServer single = Q3ttsServer.start(ServerEndToEndTest.settings(singleConfig), DrivenPorts.onDisk(singleConfig.paths()))) {
+            reference = runBoth(new E2e(single.port()));
+        }
+        System.out.printf("cluster test: single-process reference in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        int natsPort = freePort();
+        start("nats", List.of(natsServer.toString(), "-js", "-a", "127.0.0.1", "-p", String.valueOf(natsPort),
+                "-sd", dir.resolve("nats").toString()), Map.of(), null);
+        awaitPort(natsPort);
+        String url = "nats://127.0.0.1:" + natsPort;
+        Path models = clusterModels();
+
+        BlockingQueue<String> started = new LinkedBlockingQueue<>();
+        List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Process> workers = new LinkedHashMap<>();
+        workers.put("w1", startWorker("w1", url, models, logs, started));
+        workers.put("w2", startWorker("w2", url, models, logs, started));
+
+        Map<String, String> env = new HashMap<>(clusterEnv(dir.resolve("serve"), url, models));
+        Q3ttsConfig config = new ConfigLoader(dir, env).load().config();
+        StepQueue queue = ClusterConnection.connect(config.cluster());
+        ServerSettings settings = ClusterConnection.dispatchingServer(ServerEndToEndTest.settings(config), config.cluster());
+        Q3ttsServer serve = Q3ttsServer.start(settings, DrivenPorts.onDisk(config.paths()), queue);
+        closeables.add(serve);
+        E2e c = new E2e(serve.port());
+
+        Submitted jobs = submitBoth(c);
+        awaitStepsDone(c, jobs.narration, 5);
+        // Kill -9 whichever worker takes the next step, right after it started it.
+        started.clear();
+        String killedLine = started.poll(300, TimeUnit.SECONDS);
+        assertTrue(killedLine != null, "a worker took another step");
+        String victim = killedLine.substring(0, killedLine.indexOf(':'));
+        String survivor = victim.equals("w1") ? "w2" : "w1";
+        workers.get(victim).destroyForcibly();
+        workers.get(victim).waitFor(10, TimeUnit.SECONDS);
+        int at = killedLine.indexOf("Step ") + 5;
+        String killedKey = killedLine.substring(at, killedLine.indexOf(' ', at));
+
+        // A step whose model cannot load on any worker: retried max_deliver times, then its job fails.
+        Map<String, Object> poison = new LinkedHashMap<>();
+        poison.put("task", "custom_voice");
+        poison.put("model", "demo-poison");
+        poison.put("input", "This model is broken on every worker.");
+        poison.put("voice", "ryan");
+        var admitted = c.postJson("/api/v1/jobs", poison);
+        assertEquals(202, admitted.statusCode(), () -> E2e.text(admitted));
+        Map<String, Object> failed = awaitEnd(c, (String) E2e.json(admitted).get("id"));
+
+        Result cluster = collect(c, jobs);
+        System.out.printf("cluster test: everything in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals("failed", failed.get("state"), failed::toString);
+        String error = String.valueOf(((Map<String, Object>) failed.get("error")).get("error"));
+        synchronized (logs) {
+            long poisonAttempts = logs.stream().filter(l -> l.contains("(demo-poison) started, delivery")).count();
+            assertEquals(MAX_DELIVER, poisonAttempts, "the poison step was delivered max_deliver times: " + logs);
+            String last = logs.stream().filter(l -> l.contains("(demo-poison) failed on its last delivery")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no last-delivery failure in " + logs));
+            assertTrue(last.endsWith(error), "the job fails with the step's last error: " + error + " / " + last);
+            assertTrue(logs.stream().anyMatch(l -> l.startsWith(survivor + ": ") && l.contains("Step " + killedKey)
+                    && l.contains("started, delivery 2")),
+                    "the step killed on " + victim + " (" + killedKey + ") was redelivered: " + logs);
+        }
+
+        assertArrayEquals(reference.narration, cluster.narration, "the narration is byte-identical to one process");
+        for (String f : PACK_FILES) {
+            assertArrayEquals(reference.pack.get(f), cluster.pack.get(f), f + " is byte-identical to one process");
+        }
+        assertEquals(PARAGRAPHS + 5, cluster.steps, "every step is one job");
+        assertEquals(reference.outputs, cluster.outputs, "every step's output exists exactly once");
+    }
+
+    private record Submitted(String narration, String pack) {
+    }
+
+    private record Result(byte[] narration, Map<String, byte[]> pack, int steps, List<String> outputs) {
+    }
+
+    private Result runBoth(E2e c) {
+        return collect(c, submitBoth(c));
+    }
+
+    private static Submitted submitBoth(E2e c) {
+        String hero = c.saveFixtureVoice("Hero voice");
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= PARAGRAPHS; i++) {
+            text.append("Paragraph number ").append(i).append(" is here.\n\n");
+        }
+        Map<String, Object> narration = new LinkedHashMap<>();
+        narration.put("text", text.toString());
+        narration.put("voice", "ryan");
+        narration.put("model", "demo-custom-voice");
+        narration.put("max_new_tokens", 8);
+        narration.put("seed", 11);
+        String n = E2e.submitted(c.postJson("/plugins/narration/jobs", narration));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("input", LINES_CSV);
+        fields.put("characters", CHARACTERS_CSV + "hero,,saved:" + hero + ",english\n");
+        fields.put("max_new_tokens", "8");
+        fields.put("seed", "5");
+        String p = E2e.submitted(c.postMultipart("/plugins/npc-pack/jobs", fields));
+        return new Submitted(n, p);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Result collect(E2e c, Submitted jobs) {
+        Map<String, Object> narration = c.output(awaitEnd(c, jobs.narration));
+        Map<String, Object> pack = c.output(awaitEnd(c, jobs.pack));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String f : PACK_FILES) {
+            files.put(f, c.file(pack, f));
+        }
+        int steps = (int) c.jobs().stream().filter(j -> !"pipeline".equals(j.get("kind")) && "done".equals(j.get("state"))).count();
+        List<Map<String, Object>> outputs = (List<Map<String, Object>>) E2e.json(c.get("/api/v1/outputs?limit=1000")).get("outputs");
+        List<String> kinds = outputs.stream().map(o -> o.get("task") + "/" + o.get("pipeline")).sorted().toList();
+        return new Result(c.get((String) narration.get("audio_url")).body(), files, steps, kinds);
+    }
+
+    /**
+     * Like {@link E2e#awaitEnd}, with room for a loaded machine (45 steps run twice here) and a slow
+     * poll, so the waiting does not take CPU from the server it waits for.
+     */
+    private static Map<String, Object> awaitEnd(E2e c, String jobId) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> job = E2e.json(c.get("/api/v1/jobs/" + jobId));
+            if (List.of("done", "failed", "cancelled").contains(job.get("state"))) {
+                return job;
+            }
+            E2e.sleep(250);
+        }
+        throw new AssertionError("job " + jobId + " did not end: " + E2e.text(c.get("/api/v1/jobs/" + jobId)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void awaitStepsDone(E2e c, String jobId, int atLeast) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> p = (Map<String, Object>) E2e.json(c.get("/api/v1/jobs/" + jobId)).get("progress");
+            if (p.get("steps_done") instanceof Number n && n.intValue() >= atLeast) {
+                return;
+            }
+            E2e.sleep(100);
+        }
+        throw new AssertionError("job " + jobId + " did not reach " + atLeast + " steps");
+    }
+
+    private Map<String, String> baseEnv(Path base) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MODELS_DIR", ServerEndToEndTest.repo().resolve("models").toString());
+        env.put("VOICES_DIR", base.resolve("voices").toString());
+        env.put("OUTPUTS_DIR", base.resolve("outputs").toString());
+        env.put("PLUGINS_DIR", base.resolve("plugins").toString());
+        env.put("Q3TTS_ENGINE_DEVICE", "cpu");
+        env.put("Q3TTS_SCHEDULER_GPU_SLOTS", "1");
+        env.put("Q3TTS_SCHEDULER_QUEUE_CAPACITY", "1");
+        env.put("Q3TTS_GENERATION_RUNAWAY_GUARD", "false");
+        env.put("Q3TTS_LIMITS_UPLOAD_LIMIT_MB", "1");
+        // The NPC pack alternates three models; keeping them loaded saves a reload per switch.
+        env.put("Q3TTS_RESIDENCY_MAX_RESIDENT", "4");
+        return env;
+    }
+
+    private Map<String, String> clusterEnv(Path base, String url, Path models) {
+        Map<String, String> env = baseEnv(base);
+        env.put("MODELS_DIR", models.toString());
+        env.put("Q3TTS_CLUSTER_NATS_URL", url);
+        env.put("Q3TTS_CLUSTER_ACK_WAIT_SECONDS", "3");
+        env.put("Q3TTS_CLUSTER_MAX_DELIVER", String.valueOf(MAX_DELIVER));
+        env.put("Q3TTS_LOG_LEVEL", "info");
+        return env;
+    }
+
+    /** The demo bundles plus {@code demo-poison}: the custom-voice bundle with a talker graph that cannot load. */
+    private Path clusterModels() throws IOException {
+        Path models = dir.resolve("models");
+        Path repoModels = ServerEndToEndTest.repo().resolve("models");
+        Files.createDirectories(models);
+        try (Stream<Path> bundles = Files.list(repoModels)) {
+            for (Path b : bundles.toList()) {
+                Files.createSymbolicLink(models.resolve(b.getFileName()), b);
+            }
+        }
+        Path poison = Files.createDirectories(models.resolve("demo-poison"));
+        try (Stream<Path> files = Files.list(repoModels.resolve("demo-custom-voice"))) {
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().equals("talker.onnx")) {
+                    Files.writeString(poison.resolve("talker.onnx"), "not an ONNX graph");
+                } else {
+                    Files.createSymbolicLink(poison.resolve(f.getFileName()), f);
+                }
+            }
+        }
+        return models;
+    }
+
+    private Process startWorker(String id, String url, Path models, List<String> logs, BlockingQueue<String> started)
+            throws IOException, InterruptedException {
+        Map<String, String> env = clusterEnv(dir.resolve(id), url, models);
+        env.put("Q3TTS_CLUSTER_WORKER_ID", id);
+        // The class path goes in the environment: a native library in this sandbox reads /proc/self/cmdline
+        // into a fixed buffer and crashes the JVM on a command line as long as a full -cp.
+        env.put("CLASSPATH", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        BlockingQueue<String> ready = new LinkedBlockingQueue<>();
+        Process p = start(id, List.of(java, "-Xmx512m", "-Xss2m", "--enable-native-access=ALL-UNNAMED",
+                "io.q3tts.app.Main", "worker"), env, line -> {
+                    logs.add(id + ": " + line);
+                    if (line.contains(") started, delivery")) {
+                        started.add(id + ": " + line);
+                    }
+                    if (line.startsWith("q3tts worker " + id + ": serving")) {
+                        ready.add(line);
+                    }
+                });
+        String line = ready.poll(60, TimeUnit.SECONDS);
+        assertTrue(line != null, () -> "worker " + id + " did not start: " + logs);
+        assertTrue(line.contains("demo-poison") && line.contains("demo-custom-voice"), line);
+        return p;
+    }
+
+    private Process start(String name, List<String> command, Map<String, String> env,
+                          java.util.function.Consumer<String> lines) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ServerEndToEndTest.repo().toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        // A test JVM stopped from outside must not leave a NATS server or workers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        // Each process's output is also kept in app/target/cluster-test/<name>.log for a failed run.
+        Path log = Files.createDirectories(ServerEndToEndTest.repo().resolve("app/target/cluster-test")).resolve(name + ".log");
+        Thread.ofVirtual().name("out-" + name).start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 var file = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    file.write(line);
+                    file.newLine();
+                    file.flush();
+                    if (lines != null) {
+                        lines.accept(line);
+                    }
+                }
+            } catch (IOException e) {
+                // The process ended.
+            }
+        });
+        return p;
+    }
+
+    private static Path natsServer() {
+        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin").split(":")) {
+            Path p = Path.of(d.isEmpty() ? "." : d, "nats-server");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                E2e.sleep(50);
+            }
+        }
+        throw new UncheckedIOException(new IOException("nats-server did not listen on " + port));
+    }
+}
