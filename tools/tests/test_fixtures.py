@@ -83,6 +83,10 @@ def test_index_lists_existing_files(two_runs):
         listed.add(c["file"])
     for r in index["resample"].values():
         listed.update(f for f in (r["loaded"], r["resampled"]) if f)
+    for entry in index.get("batch_cases", []) + index.get("generation_config_cases", []):
+        for f in entry["files"]:
+            assert (root / entry["dir"] / f).is_file(), (entry["name"], f)
+            listed.add(f"{entry['dir']}/{f}")
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     assert on_disk == listed
 
