@@ -413,12 +413,16 @@ public final class PipelineService implements PipelineJobsUseCase, DismissJobUse
                     waveBase = this.done;
                 }
                 java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+                // A scoped value does not reach a new thread by itself: the steps must still name this run
+                // as their parent, or job lists show them as jobs of their own.
+                JobId parent = JobService.PARENT.isBound() ? JobService.PARENT.get() : null;
                 for (int i = 0; i < wave; i++) {
                     java.util.function.Supplier<? extends T> step = steps.get(next++);
                     java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
                     Thread.ofVirtual().name("pipeline-step-" + jobId + "-" + (next - 1)).start(() -> {
                         try {
-                            T result = step.get();
+                            T result = parent == null ? step.get()
+                                    : ScopedValue.where(JobService.PARENT, parent).call(step::get);
                             stepEnded(waveBase, ended.incrementAndGet());
                             f.complete(result);
                         } catch (Throwable e) {
