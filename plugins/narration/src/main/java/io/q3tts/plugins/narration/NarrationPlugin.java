@@ -19,6 +19,10 @@ import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
 import io.q3tts.ports.in.synthesis.SynthesizeVoiceCloneCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeVoiceCloneUseCase;
+import io.q3tts.ports.in.models.ListModelsUseCase;
+import io.q3tts.ports.in.models.ModelView;
+import io.q3tts.ports.in.voice.GetVoiceUseCase;
+import io.q3tts.ports.model.NotFoundException;
 import io.q3tts.ports.model.AudioFormat;
 import io.q3tts.ports.model.AudioUpload;
 import io.q3tts.ports.model.InvalidArgumentException;
@@ -271,6 +275,7 @@ public final class NarrationPlugin implements TaskPlugin {
             // Validates the id before any synthesis, so a malformed one fails as a 400 naming "voice".
             new CloneVoice.SavedVoice(saved);
         }
+        checkVoice(voice, saved, model);
         Integer maxNewTokens = p.hasNonNull("max_new_tokens") ? p.get("max_new_tokens").asInt() : null;
         // Built once up front so a bad value fails as a 400 naming the field before any chunk is spoken.
         GenerationOptions.builder().maxNewTokens(maxNewTokens).build();
@@ -288,6 +293,50 @@ public final class NarrationPlugin implements TaskPlugin {
         }
         return new Run(document, voice, saved, language, model, seed, policy, target, maxNewTokens, nonStreaming,
                 previousContext);
+    }
+
+    /**
+     * Refuses (400 naming {@code voice}) a voice that no chunk could be spoken with, before anything is
+     * spoken: a saved voice that does not exist, a {@code design:} voice (narration has none: a designed
+     * voice must be saved first), or a preset speaker that no installed CustomVoice model (the one named
+     * by {@code model}, if any) offers. As part of {@link #prepare} it runs at submission and again on
+     * resume, so a voice deleted in between is refused there too. A lookup the host does not offer is
+     * skipped (the step then reports the problem).
+     */
+    private void checkVoice(String voice, String saved, String model) {
+        if (saved != null) {
+            Optional<GetVoiceUseCase> voices = context.findUseCase(GetVoiceUseCase.class);
+            if (voices.isPresent()) {
+                try {
+                    voices.get().getVoice(saved);
+                } catch (NotFoundException e) {
+                    throw new InvalidArgumentException("voice", "The saved voice '" + saved
+                            + "' does not exist (deleted, or never saved); choose another voice.");
+                }
+            }
+            return;
+        }
+        if (voice.regionMatches(true, 0, "design:", 0, "design:".length())) {
+            throw new InvalidArgumentException("voice", "Narration speaks with a preset speaker or a saved voice, not a "
+                    + "design: voice; design the voice on Voice design, save it, and use saved:<voice id>.");
+        }
+        Optional<ListModelsUseCase> list = context.findUseCase(ListModelsUseCase.class);
+        if (list.isEmpty()) {
+            return;
+        }
+        List<ModelView> custom = list.get().listModels().stream()
+                .filter(m -> m.tasks().contains(ModelTask.CUSTOM_VOICE) && (model == null || m.id().equals(model))).toList();
+        if (custom.isEmpty()) {
+            // The model resolver names the problem ("model", or no CustomVoice model installed).
+            return;
+        }
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        custom.forEach(m -> m.speakers().forEach(sp -> known.add(sp.toLowerCase(Locale.ROOT))));
+        if (!known.isEmpty() && !known.contains(voice.toLowerCase(Locale.ROOT))) {
+            throw new InvalidArgumentException("voice", "There is no preset speaker '" + voice + "'"
+                    + (model == null ? "" : " in model '" + model + "'") + "; the preset speakers are "
+                    + String.join(", ", known) + ", or use saved:<voice id> for a saved voice.");
+        }
     }
 
     /** One narration: the chunked document and its settings. */

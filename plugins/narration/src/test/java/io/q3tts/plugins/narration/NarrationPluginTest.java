@@ -20,6 +20,9 @@ import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeCustomVoiceUseCase;
 import io.q3tts.ports.in.synthesis.SynthesizeVoiceCloneCommand;
 import io.q3tts.ports.in.synthesis.SynthesizeVoiceCloneUseCase;
+import io.q3tts.ports.in.models.ListModelsUseCase;
+import io.q3tts.ports.in.voice.GetVoiceUseCase;
+import io.q3tts.ports.model.NotFoundException;
 import io.q3tts.ports.model.AudioFormat;
 import io.q3tts.ports.model.EncodedAudio;
 import io.q3tts.ports.model.InvalidArgumentException;
@@ -245,6 +248,51 @@ class NarrationPluginTest {
 
     private String fieldOf(Map<String, Object> json) {
         return assertThrows(InvalidArgumentException.class, () -> post("/jobs", json)).field();
+    }
+
+    @Test
+    void givenTheHostsVoicesAndModels_whenTheVoiceCannotSpeak_thenTheSubmissionIsRefusedNamingVoiceAndNothingIsSpoken() {
+        NarrationPlugin checked = PluginContract.discover(NarrationPlugin.class);
+        checked.start(new FakePluginContext("narration")
+                .with(PipelineJobsUseCase.class, pipelines)
+                .with(GetVoiceUseCase.class, id -> {
+                    if (id.equals("keeper")) {
+                        return Views.voice(id, "Keeper");
+                    }
+                    throw new NotFoundException("voice_id", "no voice " + id);
+                })
+                .with(ListModelsUseCase.class, () -> List.of(
+                        Views.model("cv", java.util.Set.of(ModelTask.CUSTOM_VOICE), List.of("ryan", "vivian")),
+                        Views.model("cv-small", java.util.Set.of(ModelTask.CUSTOM_VOICE), List.of("aiden")),
+                        Views.model("base", java.util.Set.of(ModelTask.VOICE_CLONE), List.of())))
+                .with(SynthesizeCustomVoiceUseCase.class, (command, listener, cancellation) -> {
+                    custom.add(command);
+                    return pcm(ModelTask.CUSTOM_VOICE, command.text());
+                })
+                .with(SynthesizeVoiceCloneUseCase.class, (command, listener, cancellation) -> {
+                    clone.add(command);
+                    return pcm(ModelTask.VOICE_CLONE, command.text());
+                }));
+        java.util.function.Function<Map<String, Object>, InvalidArgumentException> refused = body -> assertThrows(
+                InvalidArgumentException.class, () -> PluginContract.route(checked, "POST", "/jobs").handler()
+                        .handle(Requests.postJson("/plugins/narration/jobs", body)));
+        InvalidArgumentException ghost = refused.apply(Map.of("text", "Hi.", "voice", "saved:ghost"));
+        assertEquals("voice", ghost.field());
+        assertTrue(ghost.getMessage().contains("saved voice 'ghost' does not exist"), ghost.getMessage());
+        InvalidArgumentException preset = refused.apply(Map.of("text", "Hi.", "voice", "nobody"));
+        assertEquals("voice", preset.field());
+        assertTrue(preset.getMessage().contains("ryan, vivian, aiden"), preset.getMessage());
+        assertEquals("voice", refused.apply(Map.of("text", "Hi.", "voice", "vivian", "model", "cv-small")).field(),
+                "a named model without that speaker");
+        assertEquals("voice", refused.apply(Map.of("text", "Hi.", "voice", "design:a calm old man")).field());
+        assertTrue(custom.isEmpty() && clone.isEmpty() && pipelines.outputs().isEmpty(), "nothing was spoken or stored");
+
+        PluginContract.route(checked, "POST", "/jobs").handler().handle(Requests.postJson("/plugins/narration/jobs",
+                Map.of("text", "Hi.", "voice", "Ryan")));
+        PluginContract.route(checked, "POST", "/jobs").handler().handle(Requests.postJson("/plugins/narration/jobs",
+                Map.of("text", "Hi.", "voice", "saved:keeper")));
+        assertEquals(1, custom.size());
+        assertEquals(1, clone.size());
     }
 
     @Test

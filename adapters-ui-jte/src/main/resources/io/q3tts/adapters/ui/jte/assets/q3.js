@@ -714,6 +714,8 @@
 
     form.addEventListener('submit', async ev => {
       ev.preventDefault();
+      // Still streaming the last request (a submit that did not come from the disabled button).
+      if (button.disabled) return;
       clearErrors(form);
       const errors = validateText(form, []).concat(validateSampling(form), opts.validate ? opts.validate(form) : []);
       if (errors.length) {
@@ -983,6 +985,9 @@
       const form = (active && active.closest && active.closest('form')) || document.querySelector('main form[data-main], main form.form');
       if (!form) return;
       ev.preventDefault();
+      // A disabled submit button means the form's last request is still being checked or run: no second job.
+      const submit = form.querySelector('button[type=submit]');
+      if (submit && submit.disabled) return;
       form.requestSubmit();
     });
   }
@@ -1386,6 +1391,66 @@
       this.dismissButton.hidden = !ended;
       this.result.root.dataset.resumable = String(!!(ended && resumable(job)));
     }
+    /**
+     * One press of the page's submit button (or Ctrl+Enter): the card shows at once that a new request
+     * is being checked, so a run shown before (the failed run being edited, say) never passes for the
+     * answer to this one, and its Resume/Edit/Dismiss buttons cannot act on it meanwhile; the button
+     * stays disabled and further presses do nothing until the job ends. check() resolves with the
+     * request body, or with null when it found errors (it shows them on the form): then the card goes
+     * back to what it showed. Resolves with the ended job (null if none was submitted); rejects with
+     * the submission's error, the card hidden.
+     */
+    async start(button, check, path) {
+      if (this.busy) return null;
+      this.busy = true;
+      if (button) button.disabled = true;
+      const back = this.checking();
+      try {
+        let body;
+        try {
+          body = await check();
+        } catch (e) {
+          back();
+          throw e;
+        }
+        if (!body) { back(); return null; }
+        try {
+          return await this.submit(path, body);
+        } catch (e) {
+          this.result.root.hidden = true;
+          throw e;
+        }
+      } finally {
+        this.busy = false;
+        if (button) button.disabled = false;
+      }
+    }
+    /** Shows "Checking the request…" in the card; returns a function that puts back what it showed before. */
+    checking() {
+      const root = this.result.root;
+      const before = { hidden: root.hidden, state: root.dataset.state, jobAttr: root.dataset.jobId, status: this.result.status.textContent,
+        value: this.result.progressBar.getAttribute('value'), cancel: this.result.cancelButton.hidden, job: this.lastJob };
+      // A job followed from ?job= stops updating the card while the new request is checked; it is followed again if that stops there.
+      const following = this.source && this.source.readyState !== EventSource.CLOSED ? this.jobId : null;
+      if (this.source) this.source.close();
+      this.endedButtons(null);
+      root.hidden = false;
+      root.dataset.state = 'checking';
+      delete root.dataset.jobId;
+      this.result.cancelButton.hidden = true;
+      this.result.progressBar.removeAttribute('value');
+      this.result.status.textContent = 'Checking the request…';
+      return () => {
+        if (following) { this.follow(following); return; }
+        root.hidden = before.hidden;
+        if (before.state === undefined) delete root.dataset.state; else root.dataset.state = before.state;
+        if (before.jobAttr === undefined) delete root.dataset.jobId; else root.dataset.jobId = before.jobAttr;
+        this.result.status.textContent = before.status;
+        if (before.value === null) this.result.progressBar.removeAttribute('value'); else this.result.progressBar.setAttribute('value', before.value);
+        this.result.cancelButton.hidden = before.cancel;
+        if (before.job) this.endedButtons(before.job);
+      };
+    }
     /** Submits to a plugin's job route (body: JSON object or FormData); resolves when the job ends. */
     async submit(path, body) {
       this.result.begin();
@@ -1399,6 +1464,8 @@
       return this.follow(job.job_id);
     }
     follow(jobId) {
+      // One job per card: events of a job followed before must not write into it.
+      if (this.source) this.source.close();
       this.jobId = jobId;
       this.lastState = 'queued';
       this.result.root.hidden = false;
@@ -1436,6 +1503,7 @@
     /** Shows how a job ended: its output, or why it stopped and what can be done. */
     async ended(job) {
       this.lastState = job.state;
+      this.lastJob = job;
       if (job.state === 'done') {
         const o = await api('GET', '/api/v1/outputs/' + encodeURIComponent(job.result.output_id));
         await this.show(o);
@@ -1468,7 +1536,8 @@
         this.jobId = id;
         this.result.root.hidden = false;
         this.result.failed('This job is no longer in the job list; its request is back in the form.');
-        this.endedButtons({ kind: 'pipeline', state: 'cancelled' });
+        this.lastJob = { kind: 'pipeline', state: 'cancelled' };
+        this.endedButtons(this.lastJob);
         return null;
       }
       if (job.state === 'queued' || job.state === 'running') return this.follow(id);
