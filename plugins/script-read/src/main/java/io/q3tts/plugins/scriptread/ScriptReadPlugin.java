@@ -235,10 +235,13 @@ public final class ScriptReadPlugin implements TaskPlugin {
         List<ModelView> models = list.get().listModels();
         ReadRequest r = plan.request;
         Set<String> presets = new LinkedHashSet<>();
+        // Each preset with the first line that speaks with it, so an unknown one names who and where.
+        Map<String, Plan.LineStep> firstUse = new LinkedHashMap<>();
         boolean clones = false;
         for (Plan.LineStep l : plan.lines) {
             if (l.voice() instanceof VoicePlan.Preset p) {
                 presets.add(p.speaker());
+                firstUse.putIfAbsent(p.speaker(), l);
             } else {
                 clones = true;
             }
@@ -256,9 +259,12 @@ public final class ScriptReadPlugin implements TaskPlugin {
                     .map(s -> s.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
             List<String> unknown = presets.stream().filter(p -> !known.isEmpty() && !known.contains(p)).toList();
             if (!unknown.isEmpty()) {
-                throw new InvalidArgumentException("voices", "Unknown preset speaker" + (unknown.size() == 1 ? " " : "s ")
-                        + String.join(", ", unknown) + "; the CustomVoice model" + (custom.size() == 1 ? " has: " : "s have: ")
-                        + String.join(", ", known) + ".");
+                Plan.LineStep first = firstUse.get(unknown.getFirst());
+                boolean narrator = first.speakerKey().equals(VoicePlan.NARRATOR_KEY);
+                throw new InvalidArgumentException(narrator ? "narrator" : "voices", "Unknown preset speaker"
+                        + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown) + " (" + unknown.getFirst() + " is the voice of "
+                        + (narrator ? "the narrator" : first.speakerName()) + ", first needed at line " + first.line().sourceLine()
+                        + "); the CustomVoice model" + (custom.size() == 1 ? " has: " : "s have: ") + String.join(", ", known) + ".");
             }
         }
         if (clones && serving(models, ModelTask.VOICE_CLONE, r.cloneModel()).isEmpty()) {

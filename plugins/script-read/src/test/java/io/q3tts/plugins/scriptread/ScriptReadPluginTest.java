@@ -381,7 +381,8 @@ class ScriptReadPluginTest {
         body.put("voices", Map.of("ALICE", "nobody", "BOB", "ryan"));
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> post("/jobs", body));
         assertEquals("voices", e.field());
-        assertTrue(e.getMessage().contains("Unknown preset speaker nobody"), e.getMessage());
+        assertTrue(e.getMessage().contains("Unknown preset speaker nobody (nobody is the voice of ALICE, first needed at line "),
+                e.getMessage());
         body.put("voices", Map.of("ALICE", "saved:ghost", "BOB", "ryan"));
         InvalidArgumentException ghost = assertThrows(InvalidArgumentException.class, () -> post("/jobs", body));
         assertEquals("voices", ghost.field());

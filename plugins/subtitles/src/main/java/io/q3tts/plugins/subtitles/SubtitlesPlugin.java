@@ -108,22 +108,33 @@ public final class SubtitlesPlugin implements TaskPlugin {
     /**
      * Checks, as script reading does, that every saved voice the cues use exists and that every preset
      * speaker is offered by an installed CustomVoice model, so a bad mapping is a 400 at submission
-     * instead of a job that fails at its first cue of that speaker.
+     * (and on resume) instead of a job that fails at its first cue of that speaker. The error names
+     * {@code voices} for a speaker's mapped voice, {@code voice} for the default one, and the first
+     * cue that would have used it.
      */
     private void checkVoices(SubtitleDocument document, VoiceMapping voices, String model) {
-        java.util.Set<String> used = new java.util.LinkedHashSet<>();
-        document.cues().forEach(c -> used.add(voices.voiceFor(c.speaker())));
-        java.util.Set<String> presets = new java.util.LinkedHashSet<>();
+        // Each voice with the first cue that uses it (its index and line, and who speaks it there).
+        Map<String, Cue> firstUse = new LinkedHashMap<>();
+        document.cues().forEach(c -> firstUse.putIfAbsent(voices.voiceFor(c.speaker()), c));
+        Map<String, Cue> presets = new LinkedHashMap<>();
         Optional<io.q3tts.ports.in.voice.GetVoiceUseCase> saved = context.findUseCase(io.q3tts.ports.in.voice.GetVoiceUseCase.class);
-        for (String voice : used) {
+        for (Map.Entry<String, Cue> use : firstUse.entrySet()) {
+            String voice = use.getKey();
+            Cue cue = use.getValue();
             String id = VoiceMapping.savedVoiceId(voice);
+            if (voice.regionMatches(true, 0, "design:", 0, "design:".length())) {
+                throw new InvalidArgumentException(field(voices, cue), "Subtitles speak with preset speakers or saved voices,"
+                        + " not design: voices (" + whose(voices, cue) + "); design the voice on Voice design, save it, and"
+                        + " use saved:<voice id>.");
+            }
             if (id == null) {
-                presets.add(voice.strip().toLowerCase(Locale.ROOT));
+                presets.putIfAbsent(voice.strip().toLowerCase(Locale.ROOT), cue);
             } else if (saved.isPresent()) {
                 try {
                     saved.get().getVoice(id);
                 } catch (io.q3tts.ports.model.NotFoundException e) {
-                    throw new InvalidArgumentException("voices", "There is no saved voice '" + id + "' (" + voice + ").");
+                    throw new InvalidArgumentException(field(voices, cue), "There is no saved voice '" + id + "' ("
+                            + whose(voices, cue) + ").");
                 }
             }
         }
@@ -136,18 +147,34 @@ public final class SubtitlesPlugin implements TaskPlugin {
         if (custom.isEmpty()) {
             throw new InvalidArgumentException(model != null ? "model" : "voices", model != null
                     ? "model '" + model + "' is not an installed CustomVoice model (needed for the preset speakers "
-                            + String.join(", ", presets) + ")."
-                    : "No CustomVoice model is installed for the preset speakers " + String.join(", ", presets)
+                            + String.join(", ", presets.keySet()) + ")."
+                    : "No CustomVoice model is installed for the preset speakers " + String.join(", ", presets.keySet())
                             + "; use saved:<voice id> voices, or install one.");
         }
         java.util.Set<String> known = new java.util.LinkedHashSet<>();
         custom.forEach(m -> m.speakers().forEach(sp -> known.add(sp.toLowerCase(Locale.ROOT))));
-        List<String> unknown = presets.stream().filter(p -> !known.isEmpty() && !known.contains(p)).toList();
-        if (!unknown.isEmpty()) {
-            throw new InvalidArgumentException("voices", "Unknown preset speaker" + (unknown.size() == 1 ? " " : "s ")
-                    + String.join(", ", unknown) + "; the CustomVoice model" + (custom.size() == 1 ? " has: " : "s have: ")
-                    + String.join(", ", known) + ".");
+        if (known.isEmpty()) {
+            return;
         }
+        for (Map.Entry<String, Cue> preset : presets.entrySet()) {
+            if (!known.contains(preset.getKey())) {
+                Cue cue = preset.getValue();
+                throw new InvalidArgumentException(field(voices, cue), "Unknown preset speaker " + preset.getKey() + " ("
+                        + whose(voices, cue) + "); the CustomVoice model" + (custom.size() == 1 ? " has: " : "s have: ")
+                        + String.join(", ", known) + ", or use saved:<voice id>.");
+            }
+        }
+    }
+
+    /** @return the request field a cue's voice comes from: the speaker's entry in voices, or the default voice */
+    private static String field(VoiceMapping voices, Cue cue) {
+        return voices.maps(cue.speaker()) ? "voices" : "voice";
+    }
+
+    /** @return who speaks with a cue's voice and where it is first needed, for messages */
+    private static String whose(VoiceMapping voices, Cue cue) {
+        String where = "first needed at cue " + cue.index() + ", line " + cue.line();
+        return voices.maps(cue.speaker()) ? "the voice of " + cue.speaker() + ", " + where : "the default voice, " + where;
     }
 
     /** Turns the HTTP request into the self-contained payload a run (and its resume) is made from. */

@@ -52,6 +52,14 @@ public final class VoiceMapping {
     }
 
     /**
+     * @param speaker a cue's speaker, or null
+     * @return whether voices names it (else the default voice speaks it)
+     */
+    public boolean maps(String speaker) {
+        return speaker != null && bySpeaker.containsKey(key(speaker));
+    }
+
+    /**
      * @param voice a voice reference
      * @return the saved voice id if it names one, else null (a preset speaker)
      */

@@ -207,6 +207,17 @@ class SubtitlesPluginTest {
                     .route(checked, "POST", "/jobs").handler().handle(Requests.postMultipart("/plugins/subtitles/jobs", parts)));
             assertEquals("voices", e.field(), e.getMessage());
             assertTrue(e.getMessage().contains("nope") || e.getMessage().contains("nobody"), e.getMessage());
+            assertTrue(e.getMessage().contains("the voice of Bob, first needed at cue 2, line 6"), e.getMessage());
+        }
+        // The default voice's problem names the field voice; a design: voice is refused before anything runs.
+        for (String voice : List.of("saved:nope", "design:a calm voice")) {
+            List<Part> parts = List.of(new Part("subtitles", "in.vtt", "text/vtt", vtt.getBytes(StandardCharsets.UTF_8)),
+                    new Part("voices", null, null, "{\"Alice\": \"vivian\"}".getBytes(StandardCharsets.UTF_8)),
+                    new Part("voice", null, null, voice.getBytes(StandardCharsets.UTF_8)));
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> PluginContract
+                    .route(checked, "POST", "/jobs").handler().handle(Requests.postMultipart("/plugins/subtitles/jobs", parts)));
+            assertEquals("voice", e.field(), e.getMessage());
+            assertTrue(e.getMessage().contains("the default voice, first needed at cue 2"), e.getMessage());
         }
         assertTrue(calls.isEmpty(), "nothing was spoken");
     }
