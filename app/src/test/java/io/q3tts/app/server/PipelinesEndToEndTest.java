@@ -162,6 +162,54 @@ class PipelinesEndToEndTest {
         assertEquals(before, ((List<?>) E2e.json(client.get("/api/v1/outputs?pipeline=narration")).get("outputs")).size());
     }
 
+    /** Posts a pipeline request that must be refused at once; returns the error body. */
+    private static Map<String, Object> refused(HttpResponse<byte[]> r, long startedNanos) {
+        assertEquals(400, r.statusCode(), () -> E2e.text(r));
+        assertTrue(System.nanoTime() - startedNanos < Duration.ofSeconds(3).toNanos(), "refused at once, before any compute");
+        return E2e.json(r);
+    }
+
+    @Test
+    void givenAVoiceNoStepCouldSpeakWith_whenAPipelineIsSubmitted_thenA400NamesTheFieldAndWhoAndNoJobStarts() {
+        int jobs = client.jobs().size();
+        long t = System.nanoTime();
+        Map<String, Object> ghost = refused(client.postJson("/plugins/narration/jobs",
+                Map.of("text", "Hello.", "voice", "saved:ghost")), t);
+        assertEquals("voice", ghost.get("field"));
+        assertTrue(((String) ghost.get("error")).contains("saved voice 'ghost' does not exist"), ghost.toString());
+        t = System.nanoTime();
+        Map<String, Object> preset = refused(client.postJson("/plugins/narration/jobs",
+                Map.of("text", "Hello.", "voice", "nobody", "model", "demo-custom-voice")), t);
+        assertEquals("voice", preset.get("field"));
+        assertTrue(((String) preset.get("error")).contains("ryan"), "names the speakers there are: " + preset);
+        t = System.nanoTime();
+        assertEquals("voice", refused(client.postJson("/plugins/narration/jobs",
+                Map.of("text", "Hello.", "voice", "design:a warm voice")), t).get("field"));
+
+        String vtt = "WEBVTT\n\n00:00.250 --> 00:01.250\n<v Ann>Hello there.\n\n00:01.500 --> 00:02.000\n<v Bob>Good bye.\n";
+        t = System.nanoTime();
+        Map<String, Object> cue = refused(client.postMultipart("/plugins/subtitles/jobs",
+                Map.of("subtitles", vtt, "voices", "{\"Ann\": \"vivian\", \"Bob\": \"saved:ghost\"}")), t);
+        assertEquals("voices", cue.get("field"));
+        assertTrue(((String) cue.get("error")).contains("the voice of Bob, first needed at cue 2"), cue.toString());
+        t = System.nanoTime();
+        Map<String, Object> fallback = refused(client.postMultipart("/plugins/subtitles/jobs",
+                Map.of("subtitles", vtt, "voices", "{\"Ann\": \"vivian\"}", "voice", "nobody")), t);
+        assertEquals("voice", fallback.get("field"), "the default voice");
+
+        t = System.nanoTime();
+        Map<String, Object> line = refused(client.postJson("/plugins/script-read/jobs", Map.of("script",
+                "ANN: Hello there.\nBOB: Good bye.\n", "voices", Map.of("ANN", "vivian", "BOB", "nobody"))), t);
+        assertEquals("voices", line.get("field"));
+        assertTrue(((String) line.get("error")).contains("voice of BOB, first needed at line 2"), line.toString());
+        t = System.nanoTime();
+        Map<String, Object> npc = refused(client.postMultipart("/plugins/npc-pack/jobs", Map.of("input",
+                "character,line_id,text\nguard,a,Halt.\n", "characters", "character,voice\nguard,saved:ghost\n")), t);
+        assertEquals("characters", npc.get("field"));
+        assertTrue(((String) npc.get("error")).contains("character 'guard'"), "names the character: " + npc);
+        assertEquals(jobs, client.jobs().size(), "no job was started");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void givenANarrationCutOffByAShutdown_whenANewServerStarts_thenItResumesWithoutRespeakingFinishedChunks(
