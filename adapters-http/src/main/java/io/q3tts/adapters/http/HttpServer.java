@@ -73,7 +73,7 @@ public final class HttpServer implements AutoCloseable {
         all.addAll(tts.routes());
         JobRoutes jobRoutes = new JobRoutes(useCases, maxUpload);
         all.addAll(jobRoutes.routes());
-        all.addAll(new LibraryRoutes(useCases, maxUpload).routes());
+        all.addAll(new LibraryRoutes(useCases, maxUpload, config.access().keysRequired()).routes());
         all.addAll(new OpenAiRoutes(useCases, synthesis, tts, maxUpload).routes());
         all.add(Route.core(io.q3tts.ports.web.HttpMethod.POST, AccessGuard.SESSION_PATH,
                 "Sign a browser in: a valid API key (Authorization: Bearer) gets a session cookie",

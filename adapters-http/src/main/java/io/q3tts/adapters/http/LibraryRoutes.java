@@ -42,10 +42,17 @@ final class LibraryRoutes {
 
     private final UseCaseLookup useCases;
     private final long maxUpload;
+    private final boolean keysRequired;
 
-    LibraryRoutes(UseCaseLookup useCases, long maxUpload) {
+    /**
+     * @param useCases the core's driving ports
+     * @param maxUpload the largest upload, in bytes
+     * @param keysRequired whether every request needs an API key (health says so, never which keys)
+     */
+    LibraryRoutes(UseCaseLookup useCases, long maxUpload, boolean keysRequired) {
         this.useCases = useCases;
         this.maxUpload = maxUpload;
+        this.keysRequired = keysRequired;
     }
 
     List<Route> routes() {
@@ -196,6 +203,8 @@ final class LibraryRoutes {
     private WebResponse health(WebRequest r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
+        // Lets the UI's "copy as curl" and connect pages add the key header (as a placeholder, never a key).
+        m.put("api_keys", keysRequired);
         try {
             m.put("queue", Views.queue(useCases.useCase(GetQueueStatusUseCase.class).getQueueStatus()));
             List<ModelView> models = useCases.useCase(ListModelsUseCase.class).listModels();

@@ -149,6 +149,9 @@ class AccessGuardTest {
             assertEquals(200, get(s, "/api/v1/outputs", Map.of("Authorization", "Bearer " + KEY)).status());
             assertEquals(200, get(s, "/v1/models", Map.of("Authorization", "bearer other-key")).status());
             assertEquals(200, get(s, "/api/v1/outputs?access_token=" + KEY, Map.of()).status());
+            RawHttp.Response health = get(s, "/api/v1/health", Map.of("Authorization", "Bearer " + KEY));
+            assertTrue(health.body().contains("\"api_keys\":true"), "health says keys are needed: " + health.body());
+            assertTrue(!health.body().contains(KEY) && !health.body().contains("other-key"), "but never which");
             assertEquals(200, get(s, "/ui/app.css", Map.of()).status(), "scripts and styles need no key");
             assertEquals(401, get(s, HttpServer.STREAM_PATH, RawHttp.upgrade(Map.of())).status());
             assertEquals(101, get(s, HttpServer.STREAM_PATH + "?access_token=" + KEY, RawHttp.upgrade(Map.of())).status());

@@ -478,6 +478,7 @@ class RestApiTest {
         var h = Client.json(client.get("/api/v1/health"));
         assertEquals("ok", h.get("status"));
         assertEquals(true, h.get("random_weights_only"));
+        assertEquals(false, h.get("api_keys"), "no keys configured");
     }
 
     @Test

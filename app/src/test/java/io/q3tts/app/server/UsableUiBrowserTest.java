@@ -61,7 +61,9 @@ class UsableUiBrowserTest {
     @BeforeAll
     static void start() throws IOException {
         // With the guard on, random weights stop at a length tied to the text, as a real run would.
-        demo = Chromium.Demo.start(dir, Map.of("Q3TTS_GENERATION_RUNAWAY_GUARD", "true"));
+        // One pipeline at a time: a run submitted while another runs waits in the pipeline lane, which
+        // lets a test change the world (delete a voice) before that run starts.
+        demo = Chromium.Demo.start(dir, Map.of("Q3TTS_GENERATION_RUNAWAY_GUARD", "true", "Q3TTS_PIPELINES_MAX_RUNNING", "1"));
         browser = demo.browser();
         base = demo.base();
         api = new E2e(demo.server().port());
@@ -207,6 +209,21 @@ class UsableUiBrowserTest {
         assertTrue(describedBy.contains(errorId), "the error describes the field: " + describedBy + " / " + errorId);
         assertEquals(jobsBefore, api.jobs().size(), "no job was started");
         browser.viewportScreenshot("ui-narration-missing-voice", DESKTOP[0], DESKTOP[1]);
+
+        // A voice deleted after the page listed it passes the page's check; the server refuses the job
+        // (before any compute) and the page shows why on the voice field.
+        String deleted = api.saveFixtureVoice("Deleted meanwhile");
+        open("/tasks/narration?voice=saved:" + deleted);
+        assertEquals("saved:" + deleted, browser.js("return document.getElementById('nar-voice').value"));
+        assertEquals(204, api.delete("/api/v1/voices/" + deleted).statusCode());
+        browser.find("#nar-text").sendKeys("Hello.");
+        browser.find("#nar-render").click();
+        browser.waitFor(() -> !browser.text("[data-error-for=voice]").isBlank());
+        assertTrue(browser.text("[data-error-for=voice]").contains("does not exist"), browser.text("[data-error-for=voice]"));
+        assertEquals("true", browser.find("#nar-voice").getAttribute("aria-invalid"));
+        assertEquals(jobsBefore, api.jobs().size(), "the server started no job");
+        browser.waitFor(() -> browser.find("#nar-render").isEnabled());
+        browser.viewportScreenshot("ui-narration-voice-refused-by-server", DESKTOP[0], DESKTOP[1]);
     }
 
     private static void tabTo(String css) {
@@ -520,14 +537,32 @@ class UsableUiBrowserTest {
 
     @Test
     @Order(7)
+    @SuppressWarnings("unchecked")
     void aRunThatFailedOnItsRequestOffersEditAndRetryNotResume() throws IOException {
         size(DESKTOP);
+        // The server refuses a missing voice at submission, so a run fails on its request only when the
+        // world changes after it was accepted: its saved voice is deleted while it waits for the pipeline
+        // lane (one pipeline at a time here, held by a long narration), and the run fails when it starts.
+        String gone = api.saveFixtureVoice("Soon gone");
+        String blocker = startALongNarration();
         HttpResponse<byte[]> r = api.postJson("/plugins/narration/jobs", Map.of("text", "Spoken by a voice that is gone.",
-                "voice", "saved:ghost", "format", "text"));
+                "voice", "saved:" + gone, "format", "text"));
         assertEquals(202, r.statusCode(), E2e.text(r));
         String id = (String) E2e.json(r).get("job_id");
+        assertEquals("queued", E2e.json(api.get("/api/v1/jobs/" + id)).get("state"), "it waits for the lane");
+        assertEquals(204, api.delete("/api/v1/voices/" + gone).statusCode());
+        assertEquals(200, api.delete("/api/v1/jobs/" + blocker).statusCode());
+        assertEquals("cancelled", awaitEnd(blocker).get("state"));
+        assertEquals(204, api.postJson("/api/v1/jobs/" + blocker + "/dismiss", Map.of()).statusCode());
         Map<String, Object> ended = awaitEnd(id);
         assertEquals("failed", ended.get("state"), ended.toString());
+        Map<String, Object> error = (Map<String, Object>) ended.get("error");
+        assertEquals("voice", error.get("field"), ended.toString());
+        // Resuming would only fail again: the server refuses it at once, naming the voice.
+        HttpResponse<byte[]> resume = api.postJson("/api/v1/jobs/" + id + "/resume", Map.of());
+        assertEquals(400, resume.statusCode(), E2e.text(resume));
+        assertEquals("voice", E2e.json(resume).get("field"));
+
         open("/");
         browser.waitFor(() -> !browser.driver.findElements(By.cssSelector(homeItem(id) + "[data-state=failed]")).isEmpty());
         assertTrue(browser.driver.findElements(By.cssSelector(homeItem(id) + " .job-resume")).isEmpty(),
@@ -535,13 +570,28 @@ class UsableUiBrowserTest {
         browser.viewportScreenshot("ui-home-job-failed-desktop", DESKTOP[0], DESKTOP[1]);
         browser.find(homeItem(id) + " .job-edit").click();
         browser.waitFor(() -> browser.driver.getCurrentUrl().contains("/tasks/narration?job=" + id));
-        browser.waitFor(() -> "saved:ghost".equals(browser.js("return document.getElementById('nar-voice').value")));
+        browser.waitFor(() -> ("saved:" + gone).equals(browser.js("return document.getElementById('nar-voice').value")));
         assertEquals("Spoken by a voice that is gone.", browser.js("return document.getElementById('nar-text').value"));
         assertEquals("false", browser.js("return document.querySelector('.pipeline .result').dataset.resumable"));
+        assertEquals("failed", browser.js("return document.querySelector('.pipeline .result').dataset.state"));
         browser.viewportScreenshot("ui-narration-edit-and-retry-desktop", DESKTOP[0], DESKTOP[1]);
+
+        // The retry: from the press on, the card shows the new attempt (never the old failure), then the new run.
+        browser.js("""
+                const card = document.querySelector('.pipeline .result');
+                window.q3States = [];
+                new MutationObserver(() => window.q3States.push(card.dataset.state))
+                  .observe(card, { attributes: true, attributeFilter: ['data-state'] });""");
         new Select(browser.find("#nar-voice")).selectByValue("ryan");
         browser.find("#nar-render").click();
+        browser.waitLong(() -> {
+            Object job = browser.js("return document.querySelector('.pipeline .result').dataset.jobId || null");
+            return job != null && !id.equals(job);
+        });
         waitForState(".pipeline .result", "done");
+        List<String> states = (List<String>) browser.js("return window.q3States");
+        assertEquals("checking", states.getFirst(), "the card leaves the old failure at once: " + states);
+        assertFalse(states.contains("failed"), "the old failure never shows again: " + states);
         assertEquals(404, api.get("/api/v1/jobs/" + id).statusCode(), "the corrected run replaced the failed one");
 
         // The zip of the run holds the track and every part.
