@@ -1,15 +1,21 @@
 package io.q3tts.app.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -19,11 +25,14 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The web UI in a real browser against a server with {@code auth.api_keys}: a page opened without a
  * key shows the sign-in page, a wrong key is refused there, the right one signs the browser in (a
- * session cookie), and then pages, API calls, the generation's socket and the audio player all work.
+ * session cookie), and then pages, API calls, the generation's socket and the audio player all work;
+ * the "copy as curl" and connect pages' requests name the key as {@code $Q3TTS_API_KEY}, never the key,
+ * and work when run with it set.
  *
  * <p>Skipped when chromium is missing, like the other browser tests.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ApiKeyBrowserTest {
 
     private static final String KEY = "browser-test-key-0123456789";
@@ -37,7 +46,8 @@ class ApiKeyBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        demo = Chromium.Demo.start(dir, Map.of("Q3TTS_AUTH_API_KEYS", KEY));
+        // The guard stops random weights at a length tied to the text, so the connect page's request is quick.
+        demo = Chromium.Demo.start(dir, Map.of("Q3TTS_AUTH_API_KEYS", KEY, "Q3TTS_GENERATION_RUNAWAY_GUARD", "true"));
         chromium = demo.browser();
         browser = chromium.driver;
     }
@@ -50,6 +60,7 @@ class ApiKeyBrowserTest {
     }
 
     @Test
+    @Order(1)
     void signsInWithTheKeyThenTheUiWorks() {
         chromium.open(demo.base() + "/tasks/custom-voice");
         browser.findElement(By.id("key")).sendKeys("not-the-key-at-all");
@@ -74,5 +85,65 @@ class ApiKeyBrowserTest {
         chromium.waitForResult("done");
         assertTrue(chromium.audioDuration(".result audio") > 0, "the player loads the file with the session");
         chromium.screenshot("api-key-signed-in");
+    }
+
+    /** Runs a copied command with the given environment; returns its exit status and output. */
+    private static Map.Entry<Integer, String> run(Path folder, String command, Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder b = new ProcessBuilder("bash", "-c", command).directory(folder.toFile()).redirectErrorStream(true);
+        b.environment().remove("Q3TTS_API_KEY");
+        b.environment().putAll(env);
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the command ends");
+        return Map.entry(p.exitValue(), out);
+    }
+
+    @Test
+    @Order(2)
+    void theCopiedRequestsCarryAKeyPlaceholderNeverTheKeyAndWorkWithTheKeySet() throws Exception {
+        chromium.open(demo.base() + "/tasks/custom-voice");
+        if (!browser.findElements(By.id("key")).isEmpty()) {
+            browser.findElement(By.id("key")).sendKeys(KEY);
+            browser.findElement(By.cssSelector("#login button")).click();
+        }
+        chromium.waitFor(() -> !browser.findElements(By.id("generate")).isEmpty()
+                && Boolean.TRUE.equals(chromium.js("return Q3.keysRequired()")));
+        browser.findElement(By.name("input")).sendKeys("Sent with a key.");
+        chromium.setSampling(Map.of("max_new_tokens", "8", "seed", "7"));
+        chromium.js("const d = document.querySelector('details.api-snippet'); d.open = true; d.render && d.render()");
+        assertTrue(browser.findElement(By.cssSelector("details.api-snippet .snippet-key")).isDisplayed(), "says where to set the key");
+        browser.findElement(By.cssSelector("details.api-snippet .snippet-lang[data-lang=curl]")).click();
+        String curl = (String) chromium.js("return document.querySelector('details.api-snippet pre.snippet').textContent");
+        assertTrue(curl.contains("Authorization: Bearer $Q3TTS_API_KEY"), curl);
+        browser.findElement(By.cssSelector("details.api-snippet .snippet-lang[data-lang=python]")).click();
+        String python = (String) chromium.js("return document.querySelector('details.api-snippet pre.snippet').textContent");
+        assertTrue(python.contains("os.environ[\"Q3TTS_API_KEY\"]"), python);
+        browser.findElement(By.cssSelector("details.api-snippet .snippet-lang[data-lang=javascript]")).click();
+        String js = (String) chromium.js("return document.querySelector('details.api-snippet pre.snippet').textContent");
+        assertTrue(js.contains("process.env.Q3TTS_API_KEY"), js);
+        chromium.screenshot("api-key-copy-as-curl");
+        assertFalse(((String) chromium.js("return document.documentElement.outerHTML")).contains(KEY), "the page never shows the key");
+
+        Path work = Files.createDirectories(dir.resolve("curl"));
+        Map.Entry<Integer, String> without = run(work, curl, Map.of());
+        assertEquals(22, without.getKey(), "without the key the server refuses (curl -f): " + without.getValue());
+        Map.Entry<Integer, String> with = run(work, curl, Map.of("Q3TTS_API_KEY", KEY));
+        assertEquals(0, with.getKey(), with.getValue());
+        byte[] wav = Files.readAllBytes(work.resolve("speech.wav"));
+        assertTrue(wav.length > 44 && new String(wav, 0, 4, StandardCharsets.US_ASCII).equals("RIFF"), "a WAV file");
+
+        chromium.open(demo.base() + "/connect");
+        chromium.waitFor(() -> chromium.text("#connect-curl").contains("speech.wav"));
+        String connect = chromium.text("#connect-curl");
+        assertTrue(connect.contains("$Q3TTS_API_KEY"), connect);
+        assertTrue(chromium.text("#connect-key").contains("Q3TTS_API_KEY"), chromium.text("#connect-key"));
+        assertTrue(chromium.text("#connect-python").contains("os.environ[\"Q3TTS_API_KEY\"]"), chromium.text("#connect-python"));
+        assertFalse(((String) chromium.js("return document.documentElement.outerHTML")).contains(KEY), "the page never shows the key");
+        Files.deleteIfExists(work.resolve("speech.wav"));
+        Map.Entry<Integer, String> openAi = run(work, connect, Map.of("Q3TTS_API_KEY", KEY));
+        assertEquals(0, openAi.getKey(), openAi.getValue());
+        assertTrue(Files.size(work.resolve("speech.wav")) > 44);
+        chromium.screenshot("api-key-connect");
     }
 }

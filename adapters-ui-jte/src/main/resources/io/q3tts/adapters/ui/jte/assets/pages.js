@@ -378,6 +378,14 @@
     document.querySelectorAll('[data-copy]').forEach(b => b.addEventListener('click', async () => {
       try { await navigator.clipboard.writeText(document.getElementById(b.dataset.copy).textContent); b.textContent = 'copied'; } catch (e) { b.textContent = 'select and copy'; }
     }));
+    // With keys, the examples read the key from the environment: the page never shows a key.
+    await Q3.health().catch(() => null);
+    const keys = Q3.keysRequired(), variable = Q3.KEY_VARIABLE;
+    if (keys) {
+      set('connect-key', 'One of the keys this server was started with (auth.api_keys). ' + Q3.keyWords().replace(/^This server needs an API key\. /, '')
+        + ' In Open WebUI and SillyTavern, paste the key itself.');
+      document.querySelectorAll('.connect-key-copy').forEach(e => { e.textContent = 'your API key'; });
+    }
     let voice = 'ryan', model = 'tts-1';
     try {
       const v = await api('GET', '/v1/audio/voices');
@@ -396,12 +404,15 @@
     } catch (e) { set('connect-models', Q3.human(e.message)); }
     document.querySelectorAll('.connect-voice-copy').forEach(e => { e.textContent = voice; });
     document.querySelectorAll('.connect-model-copy').forEach(e => { e.textContent = model; });
-    set('connect-curl', "curl -sS " + base + "/audio/speech \\\n  -H 'Content-Type: application/json' \\\n  -d '"
+    set('connect-curl', "curl -sS -f " + base + "/audio/speech \\\n" + (keys ? '  -H "Authorization: Bearer $' + variable + '" \\\n' : '')
+      + "  -H 'Content-Type: application/json' \\\n  -d '"
       + JSON.stringify({ model: model, input: 'Hello from q3tts.', voice: voice, response_format: 'wav' }) + "' \\\n  -o speech.wav");
-    set('connect-python', 'from openai import OpenAI\n\nclient = OpenAI(base_url="' + base + '", api_key="none")\n'
+    set('connect-python', (keys ? 'import os\n\n' : '') + 'from openai import OpenAI\n\nclient = OpenAI(base_url="' + base + '", api_key='
+      + (keys ? 'os.environ["' + variable + '"]' : '"none"') + ')\n'
       + 'with client.audio.speech.with_streaming_response.create(\n    model="' + model + '", voice="' + voice
       + '", input="Hello from q3tts.", response_format="wav",\n) as r:\n    r.stream_to_file("speech.wav")\n');
-    set('connect-js', 'import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "' + base + '", apiKey: "none" });\n'
+    set('connect-js', 'import OpenAI from "openai";\n\nconst client = new OpenAI({ baseURL: "' + base + '", apiKey: '
+      + (keys ? 'process.env.' + variable : '"none"') + ' });\n'
       + 'const speech = await client.audio.speech.create({ model: "' + model + '", voice: "' + voice
       + '", input: "Hello from q3tts.", response_format: "wav" });\nconst audio = Buffer.from(await speech.arrayBuffer());\n');
   }

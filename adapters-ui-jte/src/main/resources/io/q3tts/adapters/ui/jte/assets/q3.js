@@ -944,10 +944,28 @@
     banner.dataset.randomWeights = text ? 'true' : '';
   }
 
+  let healthPromise = null;
+  /** The API server's health, asked once per page. */
+  function health() {
+    if (!healthPromise) {
+      healthPromise = api('GET', '/api/v1/health').then(h => {
+        if (h && h.api_keys) keysNeeded = true;
+        return h;
+      });
+      healthPromise.catch(() => { healthPromise = null; });
+    }
+    return healthPromise;
+  }
+
+  /** The environment variable the copied requests read the API key from: the key itself is never shown. */
+  const KEY_VARIABLE = 'Q3TTS_API_KEY';
+  // Whether the API server wants a key: health says so; a key kept for a remote server says so too.
+  let keysNeeded = !!apiKey();
+
   async function shellHealth() {
     const foot = document.getElementById('q3-health');
     try {
-      const h = await api('GET', '/api/v1/health');
+      const h = await health();
       const q = h.queue || {};
       if (foot) {
         foot.textContent = h.status + ' · ' + (h.models_loaded || 0) + '/' + (h.models || 0) + ' models loaded · '
@@ -1218,6 +1236,18 @@
   // ---- use from other programs ------------------------------------------------------------------
 
   /** The API server's origin as other programs reach it. */
+  /** What to do about the API key, in words, for the copied requests. */
+  function keyWords() {
+    return 'This server needs an API key. The requests read it from the environment variable ' + KEY_VARIABLE
+      + ' (the key is never shown here): set it to one of the keys the server was started with (auth.api_keys), e.g. '
+      + 'export ' + KEY_VARIABLE + '=<your key>.';
+  }
+
+  /** @return whether the API server wants a key (known once health answered) */
+  function keysRequired() {
+    return keysNeeded;
+  }
+
   function baseUrl() {
     return API_BASE || location.origin;
   }
@@ -1246,25 +1276,31 @@
   function snippets(spec) {
     const method = spec.method || 'POST';
     const target = baseUrl() + spec.path;
+    const keys = keysNeeded;
     const curl = ['curl -sS -f -X ' + method + ' ' + shellQuote(target)];
-    let py = 'import requests\n\n';
+    // The key comes from the environment: double quotes so that the shell expands it.
+    if (keys) curl.push('-H "Authorization: Bearer $' + KEY_VARIABLE + '"');
+    let py = (keys ? 'import os\n' : '') + 'import requests\n\n';
+    const pyHeaders = keys ? '    headers={"Authorization": "Bearer " + os.environ["' + KEY_VARIABLE + '"]},\n' : '';
+    const jsKey = keys ? 'Authorization: "Bearer " + process.env.' + KEY_VARIABLE : '';
     let js = '';
     if (spec.form) {
       spec.form.forEach(([k, v]) => curl.push(v && v.file ? '-F ' + shellQuote(k + '=@' + v.file) : '--form-string ' + shellQuote(k + '=' + v)));
       const data = {}, files = [];
       spec.form.forEach(([k, v]) => { if (v && v.file) files.push([k, v.file]); else data[k] = v; });
-      py += 'r = requests.' + method.toLowerCase() + '(\n    ' + JSON.stringify(target) + ',\n    data=' + pyLiteral(data, 1)
+      py += 'r = requests.' + method.toLowerCase() + '(\n    ' + JSON.stringify(target) + ',\n' + pyHeaders + '    data=' + pyLiteral(data, 1)
         + ',\n    files={' + files.map(([k, f]) => JSON.stringify(k) + ': open(' + JSON.stringify(f) + ', "rb")').join(', ') + '},\n)\n';
       js += 'const form = new FormData();\n' + spec.form.map(([k, v]) => v && v.file
         ? '// ' + v.file + ': a File or Blob, e.g. from an <input type="file">\nform.append(' + JSON.stringify(k) + ', fileFor(' + JSON.stringify(v.file) + '));'
         : 'form.append(' + JSON.stringify(k) + ', ' + JSON.stringify(String(v)) + ');').join('\n')
-        + '\nconst res = await fetch(' + JSON.stringify(target) + ', { method: ' + JSON.stringify(method) + ', body: form });\n';
+        + '\nconst res = await fetch(' + JSON.stringify(target) + ', { method: ' + JSON.stringify(method)
+        + (keys ? ', headers: { ' + jsKey + ' }' : '') + ', body: form });\n';
     } else {
       const body = JSON.stringify(spec.json || {});
       curl.push("-H 'Content-Type: application/json'", '-d ' + shellQuote(body));
-      py += 'r = requests.' + method.toLowerCase() + '(\n    ' + JSON.stringify(target) + ',\n    json=' + pyLiteral(spec.json || {}, 1) + ',\n)\n';
+      py += 'r = requests.' + method.toLowerCase() + '(\n    ' + JSON.stringify(target) + ',\n' + pyHeaders + '    json=' + pyLiteral(spec.json || {}, 1) + ',\n)\n';
       js += 'const res = await fetch(' + JSON.stringify(target) + ', {\n  method: ' + JSON.stringify(method)
-        + ',\n  headers: { "Content-Type": "application/json" },\n  body: JSON.stringify(' + JSON.stringify(spec.json || {}, null, 2).replace(/\n/g, '\n  ') + '),\n});\n';
+        + ',\n  headers: { "Content-Type": "application/json"' + (keys ? ', ' + jsKey : '') + ' },\n  body: JSON.stringify(' + JSON.stringify(spec.json || {}, null, 2).replace(/\n/g, '\n  ') + '),\n});\n';
     }
     if (spec.out) curl.push('-o ' + shellQuote(spec.out));
     py += 'r.raise_for_status()\n' + (spec.out ? 'with open(' + JSON.stringify(spec.out) + ', "wb") as f:\n    f.write(r.content)\n' : 'print(r.json())\n');
@@ -1298,13 +1334,15 @@
         status.textContent = 'Selected: press Ctrl+C to copy.';
       }
     } });
+    const keyNote = el('p', { class: 'muted snippet-key', hidden: true, text: keyWords() });
     const box = el('details', { class: 'api-snippet' }, [
       el('summary', { text: 'Use via API: copy as curl, Python or JavaScript' }),
       el('p', { class: 'muted', text: 'The request this form sends, as it is filled in now. See also ' },
-        [el('a', { href: '/connect', text: 'Use from other apps' }), '.']),
+        [el('a', { href: '/connect', text: 'Use from other apps' }), '.']), keyNote,
       el('div', { class: 'snippet-tabs', role: 'group', 'aria-label': 'Language' }, tabs.concat([copy, status])), pre]);
     function render() {
       if (!box.open) return;
+      keyNote.hidden = !keysNeeded;
       tabs.forEach(t => t.setAttribute('aria-pressed', String(t.dataset.lang === lang)));
       try {
         code.textContent = snippets(build())[lang];
@@ -1315,6 +1353,8 @@
       status.textContent = '';
     }
     box.addEventListener('toggle', render);
+    // Health may answer after the box was opened: the key header then joins the request.
+    health().then(render, () => {});
     form.addEventListener('input', render);
     form.addEventListener('change', render);
     form.after(box);
@@ -1632,6 +1672,6 @@
     showErrors, models, bindModel, sampling, validateSampling, validateText, formRequest, taskPage, ResultPanel, StreamPlayer,
     Waveform, clipSource, base64, saveVoice, wavBlob, wavSamples, shellHealth, randomWeights, MAX_TEXT, MAX_INSTRUCT,
     PipelinePanel, resumable, clock, VoicePicker, pickerOf, checkVoices, presetSpeakers, savedVoices, voicesReady, languageSelect,
-    modelSelect, snippets, apiSnippet, baseUrl, pcm16ToFloat,
+    modelSelect, snippets, apiSnippet, baseUrl, pcm16ToFloat, health, keysRequired, keyWords, KEY_VARIABLE,
   };
 })();
