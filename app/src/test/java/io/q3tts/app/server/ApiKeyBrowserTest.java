@@ -63,6 +63,12 @@ class ApiKeyBrowserTest {
     @Order(1)
     void signsInWithTheKeyThenTheUiWorks() {
         chromium.open(demo.base() + "/tasks/custom-voice");
+        // The sign-in page fits a phone too.
+        chromium.viewport(390, 844);
+        long width = ((Number) chromium.js("return document.documentElement.scrollWidth")).longValue();
+        assertTrue(width <= 390, "the sign-in page is " + width + " px wide on a 390 px phone");
+        chromium.viewportScreenshot("api-key-sign-in-phone", 390, 844);
+        chromium.defaultViewport();
         browser.findElement(By.id("key")).sendKeys("not-the-key-at-all");
         browser.findElement(By.cssSelector("#login button")).click();
         chromium.waitFor(() -> !chromium.text("#error").isBlank());

@@ -200,6 +200,11 @@ final class Chromium implements AutoCloseable {
                 "width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
     }
 
+    /** Goes back to the window's own viewport after {@link #viewport}. */
+    void defaultViewport() {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    }
+
     /** Writes a whole-page screenshot at the viewport width set by {@link #viewport} to {@code app/target/screenshots/<name>.png}. */
     void viewportScreenshot(String name, int width, int height) {
         try {

@@ -258,7 +258,7 @@ class UsableUiBrowserTest {
 
     @Test
     @Order(3)
-    void everyTaskFormRunsFromTheKeyboardAlone() {
+    void everyTaskFormRunsFromTheKeyboardAlone() throws IOException {
         for (int[] s : List.of(DESKTOP, PHONE)) {
             size(s);
             String at = label(s);
@@ -332,16 +332,21 @@ class UsableUiBrowserTest {
         waitForState(".pipeline .result", "done");
         assertEquals(1, browser.driver.findElements(By.cssSelector(".pipeline .result table.parts tbody tr")).size());
         browser.viewportScreenshot("ui-keyboard-script-read-phone", PHONE[0], PHONE[1]);
+        assertFits("a finished Table read");
 
         open("/tasks/subtitles");
-        browser.find("#sub-file").sendKeys(Chromium.repo().resolve("docs/examples/dialogue.vtt").toString());
+        // Pasted (here typed) instead of uploaded: the page previews it and maps its speakers the same way.
+        tabTo("#sub-paste");
+        type(Files.readString(Chromium.repo().resolve("docs/examples/dialogue.vtt")));
         browser.waitFor(() -> browser.driver.findElements(By.cssSelector("#sub-mapping .voice-picker select")).size() == 2);
+        assertEquals(3, browser.driver.findElements(By.cssSelector("#sub-preview-cues tbody tr")).size(), "the pasted cues' preview");
         tabTo("#sub-voice");
         type(Keys.ARROW_DOWN);
         ctrlEnter();
         waitForState(".pipeline .result", "done");
         assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline .result table.parts tbody tr")).size());
         browser.viewportScreenshot("ui-keyboard-subtitles-phone", PHONE[0], PHONE[1]);
+        assertFits("a finished Subtitles run");
 
         open("/tasks/npc-pack");
         tabTo("#npc-example");
@@ -355,8 +360,16 @@ class UsableUiBrowserTest {
         waitForState(".pipeline .result", "done");
         assertEquals(6, browser.driver.findElements(By.cssSelector(".pipeline .result table.parts tbody tr")).size());
         browser.viewportScreenshot("ui-keyboard-npc-pack-phone", PHONE[0], PHONE[1]);
+        assertFits("a finished NPC pack");
+    }
+
+    /** The page is no wider than the viewport (no sideways scrolling); names the widest elements if not. */
+    private static void assertFits(String what) {
+        long viewport = ((Number) browser.js("return window.innerWidth")).longValue();
         long width = ((Number) browser.js("return document.documentElement.scrollWidth")).longValue();
-        assertTrue(width <= PHONE[0], "a finished NPC pack still fits the phone: " + width);
+        assertTrue(width <= viewport, what + " is " + width + " px wide on a " + viewport + " px screen: " + browser.js("""
+                return [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > arguments[0])
+                  .slice(-3).map(e => e.outerHTML.slice(0, 120))""", viewport));
     }
 
     /** Runs a shell command (the copied snippet) in a folder; returns its output. */
@@ -607,5 +620,19 @@ class UsableUiBrowserTest {
         assertEquals(List.of("audio.wav", "chunks/0001.wav", "report.json"), names);
         String start = browser.text(".pipeline .result table.parts tbody tr td:nth-child(3)");
         assertTrue(start.matches("\\d+:\\d\\d"), "start as m:ss: " + start);
+    }
+
+    @Test
+    @Order(8)
+    void afterAllTheRunsEveryListStillFitsThePhone() {
+        // The lists are long now (outputs, jobs, voices of every test above): they still fit a phone.
+        size(PHONE);
+        for (String page : List.of("/", "/outputs", "/voices", "/models", "/connect")) {
+            open(page);
+            assertFits(page + " with every run of this class");
+            String slug = page.equals("/") ? "home" : page.substring(1);
+            browser.viewportScreenshot("ui-full-" + slug + "-phone", PHONE[0], PHONE[1]);
+        }
+        size(DESKTOP);
     }
 }
