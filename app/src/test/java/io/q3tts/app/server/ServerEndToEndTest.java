@@ -461,6 +461,15 @@ class ServerEndToEndTest {
 
         assertRefused(client.postJson("/api/v1/tts/voice-clone", Map.of("input", "Hi.", "model", BASE,
                 "voice", "no-such-voice", "max_new_tokens", 8)), 404, "voice");
+        // The job route checks voices at submission too: no job is queued for a voice that cannot speak.
+        int jobs = client.jobs().size();
+        assertRefused(client.postJson("/api/v1/jobs", Map.of("task", "voice_clone", "input", "Hi.", "model", BASE,
+                "voice", "no-such-voice", "max_new_tokens", 8)), 404, "voice");
+        Map<String, Object> speakerJob = new LinkedHashMap<>(speak("nobody", 8));
+        speakerJob.put("task", "custom_voice");
+        HttpResponse<byte[]> queuedSpeaker = client.postJson("/api/v1/jobs", speakerJob);
+        assertRefused(queuedSpeaker, queuedSpeaker.statusCode() == 404 ? 404 : 400, "voice");
+        assertEquals(jobs, client.jobs().size(), "no job was queued");
 
         Map<String, Object> corrupt = new LinkedHashMap<>();
         corrupt.put("input", "Hi.");

@@ -481,8 +481,14 @@ class UsableUiBrowserTest {
 
     @SuppressWarnings("unchecked")
     private static String startALongNarration() {
+        return startALongNarration(30);
+    }
+
+    /** Starts a narration of that many paragraphs and waits until its first step is done. */
+    @SuppressWarnings("unchecked")
+    private static String startALongNarration(int paragraphs) {
         StringBuilder text = new StringBuilder();
-        for (int i = 1; i <= 30; i++) {
+        for (int i = 1; i <= paragraphs; i++) {
             text.append("Paragraph ").append(i).append(" goes on for a while.\n\n");
         }
         HttpResponse<byte[]> r = api.postJson("/plugins/narration/jobs", Map.of("text", text.toString(), "voice", "ryan", "format", "text"));
@@ -557,7 +563,8 @@ class UsableUiBrowserTest {
         // world changes after it was accepted: its saved voice is deleted while it waits for the pipeline
         // lane (one pipeline at a time here, held by a long narration), and the run fails when it starts.
         String gone = api.saveFixtureVoice("Soon gone");
-        String blocker = startALongNarration();
+        // Long enough that it is still running when the run below has been submitted and its voice deleted.
+        String blocker = startALongNarration(150);
         HttpResponse<byte[]> r = api.postJson("/plugins/narration/jobs", Map.of("text", "Spoken by a voice that is gone.",
                 "voice", "saved:" + gone, "format", "text"));
         assertEquals(202, r.statusCode(), E2e.text(r));
