@@ -258,7 +258,7 @@ class UsableUiBrowserTest {
 
     @Test
     @Order(3)
-    void everyTaskFormRunsFromTheKeyboardAlone() throws IOException {
+    void everyTaskFormRunsFromTheKeyboardAlone() throws IOException, InterruptedException {
         for (int[] s : List.of(DESKTOP, PHONE)) {
             size(s);
             String at = label(s);
@@ -347,6 +347,14 @@ class UsableUiBrowserTest {
         assertEquals(3, browser.driver.findElements(By.cssSelector(".pipeline .result table.parts tbody tr")).size());
         browser.viewportScreenshot("ui-keyboard-subtitles-phone", PHONE[0], PHONE[1]);
         assertFits("a finished Subtitles run");
+        // The pasted text's request, as copied, is accepted as it stands (a JSON body; cancelled at once).
+        String copied = snippet("curl");
+        assertTrue(copied.contains("\"subtitles\":\"WEBVTT"), copied);
+        String accepted = run(Files.createDirectories(dir.resolve("paste")), copied);
+        String copiedJob = (String) E2e.json(accepted.getBytes(StandardCharsets.UTF_8)).get("job_id");
+        api.delete("/api/v1/jobs/" + copiedJob);
+        awaitEnd(copiedJob);
+        api.postJson("/api/v1/jobs/" + copiedJob + "/dismiss", Map.of());
 
         open("/tasks/npc-pack");
         tabTo("#npc-example");

@@ -1409,6 +1409,8 @@
   class PipelinePanel {
     constructor(container, opts) {
       this.opts = opts || {};
+      // Counts the user's new attempts (Render, Resume): a slower restore() of ?job= yields to them.
+      this.attempts = 0;
       this.result = new ResultPanel(el('div'), this.opts.form || el('form'));
       this.resumeButton = el('button', { type: 'button', class: 'secondary', hidden: true, text: 'Resume' });
       this.editButton = el('button', { type: 'button', class: 'secondary', hidden: true, text: 'Edit and retry' });
@@ -1467,6 +1469,7 @@
     }
     /** Shows "Checking the request…" in the card; returns a function that puts back what it showed before. */
     checking() {
+      this.attempts++;
       const root = this.result.root;
       const before = { hidden: root.hidden, state: root.dataset.state, jobAttr: root.dataset.jobId, status: this.result.status.textContent,
         value: this.result.progressBar.getAttribute('value'), cancel: this.result.cancelButton.hidden, job: this.lastJob };
@@ -1559,6 +1562,9 @@
     async restore() {
       const id = new URLSearchParams(location.search).get('job');
       if (!id) return null;
+      // A press of Render (or Resume) while this loads wins: the old job then touches neither form nor card.
+      const attempt = this.attempts;
+      const stale = () => attempt !== this.attempts;
       let job;
       try {
         job = await api('GET', '/api/v1/jobs/' + encodeURIComponent(id));
@@ -1568,9 +1574,11 @@
       if (this.opts.fill) {
         try {
           const stored = await api('GET', '/api/v1/jobs/' + encodeURIComponent(id) + '/request');
+          if (stale()) return null;
           await this.opts.fill(stored.request);
         } catch (e) { /* finished runs keep no request */ }
       }
+      if (stale()) return null;
       if (!job) {
         // Forgotten by the server's job list (a restart) but maybe still stored: resuming is still possible.
         this.jobId = id;
@@ -1593,6 +1601,7 @@
       try { await api('DELETE', '/api/v1/jobs/' + encodeURIComponent(this.jobId)); } catch (e) { this.result.status.textContent = human(e.message); }
     }
     async resume() {
+      this.attempts++;
       this.endedButtons(null);
       try {
         const job = await api('POST', '/api/v1/jobs/' + encodeURIComponent(this.jobId) + '/resume');
