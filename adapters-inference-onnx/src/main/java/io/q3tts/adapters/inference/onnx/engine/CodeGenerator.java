@@ -99,6 +99,10 @@ public final class CodeGenerator {
     private final TalkerPath path;
     private final OrtSession talker;
     private final NativeSession nativeTalker;
+    /** The fixed-size KV talker ({@link TalkerPath#STATIC_KV}), or null. */
+    private final NativeSession staticTalker;
+    private final KvLayout staticKv;
+    private final int staticLength;
     private final int cudaDevice;
     private final String precision;
     private final OrtSession predictor;
@@ -136,7 +140,24 @@ public final class CodeGenerator {
         this.hidden = emb.hidden();
         this.vocab = emb.codecVocab();
         this.residualGroups = emb.groups() - 1;
-        if (path == TalkerPath.IO_BINDING) {
+        if (path == TalkerPath.STATIC_KV) {
+            if (!bundle.has(GraphKind.TALKER_STATIC)) {
+                throw new ModelException("Model '" + bundle.manifest().name() + "' has no fixed-size KV talker "
+                        + "(talker_static.onnx); re-export it with tools/export --static-kv N, or turn engine.static_kv off");
+            }
+            this.staticTalker = bundle.nativeSession(GraphKind.TALKER_STATIC);
+            this.staticKv = KvLayout.of(staticTalker, "talker_static");
+            io.q3tts.adapters.inference.onnx.ffm.TensorType maskType = staticTalker.inputs().get("attention_mask");
+            if (maskType == null || maskType.shape().length != 2 || maskType.shape()[1] < 2) {
+                throw new ModelException("talker_static.onnx has no fixed-length attention_mask input");
+            }
+            this.staticLength = (int) maskType.shape()[1];
+        } else {
+            this.staticTalker = null;
+            this.staticKv = null;
+            this.staticLength = 0;
+        }
+        if (path == TalkerPath.IO_BINDING || path == TalkerPath.STATIC_KV) {
             this.talker = null;
             this.nativeTalker = bundle.nativeSession(GraphKind.TALKER);
             this.talkerKv = KvLayout.of(nativeTalker, "talker");
@@ -150,7 +171,7 @@ public final class CodeGenerator {
             this.cudaDevice = -1;
             this.batchedTalker = hasInput(talker, "attention_mask");
         }
-        this.v2Talker = path == TalkerPath.IO_BINDING ? nativeTalker.inputs().containsKey("attention_mask") : batchedTalker;
+        this.v2Talker = nativeTalker != null ? nativeTalker.inputs().containsKey("attention_mask") : batchedTalker;
         if (mode == PredictorMode.FUSED) {
             this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_FRAME);
             this.predictorKv = null;
@@ -172,9 +193,14 @@ public final class CodeGenerator {
         return batchedTalker && batchedFrame;
     }
 
-    /** @return whether rows can join a running batch (bundle version 2) */
+    /** @return whether rows can join a running batch (bundle version 2; not on the fixed-size KV path) */
     public boolean continuousBatching() {
-        return batched();
+        return batched() && path != TalkerPath.STATIC_KV;
+    }
+
+    /** @return the fixed-size KV talker's positions ({@link TalkerPath#STATIC_KV}), or 0 */
+    public int staticKvLength() {
+        return staticLength;
     }
 
     /** Rows that join a running batch at a frame boundary. */
@@ -213,10 +239,20 @@ public final class CodeGenerator {
         return v2Talker;
     }
 
-    /** Opens the talker runner of one batch over the loop's host buffers. */
+    /**
+     * Opens the talker runner of one batch over the loop's host buffers.
+     *
+     * @param positions the most positions the batch can reach (padded prompt + frames), or
+     *     {@link Integer#MAX_VALUE} when unbounded; over the fixed-size cache it runs on the growing one
+     * @param capacity the most rows
+     */
     TalkerRunner openTalker(FloatBuffer logitsBuf, FloatBuffer lastHiddenBuf, FloatBuffer stepBuf,
-                            OrtSession.RunOptions runOptions) {
-        if (path == TalkerPath.IO_BINDING) {
+                            OrtSession.RunOptions runOptions, long positions, int capacity) {
+        if (path == TalkerPath.STATIC_KV && positions <= staticLength && v2Talker) {
+            return new StaticTalkerRunner(staticTalker, staticKv, staticLength, capacity, logitsBuf, lastHiddenBuf, stepBuf,
+                    vocab, hidden, cudaDevice);
+        }
+        if (path == TalkerPath.IO_BINDING || path == TalkerPath.STATIC_KV) {
             return new BoundTalkerRunner(nativeTalker, talkerKv, logitsBuf, lastHiddenBuf, stepBuf, vocab, hidden, cudaDevice);
         }
         return new JavaTalkerRunner(env, talker, talkerKv, logitsBuf, lastHiddenBuf, stepBuf, vocab, hidden, runOptions);
@@ -303,7 +339,7 @@ public final class CodeGenerator {
             pending.subList(0, first.size()).clear();
             // Rows beyond maxRows at the start join like any other once there is room.
             List<BatchRow> waiting = pending;
-            RowSource joined = !batched() ? RowSource.NONE : free -> {
+            RowSource joined = !continuousBatching() ? RowSource.NONE : free -> {
                 if (!waiting.isEmpty()) {
                     List<BatchRow> take = new ArrayList<>(waiting.subList(0, Math.min(free, waiting.size())));
                     waiting.subList(0, take.size()).clear();
@@ -503,7 +539,7 @@ public final class CodeGenerator {
                 lastHiddenBuf = Tensors.floats(capacity * hidden);
                 stepBuf = Tensors.floats(capacity * hidden);
                 posBuf = Tensors.longs(capacity);
-                talkerRunner = openTalker(logitsBuf, lastHiddenBuf, stepBuf, runOptions);
+                talkerRunner = openTalker(logitsBuf, lastHiddenBuf, stepBuf, runOptions, positions(seqs), capacity);
                 if (mode == PredictorMode.FUSED) {
                     initFused();
                 } else {
@@ -513,6 +549,17 @@ public final class CodeGenerator {
                 close();
                 throw e;
             }
+        }
+
+        /** The most positions the rows can reach together: the padded prompt plus the longest run of frames. */
+        private static long positions(List<Seq> seqs) {
+            long width = 0;
+            long frames = 0;
+            for (Seq q : seqs) {
+                width = Math.max(width, q.prompt.length());
+                frames = Math.max(frames, Math.min((long) q.s.maxNewTokens(), q.guardLimit));
+            }
+            return width + frames;
         }
 
         private <T extends AutoCloseable> T own(T t) {

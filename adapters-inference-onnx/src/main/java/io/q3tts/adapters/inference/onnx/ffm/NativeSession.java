@@ -32,9 +32,23 @@ public final class NativeSession implements AutoCloseable {
      * @param interOpThreads 0 = ONNX Runtime's default
      * @param sharedThreadPool use the environment's global pools (only when the environment has them)
      * @param spinning let idle pool threads spin (ignored with the shared pool, which was set up with the environment)
+     * @param cudaGraph with {@code cuda}: the CUDA provider's {@code enable_cuda_graph} (runs with a
+     *     {@code gpu_graph_id} run option are captured once and replayed; see {@link NativeRunOptions#graphId})
      */
     public record Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
-                          boolean sharedThreadPool, boolean spinning) { }
+                          boolean sharedThreadPool, boolean spinning, boolean cudaGraph) {
+
+        /** Without CUDA graphs. */
+        public Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
+                       boolean sharedThreadPool, boolean spinning) {
+            this(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, false);
+        }
+
+        /** @return these options with CUDA graphs on when the CUDA provider is used */
+        public Options withCudaGraph() {
+            return new Options(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cuda);
+        }
+    }
 
     private final OrtApi api;
     private final Path file;
@@ -90,7 +104,7 @@ public final class NativeSession implements AutoCloseable {
                 }
             }
             if (options.cuda()) {
-                appendCuda(api, a, sessionOptions, options.cudaDeviceId());
+                appendCuda(api, a, sessionOptions, options.cudaDeviceId(), options.cudaGraph());
             }
             api.check((MemorySegment) api.createSession.invokeExact(api.env(), a.allocateFrom(file.toString()),
                     sessionOptions, out), "CreateSession(" + file.getFileName() + ")");
@@ -116,19 +130,25 @@ public final class NativeSession implements AutoCloseable {
         }
     }
 
-    private static void appendCuda(OrtApi api, Arena a, MemorySegment sessionOptions, int deviceId) throws Throwable {
+    private static void appendCuda(OrtApi api, Arena a, MemorySegment sessionOptions, int deviceId, boolean cudaGraph)
+            throws Throwable {
         MemorySegment out = a.allocate(ADDRESS);
         api.check((MemorySegment) api.createCudaProviderOptions.invokeExact(out), "CreateCUDAProviderOptions");
         MemorySegment cuda = out.get(ADDRESS, 0);
         try {
             // HEURISTIC as in OrtRuntime: no exhaustive cuDNN search on the first call.
-            MemorySegment keys = a.allocate(ADDRESS, 2);
-            MemorySegment values = a.allocate(ADDRESS, 2);
+            int n = cudaGraph ? 3 : 2;
+            MemorySegment keys = a.allocate(ADDRESS, n);
+            MemorySegment values = a.allocate(ADDRESS, n);
             keys.setAtIndex(ADDRESS, 0, a.allocateFrom("device_id"));
             values.setAtIndex(ADDRESS, 0, a.allocateFrom(Integer.toString(deviceId)));
             keys.setAtIndex(ADDRESS, 1, a.allocateFrom("cudnn_conv_algo_search"));
             values.setAtIndex(ADDRESS, 1, a.allocateFrom("HEURISTIC"));
-            api.check((MemorySegment) api.updateCudaProviderOptions.invokeExact(cuda, keys, values, 2L),
+            if (cudaGraph) {
+                keys.setAtIndex(ADDRESS, 2, a.allocateFrom("enable_cuda_graph"));
+                values.setAtIndex(ADDRESS, 2, a.allocateFrom("1"));
+            }
+            api.check((MemorySegment) api.updateCudaProviderOptions.invokeExact(cuda, keys, values, (long) n),
                     "UpdateCUDAProviderOptions");
             api.check((MemorySegment) api.appendCudaV2.invokeExact(sessionOptions, cuda),
                     "SessionOptionsAppendExecutionProvider_CUDA_V2");

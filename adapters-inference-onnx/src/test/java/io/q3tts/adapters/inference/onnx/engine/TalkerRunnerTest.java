@@ -20,9 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two talker runners on the real demo talker: identical outputs at every step, and the host
+ * The talker runners on the real demo talker: identical outputs at every step, and the host
  * traffic of the I/O-binding runner does not depend on the sequence length (the KV cache never
- * crosses the binding boundary), while the Java binding's grows with it.
+ * crosses the binding boundary), while the Java binding's grows with it. The fixed-size KV runner
+ * agrees to rounding and its per-step traffic is one constant.
  */
 class TalkerRunnerTest {
 
@@ -31,6 +32,7 @@ class TalkerRunnerTest {
     private static Bundle bundle;
     private static CodeGenerator javaPath;
     private static CodeGenerator boundPath;
+    private static CodeGenerator staticPath;
 
     @BeforeAll
     static void open() {
@@ -39,6 +41,7 @@ class TalkerRunnerTest {
         CodecEmbeddings emb = new CodecEmbeddings(bundle);
         javaPath = new CodeGenerator(bundle, emb, PredictorMode.FUSED, TalkerPath.JAVA_BINDING);
         boundPath = new CodeGenerator(bundle, emb, PredictorMode.FUSED, TalkerPath.IO_BINDING);
+        staticPath = new CodeGenerator(bundle, emb, PredictorMode.FUSED, TalkerPath.STATIC_KV);
     }
 
     @AfterAll
@@ -61,11 +64,15 @@ class TalkerRunnerTest {
         int length;
 
         Io(CodeGenerator g, int vocab, int h) throws Exception {
+            this(g, vocab, h, 64);
+        }
+
+        Io(CodeGenerator g, int vocab, int h, long positions) throws Exception {
             logits = Tensors.floats(vocab);
             hidden = Tensors.floats(h);
             step = Tensors.floats(h);
             OrtSession.RunOptions ro = own(new OrtSession.RunOptions());
-            runner = g.openTalker(logits, hidden, step, ro);
+            runner = g.openTalker(logits, hidden, step, ro, positions, 1);
             v2 = g.v2Talker();
             for (int i = 0; i < mask.capacity(); i++) {
                 mask.put(i, 1);
@@ -150,6 +157,62 @@ class TalkerRunnerTest {
             assertTrue(javaDelta[0] > boundDelta[0] + 2 * prompt * perPosition,
                     "java " + javaDelta[0] + " vs bound " + boundDelta[0]);
         }
+    }
+
+    @Test
+    void theFixedSizeCacheAgreesAndItsStepTrafficIsOneConstant() throws Exception {
+        int h = new CodecEmbeddings(bundle).hidden();
+        int vocab = new CodecEmbeddings(bundle).codecVocab();
+        int max = staticPath.staticKvLength();
+        assertEquals(512, max, "the demo bundles are exported with --static-kv 512");
+        SplittableRandom rnd = new SplittableRandom(11);
+        int prompt = 9;
+        FloatBuffer prefill = Tensors.floats(prompt * h);
+        for (int i = 0; i < prompt * h; i++) {
+            prefill.put(i, (float) (rnd.nextGaussian() * 0.1));
+        }
+        try (Io b = new Io(boundPath, vocab, h);
+             Io s = new Io(staticPath, vocab, h, prompt + STEPS + 1)) {
+            assertTrue(s.runner instanceof StaticTalkerRunner, "a batch that fits runs on the fixed-size cache");
+            b.prefill(prefill, prompt);
+            s.prefill(prefill, prompt);
+            assertClose(b, s, "prefill");
+            long[] delta = new long[STEPS];
+            for (int n = 0; n < STEPS; n++) {
+                for (int i = 0; i < h; i++) {
+                    float x = (float) (rnd.nextGaussian() * 0.1);
+                    b.step.put(i, x);
+                    s.step.put(i, x);
+                }
+                long before = s.runner.hostBytes();
+                b.step();
+                s.step();
+                delta[n] = s.runner.hostBytes() - before;
+                assertClose(b, s, "step " + n);
+            }
+            // Step input, logits, last hidden, the [1, N] mask, the position and the write index: whatever the length.
+            long expected = (2L * h + vocab) * Float.BYTES + (max + 2L) * Long.BYTES;
+            for (int n = 0; n < STEPS; n++) {
+                assertEquals(expected, delta[n], "fixed-size KV host bytes at step " + n);
+            }
+        }
+        try (Io over = new Io(staticPath, vocab, h, max + 1)) {
+            assertTrue(over.runner instanceof BoundTalkerRunner, "a batch that may outgrow the buffer uses the growing cache");
+        }
+    }
+
+    private static void assertClose(Io a, Io b, String what) {
+        float[] la = new float[a.logits.capacity()];
+        float[] lb = new float[b.logits.capacity()];
+        a.logits.get(0, la);
+        b.logits.get(0, lb);
+        assertArrayEquals(la, lb, 1e-4f, what + ": logits");
+        float[] ha = new float[a.hidden.capacity()];
+        float[] hb = new float[b.hidden.capacity()];
+        a.hidden.get(0, ha);
+        b.hidden.get(0, hb);
+        assertArrayEquals(ha, hb, 1e-4f, what + ": last_hidden");
+        assertTrue(Float.isFinite(lb[0]) && lb[0] != 0f, what + ": logits were written");
     }
 
     private static void assertSame(Io a, Io b, String what) {
