@@ -133,7 +133,15 @@ public final class CodeGenerator {
      */
     public CodeGenerator(Bundle bundle, CodecEmbeddings emb, PredictorMode mode, TalkerPath path) {
         this.env = bundle.runtime().env();
-        this.path = Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(path, "path");
+        if (path == TalkerPath.STATIC_KV && !bundle.has(GraphKind.TALKER_STATIC)) {
+            // engine.static_kv is one setting for every model; a bundle exported without --static-kv keeps the device cache.
+            System.getLogger(CodeGenerator.class.getName()).log(System.Logger.Level.INFO,
+                    "Model ''{0}'' has no talker_static.onnx (tools/export --static-kv N); its talker runs with the "
+                            + "device-resident growing KV cache", bundle.manifest().name());
+            path = TalkerPath.IO_BINDING;
+        }
+        this.path = path;
         this.precision = bundle.manifest().precision();
         this.emb = Objects.requireNonNull(emb, "emb");
         this.mode = Objects.requireNonNull(mode, "mode");
@@ -141,10 +149,6 @@ public final class CodeGenerator {
         this.vocab = emb.codecVocab();
         this.residualGroups = emb.groups() - 1;
         if (path == TalkerPath.STATIC_KV) {
-            if (!bundle.has(GraphKind.TALKER_STATIC)) {
-                throw new ModelException("Model '" + bundle.manifest().name() + "' has no fixed-size KV talker "
-                        + "(talker_static.onnx); re-export it with tools/export --static-kv N, or turn engine.static_kv off");
-            }
             this.staticTalker = bundle.nativeSession(GraphKind.TALKER_STATIC);
             this.staticKv = KvLayout.of(staticTalker, "talker_static");
             io.q3tts.adapters.inference.onnx.ffm.TensorType maskType = staticTalker.inputs().get("attention_mask");

@@ -201,6 +201,18 @@ class TalkerRunnerTest {
         }
     }
 
+    @Test
+    void aBundleWithoutTheFixedSizeTalkerRunsWithTheDeviceCache() {
+        assertEquals(TalkerPath.STATIC_KV, staticPath.path());
+        try (Bundle int8 = Bundle.open(TestPaths.fixtures().resolve("bundles/custom-voice-int8"), runtime)) {
+            assertTrue(!int8.has(io.q3tts.adapters.inference.onnx.bundle.GraphKind.TALKER_STATIC));
+            CodeGenerator g = new CodeGenerator(int8, new CodecEmbeddings(int8), PredictorMode.FUSED, TalkerPath.STATIC_KV);
+            assertEquals(TalkerPath.IO_BINDING, g.path());
+            assertEquals(0, g.staticKvLength());
+            assertTrue(g.continuousBatching());
+        }
+    }
+
     private static void assertClose(Io a, Io b, String what) {
         float[] la = new float[a.logits.capacity()];
         float[] lb = new float[b.logits.capacity()];
