@@ -103,6 +103,8 @@ public final class CodeGenerator {
     private final NativeSession staticTalker;
     private final KvLayout staticKv;
     private final int staticLength;
+    /** The CUDA graphs' buffer sets when the fixed-size talker runs with CUDA graphs, else null. */
+    private final GraphSlots graphSlots;
     private final int cudaDevice;
     private final String precision;
     private final OrtSession predictor;
@@ -175,6 +177,8 @@ public final class CodeGenerator {
             this.cudaDevice = -1;
             this.batchedTalker = hasInput(talker, "attention_mask");
         }
+        this.graphSlots = staticTalker != null && cudaDevice >= 0 && staticTalker.options().cudaGraph()
+                ? new GraphSlots(staticTalker, staticKv, staticLength, hidden, vocab, cudaDevice) : null;
         this.v2Talker = nativeTalker != null ? nativeTalker.inputs().containsKey("attention_mask") : batchedTalker;
         if (mode == PredictorMode.FUSED) {
             this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_FRAME);
@@ -200,6 +204,11 @@ public final class CodeGenerator {
     /** @return whether rows can join a running batch (bundle version 2; not on the fixed-size KV path) */
     public boolean continuousBatching() {
         return batched() && path != TalkerPath.STATIC_KV;
+    }
+
+    /** @return whether the fixed-size KV talker runs with CUDA graphs */
+    public boolean cudaGraphs() {
+        return graphSlots != null;
     }
 
     /** @return the fixed-size KV talker's positions ({@link TalkerPath#STATIC_KV}), or 0 */
@@ -233,6 +242,11 @@ public final class CodeGenerator {
         return path;
     }
 
+    /** @return the fixed-size talker's KV layout, or null */
+    KvLayout staticKv() {
+        return staticKv;
+    }
+
     /** @return the talker's KV layout */
     KvLayout talkerKv() {
         return talkerKv;
@@ -254,7 +268,7 @@ public final class CodeGenerator {
                             OrtSession.RunOptions runOptions, long positions, int capacity) {
         if (path == TalkerPath.STATIC_KV && positions <= staticLength && v2Talker) {
             return new StaticTalkerRunner(staticTalker, staticKv, staticLength, capacity, logitsBuf, lastHiddenBuf, stepBuf,
-                    vocab, hidden, cudaDevice);
+                    vocab, hidden, cudaDevice, graphSlots);
         }
         if (path == TalkerPath.IO_BINDING || path == TalkerPath.STATIC_KV) {
             return new BoundTalkerRunner(nativeTalker, talkerKv, logitsBuf, lastHiddenBuf, stepBuf, vocab, hidden, cudaDevice);

@@ -35,6 +35,15 @@ import java.util.List;
  * masked to zero weight: the same keys as the growing cache, summed in another blocking, so logits
  * agree to rounding (codes identical; {@code OfficialParityTest} checks this path too).
  *
+ * <p><b>CUDA graphs.</b> With {@link GraphSlots} (the session was created with
+ * {@code enable_cuda_graph}) the runner leases a slot: fixed buffers for one row, the KV cache and
+ * the step's inputs and outputs, reused by every generation that gets that slot. The prefill runs
+ * uncaptured ({@code gpu_graph_id} -1) with host inputs and writes the slot's KV buffers (bound as
+ * preallocated outputs); every step copies the step input, mask, position and write index into the
+ * slot's buffers, runs the one binding that never changes with the slot's graph id (ONNX Runtime
+ * captures it after its warm-up runs, then replays it), and copies logits and last hidden state
+ * back. Batch 1 per graph; the same code runs on host memory in the tests.
+ *
  * <p>Not thread-safe (one runner per batch) except {@link #terminate()}.
  */
 final class StaticTalkerRunner implements TalkerRunner {
@@ -56,6 +65,11 @@ final class StaticTalkerRunner implements TalkerRunner {
     private NativeValue[] cache;
     private int rows;
     private long hostBytes;
+    /** CUDA-graph mode: the slot pool, the leased slot, its step binding and run options; else null. */
+    private final GraphSlots slots;
+    private final GraphSlots.Slot slot;
+    private final IoBinding stepBinding;
+    private final NativeRunOptions stepOptions;
 
     /**
      * @param session the fixed-size talker session (C API)
@@ -71,6 +85,17 @@ final class StaticTalkerRunner implements TalkerRunner {
      */
     StaticTalkerRunner(NativeSession session, KvLayout kv, int maxLength, int capacity, FloatBuffer logitsBuf,
                        FloatBuffer lastHiddenBuf, FloatBuffer stepBuf, int vocab, int hidden, int cudaDevice) {
+        this(session, kv, maxLength, capacity, logitsBuf, lastHiddenBuf, stepBuf, vocab, hidden, cudaDevice, null);
+    }
+
+    /**
+     * As above; with {@code slots}, CUDA-graph mode (one row, {@code cudaDevice} is the slots').
+     *
+     * @param slots the session's graph slots, or null
+     */
+    StaticTalkerRunner(NativeSession session, KvLayout kv, int maxLength, int capacity, FloatBuffer logitsBuf,
+                       FloatBuffer lastHiddenBuf, FloatBuffer stepBuf, int vocab, int hidden, int cudaDevice,
+                       GraphSlots slots) {
         this.kv = kv;
         this.maxLength = maxLength;
         this.hidden = hidden;
@@ -84,15 +109,46 @@ final class StaticTalkerRunner implements TalkerRunner {
         NativeRunOptions options = null;
         IoBinding b = null;
         NativeValue wi = null;
+        GraphSlots.Slot leased = null;
+        IoBinding sb = null;
+        NativeRunOptions so = null;
         try {
             cpuInfo = MemoryInfo.cpu();
             kvInfo = cudaDevice >= 0 ? MemoryInfo.cuda(cudaDevice) : MemoryInfo.cpu();
             options = new NativeRunOptions();
             b = session.newBinding();
             wi = NativeValue.wrap(host(writeIndex, 1, Long.BYTES), cpuInfo, OrtApi.INT64, 1);
+            if (slots != null) {
+                if (capacity != 1) {
+                    throw new IllegalArgumentException("a CUDA graph holds one row; capacity " + capacity);
+                }
+                // The prefill's shapes change with the prompt: it must never be captured.
+                options.graphId(-1);
+                leased = slots.lease();
+                so = new NativeRunOptions();
+                so.graphId(leased.id);
+                sb = session.newBinding();
+                sb.bindInput("inputs_embeds", leased.embeds);
+                sb.bindInput("attention_mask", leased.mask);
+                sb.bindInput("position_ids", leased.pos);
+                sb.bindInput("write_index", leased.writeIndex);
+                for (int i = 0; i < kv.layers(); i++) {
+                    sb.bindInput(kv.pastK()[i], leased.kv[2 * i]);
+                    sb.bindInput(kv.pastV()[i], leased.kv[2 * i + 1]);
+                }
+                sb.bindOutput("logits", leased.logits);
+                sb.bindOutput("last_hidden", leased.lastHidden);
+                for (int i = 0; i < kv.layers(); i++) {
+                    sb.bindOutput(kv.presentK()[i], leased.kv[2 * i]);
+                    sb.bindOutput(kv.presentV()[i], leased.kv[2 * i + 1]);
+                }
+            }
         } catch (RuntimeException ex) {
-            for (AutoCloseable c : new AutoCloseable[] {wi, b, options, kvInfo, cpuInfo}) {
+            for (AutoCloseable c : new AutoCloseable[] {sb, so, wi, b, options, kvInfo, cpuInfo}) {
                 closeQuietly(c);
+            }
+            if (leased != null) {
+                slots.release(leased);
             }
             throw ex;
         }
@@ -101,6 +157,10 @@ final class StaticTalkerRunner implements TalkerRunner {
         this.runOptions = options;
         this.binding = b;
         this.writeIndexValue = wi;
+        this.slots = slots;
+        this.slot = leased;
+        this.stepBinding = sb;
+        this.stepOptions = so;
     }
 
     /** @return N, the positions the buffer holds */
@@ -154,15 +214,28 @@ final class StaticTalkerRunner implements TalkerRunner {
                 binding.bindInput(kv.pastV()[i], zeros);
             }
             for (int i = 0; i < kv.layers(); i++) {
-                binding.bindOutputToDevice(kv.presentK()[i], kvMemory);
-                binding.bindOutputToDevice(kv.presentV()[i], kvMemory);
+                if (slot != null) {
+                    // The slot's buffers: a captured graph reads and writes these addresses.
+                    binding.bindOutput(kv.presentK()[i], slot.kv[2 * i]);
+                    binding.bindOutput(kv.presentV()[i], slot.kv[2 * i + 1]);
+                } else {
+                    binding.bindOutputToDevice(kv.presentK()[i], kvMemory);
+                    binding.bindOutputToDevice(kv.presentV()[i], kvMemory);
+                }
             }
             binding.run(runOptions);
             NativeValue[] out = binding.outputs();
-            out[0].close();
-            out[1].close();
-            cache = new NativeValue[out.length - 2];
-            System.arraycopy(out, 2, cache, 0, cache.length);
+            if (slot != null) {
+                for (NativeValue v : out) {
+                    v.close();
+                }
+                cache = slot.kv;
+            } else {
+                out[0].close();
+                out[1].close();
+                cache = new NativeValue[out.length - 2];
+                System.arraycopy(out, 2, cache, 0, cache.length);
+            }
             this.rows = rows;
             // The zero pasts cross once (on CUDA ONNX Runtime copies them to the device).
             hostBytes += (long) rows * width * (hidden * Float.BYTES + Long.BYTES) + (long) rows * maxLength * Long.BYTES
@@ -201,6 +274,10 @@ final class StaticTalkerRunner implements TalkerRunner {
         checkFits(total);
         fillMask(mask, rows, total);
         writeIndex.put(0, total - 1);
+        if (slot != null) {
+            graphStep(pos, total);
+            return;
+        }
         List<NativeValue> in = new ArrayList<>(3);
         try {
             in.add(NativeValue.wrap(host(stepBuf, (long) rows * hidden, Float.BYTES), cpu, OrtApi.FLOAT, rows, 1, hidden));
@@ -226,8 +303,25 @@ final class StaticTalkerRunner implements TalkerRunner {
         }
     }
 
+    /** One row through the slot's fixed buffers: copy in, run (captured or replayed), copy out. */
+    private void graphStep(LongBuffer pos, int total) {
+        long embedBytes = (long) hidden * Float.BYTES;
+        long maskBytes = (long) maxLength * Long.BYTES;
+        slots.copy(slot.embeds.dataAddress(), host(stepBuf, hidden, Float.BYTES).address(), embedBytes);
+        slots.copy(slot.mask.dataAddress(), host(maskBuf, maxLength, Long.BYTES).address(), maskBytes);
+        slots.copy(slot.pos.dataAddress(), host(pos, 1, Long.BYTES).address(), Long.BYTES);
+        slots.copy(slot.writeIndex.dataAddress(), host(writeIndex, 1, Long.BYTES).address(), Long.BYTES);
+        stepBinding.run(stepOptions);
+        slots.copy(host(logitsBuf, vocab, Float.BYTES).address(), slot.logits.dataAddress(), (long) vocab * Float.BYTES);
+        slots.copy(host(lastHiddenBuf, hidden, Float.BYTES).address(), slot.lastHidden.dataAddress(), embedBytes);
+        hostBytes += embedBytes + maskBytes + 2L * Long.BYTES + (long) (vocab + hidden) * Float.BYTES;
+    }
+
     @Override
     public void compact(int[] keep, int oldRows, int pastLength, int drop) {
+        if (slot != null) {
+            throw new IllegalStateException("a CUDA graph holds one row; it never compacts");
+        }
         if (kvMemory.device()) {
             throw new IllegalStateException("batch compaction needs a host-memory KV cache");
         }
@@ -267,8 +361,10 @@ final class StaticTalkerRunner implements TalkerRunner {
 
     private void releaseCache() {
         if (cache != null) {
-            for (NativeValue v : cache) {
-                v.close();
+            if (slot == null) {
+                for (NativeValue v : cache) {
+                    v.close();
+                }
             }
             cache = null;
             rows = 0;
@@ -278,6 +374,9 @@ final class StaticTalkerRunner implements TalkerRunner {
     @Override
     public void terminate() {
         runOptions.terminate();
+        if (stepOptions != null) {
+            stepOptions.terminate();
+        }
     }
 
     @Override
@@ -288,8 +387,11 @@ final class StaticTalkerRunner implements TalkerRunner {
     @Override
     public void close() {
         releaseCache();
-        for (AutoCloseable c : new AutoCloseable[] {binding, writeIndexValue, runOptions, kvMemory, cpu}) {
+        for (AutoCloseable c : new AutoCloseable[] {stepBinding, stepOptions, binding, writeIndexValue, runOptions, kvMemory, cpu}) {
             closeQuietly(c);
+        }
+        if (slot != null) {
+            slots.release(slot);
         }
     }
 

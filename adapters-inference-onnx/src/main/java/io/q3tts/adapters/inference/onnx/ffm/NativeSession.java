@@ -54,15 +54,96 @@ public final class NativeSession implements AutoCloseable {
     private final Path file;
     private final Map<String, TensorType> inputs;
     private final List<String> outputs;
+    private final Options options;
+    private final List<AutoCloseable> attached = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger graphIds = new java.util.concurrent.atomic.AtomicInteger();
     private MemorySegment handle;
 
     private NativeSession(OrtApi api, Path file, MemorySegment handle, Map<String, TensorType> inputs,
-                          List<String> outputs) {
+                          List<String> outputs, Options options) {
         this.api = api;
         this.file = file;
         this.handle = handle;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.options = options;
+    }
+
+    /**
+     * An {@code OrtAllocator} of this session for one memory info ({@code CreateAllocator}): it wraps
+     * the session's own allocator (on CUDA the device arena) and is invalid once the session is
+     * released, so it and every value it allocated are closed first ({@link #attach}).
+     */
+    public static final class Allocator implements AutoCloseable {
+
+        private final OrtApi api;
+        private MemorySegment handle;
+
+        private Allocator(OrtApi api, MemorySegment handle) {
+            this.api = api;
+            this.handle = handle;
+        }
+
+        MemorySegment handle() {
+            if (handle == null) {
+                throw new IllegalStateException("allocator closed");
+            }
+            return handle;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (handle != null) {
+                try {
+                    api.releaseAllocator.invokeExact(handle);
+                } catch (Throwable t) {
+                    throw OrtApi.rethrow(t);
+                }
+                handle = null;
+            }
+        }
+    }
+
+    /**
+     * @param memory where the allocator allocates
+     * @return a new allocator of this session; close it (before the session: attach its owner)
+     */
+    public Allocator allocator(MemoryInfo memory) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            api.check((MemorySegment) api.createAllocator.invokeExact(handle(), memory.handle(), out), "CreateAllocator");
+            return new Allocator(api, out.get(ADDRESS, 0));
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+    }
+
+    /**
+     * Ties a resource to this session: {@link #close()} closes it (last attached first) before it
+     * releases the session, e.g. values allocated by {@link #allocator}.
+     *
+     * @param resource the resource
+     */
+    public synchronized void attach(AutoCloseable resource) {
+        if (handle == null) {
+            throw new IllegalStateException("session closed");
+        }
+        attached.add(Objects.requireNonNull(resource, "resource"));
+    }
+
+    /**
+     * A CUDA graph id unique within this session ({@link NativeRunOptions#graphId}): captured graphs
+     * belong to the session, so every buffer set that is captured needs its own id.
+     *
+     * @return 1, 2, ...
+     */
+    public int nextGraphId() {
+        return graphIds.incrementAndGet();
+    }
+
+    /** @return the options the session was created with */
+    public Options options() {
+        return options;
     }
 
     /**
@@ -111,7 +192,7 @@ public final class NativeSession implements AutoCloseable {
             session = out.get(ADDRESS, 0);
             Map<String, TensorType> in = readInputs(api, session, a);
             List<String> outNames = readOutputs(api, session, a);
-            NativeSession s = new NativeSession(api, file, session, in, outNames);
+            NativeSession s = new NativeSession(api, file, session, in, outNames, options);
             session = MemorySegment.NULL;
             return s;
         } catch (Throwable t) {
@@ -226,6 +307,14 @@ public final class NativeSession implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (handle != null) {
+            for (int i = attached.size() - 1; i >= 0; i--) {
+                try {
+                    attached.get(i).close();
+                } catch (Exception ignored) {
+                    // releasing native handles does not fail in practice; keep releasing the rest
+                }
+            }
+            attached.clear();
             try {
                 api.releaseSession.invokeExact(handle);
             } catch (Throwable t) {

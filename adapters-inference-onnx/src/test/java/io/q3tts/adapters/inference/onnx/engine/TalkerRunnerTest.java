@@ -9,6 +9,9 @@ import ai.onnxruntime.OrtSession;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.bundle.GraphKind;
+import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
+import io.q3tts.adapters.inference.onnx.ffm.NativeValue;
 import io.q3tts.adapters.inference.onnx.ffm.OrtCallException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -68,11 +71,18 @@ class TalkerRunnerTest {
         }
 
         Io(CodeGenerator g, int vocab, int h, long positions) throws Exception {
+            this(g, vocab, h, positions, null);
+        }
+
+        /** With {@code slots}: the CUDA-graph mode of the fixed-size runner, over host memory. */
+        Io(CodeGenerator g, int vocab, int h, long positions, GraphSlots slots) throws Exception {
             logits = Tensors.floats(vocab);
             hidden = Tensors.floats(h);
             step = Tensors.floats(h);
             OrtSession.RunOptions ro = own(new OrtSession.RunOptions());
-            runner = g.openTalker(logits, hidden, step, ro, positions, 1);
+            runner = slots == null ? g.openTalker(logits, hidden, step, ro, positions, 1)
+                    : new StaticTalkerRunner(bundle.nativeSession(GraphKind.TALKER_STATIC), g.staticKv(),
+                            g.staticKvLength(), 1, logits, hidden, step, vocab, h, -1, slots);
             v2 = g.v2Talker();
             for (int i = 0; i < mask.capacity(); i++) {
                 mask.put(i, 1);
@@ -205,12 +215,79 @@ class TalkerRunnerTest {
     void aBundleWithoutTheFixedSizeTalkerRunsWithTheDeviceCache() {
         assertEquals(TalkerPath.STATIC_KV, staticPath.path());
         try (Bundle int8 = Bundle.open(TestPaths.fixtures().resolve("bundles/custom-voice-int8"), runtime)) {
-            assertTrue(!int8.has(io.q3tts.adapters.inference.onnx.bundle.GraphKind.TALKER_STATIC));
+            assertTrue(!int8.has(GraphKind.TALKER_STATIC));
             CodeGenerator g = new CodeGenerator(int8, new CodecEmbeddings(int8), PredictorMode.FUSED, TalkerPath.STATIC_KV);
             assertEquals(TalkerPath.IO_BINDING, g.path());
             assertEquals(0, g.staticKvLength());
             assertTrue(g.continuousBatching());
         }
+    }
+
+    @Test
+    void theCudaGraphModeReusesOneSlotsFixedBuffersAcrossGenerations() throws Exception {
+        int h = new CodecEmbeddings(bundle).hidden();
+        int vocab = new CodecEmbeddings(bundle).codecVocab();
+        int max = staticPath.staticKvLength();
+        assertTrue(!staticPath.cudaGraphs(), "no CUDA graphs on the CPU");
+        NativeSession session = bundle.nativeSession(GraphKind.TALKER_STATIC);
+        GraphSlots slots = new GraphSlots(session, staticPath.staticKv(), max, h, vocab, -1);
+        SplittableRandom rnd = new SplittableRandom(5);
+        long[] firstAddresses = null;
+        int firstId = -1;
+        for (int generation = 0; generation < 2; generation++) {
+            int prompt = 6 + 5 * generation;
+            FloatBuffer prefill = Tensors.floats(prompt * h);
+            for (int i = 0; i < prompt * h; i++) {
+                prefill.put(i, (float) (rnd.nextGaussian() * 0.1));
+            }
+            try (Io b = new Io(boundPath, vocab, h);
+                 Io s = new Io(staticPath, vocab, h, prompt + STEPS + 1, slots)) {
+                GraphSlots.Slot slot = slotOf(s);
+                long[] addresses = addresses(slot);
+                if (generation == 0) {
+                    firstAddresses = addresses;
+                    firstId = slot.id;
+                } else {
+                    assertEquals(firstId, slot.id, "the second generation gets the released slot again");
+                    assertArrayEquals(firstAddresses, addresses, "and its buffers at the same addresses");
+                }
+                b.prefill(prefill, prompt);
+                s.prefill(prefill, prompt);
+                assertClose(b, s, "prefill " + generation);
+                long expected = (2L * h + vocab) * Float.BYTES + (max + 2L) * Long.BYTES;
+                for (int n = 0; n < STEPS; n++) {
+                    for (int i = 0; i < h; i++) {
+                        float x = (float) (rnd.nextGaussian() * 0.1);
+                        b.step.put(i, x);
+                        s.step.put(i, x);
+                    }
+                    long before = s.runner.hostBytes();
+                    b.step();
+                    s.step();
+                    assertEquals(expected, s.runner.hostBytes() - before, "graph-mode host bytes at step " + n);
+                    assertClose(b, s, "generation " + generation + " step " + n);
+                }
+                assertArrayEquals(addresses, addresses(slot), "no step moved a buffer");
+            }
+        }
+    }
+
+    private static GraphSlots.Slot slotOf(Io io) throws Exception {
+        java.lang.reflect.Field f = StaticTalkerRunner.class.getDeclaredField("slot");
+        f.setAccessible(true);
+        return (GraphSlots.Slot) f.get(io.runner);
+    }
+
+    private static long[] addresses(GraphSlots.Slot s) {
+        long[] a = new long[s.kv.length + 6];
+        for (int i = 0; i < s.kv.length; i++) {
+            a[i] = s.kv[i].dataAddress();
+        }
+        NativeValue[] small = {s.embeds, s.mask, s.pos, s.writeIndex, s.logits, s.lastHidden};
+        for (int i = 0; i < small.length; i++) {
+            a[s.kv.length + i] = small[i].dataAddress();
+        }
+        return a;
     }
 
     private static void assertClose(Io a, Io b, String what) {

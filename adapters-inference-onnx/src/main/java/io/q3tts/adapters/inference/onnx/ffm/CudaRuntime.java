@@ -1,0 +1,84 @@
+package io.q3tts.adapters.inference.onnx.ffm;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * {@code cudaMemcpy} from the CUDA runtime ({@code libcudart.so.12}, which ONNX Runtime's CUDA
+ * provider loads anyway; {@code scripts/lib/cuda.sh} puts it on the library path).
+ *
+ * <p>Why: a replayed CUDA graph reads its inputs from the device addresses it was captured with and
+ * ONNX Runtime copies nothing on replay, so the step input, mask, position and write index must be
+ * written into fixed device buffers before each replay, and the logits read back after it. The
+ * ONNX Runtime 1.29 C API's {@code CopyTensors} only serves providers registered as plugins with the
+ * environment, not the CUDA provider appended to session options, hence this one function.
+ *
+ * <p>The copy is synchronous ({@code cudaMemcpyDefault} with unified addressing picks the direction);
+ * ONNX Runtime's stream is idle between runs ({@link IoBinding#run} synchronizes its outputs).
+ * Thread-safe.
+ */
+public final class CudaRuntime {
+
+    private static final int CUDA_MEMCPY_DEFAULT = 4;
+    private static volatile CudaRuntime instance;
+    private final MethodHandle memcpy;
+
+    private CudaRuntime(MethodHandle memcpy) {
+        this.memcpy = memcpy;
+    }
+
+    /**
+     * @return the process's CUDA runtime binding
+     * @throws IllegalStateException if {@code libcudart.so.12} cannot be loaded
+     */
+    public static CudaRuntime get() {
+        CudaRuntime r = instance;
+        if (r == null) {
+            synchronized (CudaRuntime.class) {
+                r = instance;
+                if (r == null) {
+                    SymbolLookup lib;
+                    try {
+                        lib = SymbolLookup.libraryLookup("libcudart.so.12", Arena.global());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalStateException("cannot load libcudart.so.12 (the CUDA 12 runtime; "
+                                + "scripts/lib/cuda.sh installs it): " + e.getMessage(), e);
+                    }
+                    MemorySegment fn = lib.find("cudaMemcpy")
+                            .orElseThrow(() -> new IllegalStateException("libcudart.so.12 has no cudaMemcpy"));
+                    r = new CudaRuntime(Linker.nativeLinker().downcallHandle(fn,
+                            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT)));
+                    instance = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Copies bytes between host and device memory (either direction).
+     *
+     * @param dst destination address
+     * @param src source address
+     * @param bytes how many
+     * @throws IllegalStateException if CUDA reports an error
+     */
+    public void copy(long dst, long src, long bytes) {
+        int err;
+        try {
+            err = (int) memcpy.invokeExact(dst, src, bytes, CUDA_MEMCPY_DEFAULT);
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+        if (err != 0) {
+            throw new IllegalStateException("cudaMemcpy failed with CUDA error " + err);
+        }
+    }
+}
