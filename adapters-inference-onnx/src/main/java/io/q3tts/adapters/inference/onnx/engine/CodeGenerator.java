@@ -79,9 +79,12 @@ import java.util.SplittableRandom;
  * through the C API ({@link BoundTalkerRunner}, {@code engine.device_kv}), which keeps the KV cache
  * on the device between steps; both give identical codes on the CPU. Either way the {@code present_*}
  * tensors become the next {@code past_*} inputs and only a compaction or a join copies the cache
- * ({@link TalkerRunner#compact}, {@link TalkerRunner#join}). With I/O binding on CUDA the rows run
- * one at a time ({@link #batched()} is false, so nothing joins either), since its compaction and
- * join copy through host memory. The small outputs the loop reads ({@code logits}, {@code last_hidden},
+ * ({@link TalkerRunner#compact}, {@link TalkerRunner#join}; device to device on CUDA). The third,
+ * {@link TalkerPath#STATIC_KV} ({@link StaticTalkerRunner}, {@code engine.static_kv}), runs the
+ * bundle's fixed-size KV talker in place when the batch's padded prompt plus its most frames fit
+ * (else the batch runs as {@code IO_BINDING}); rows do not join it, and with CUDA graphs
+ * ({@link GraphSlots}) it runs one row at a time ({@link #batched()} is false). Codes are identical
+ * on every path. The small outputs the loop reads ({@code logits}, {@code last_hidden},
  * the frame codes) are written by ONNX Runtime into pinned direct buffers. Non-finite talker scores
  * end the row with an error that names the fix for an fp16 bundle.
  *
@@ -168,8 +171,7 @@ public final class CodeGenerator {
             this.nativeTalker = bundle.nativeSession(GraphKind.TALKER);
             this.talkerKv = KvLayout.of(nativeTalker, "talker");
             this.cudaDevice = bundle.runtime().usesCuda() ? bundle.runtime().config().cudaDeviceId() : -1;
-            // Compaction copies through host memory: a device-resident cache runs one row at a time.
-            this.batchedTalker = nativeTalker.inputs().containsKey("attention_mask") && cudaDevice < 0;
+            this.batchedTalker = nativeTalker.inputs().containsKey("attention_mask");
         } else {
             this.talker = bundle.session(GraphKind.TALKER);
             this.nativeTalker = null;
@@ -198,7 +200,8 @@ public final class CodeGenerator {
 
     /** @return whether the graphs take a batch dimension and an attention mask (bundle version 2) */
     public boolean batched() {
-        return batchedTalker && batchedFrame;
+        // A CUDA graph is captured for one batch shape: that path runs one row at a time.
+        return batchedTalker && batchedFrame && graphSlots == null;
     }
 
     /** @return whether rows can join a running batch (bundle version 2; not on the fixed-size KV path) */

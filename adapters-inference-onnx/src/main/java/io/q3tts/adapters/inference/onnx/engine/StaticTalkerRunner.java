@@ -30,8 +30,8 @@ import java.util.List;
  * <p>Limits: prompt plus generated frames must fit N positions (the engine checks this before it
  * picks this runner and otherwise uses {@link BoundTalkerRunner}); rows never join a running batch
  * ({@link CodeGenerator#continuousBatching()} is false on this path); compaction (a row ended)
- * copies through host memory, so on CUDA the engine runs this path one row at a time, as it does
- * {@link BoundTalkerRunner}. Numerically the attention spans all N columns with the unwritten ones
+ * copies the kept rows into fresh buffers in the cache's memory ({@link KvMemory}, device to
+ * device on CUDA). Numerically the attention spans all N columns with the unwritten ones
  * masked to zero weight: the same keys as the growing cache, summed in another blocking, so logits
  * agree to rounding (codes identical; {@code OfficialParityTest} checks this path too).
  *
@@ -56,7 +56,7 @@ final class StaticTalkerRunner implements TalkerRunner {
     private final FloatBuffer lastHiddenBuf;
     private final FloatBuffer stepBuf;
     private final MemoryInfo cpu;
-    private final MemoryInfo kvMemory;
+    private final KvMemory kvMemory;
     private final NativeRunOptions runOptions;
     private final IoBinding binding;
     private final LongBuffer maskBuf;
@@ -105,7 +105,7 @@ final class StaticTalkerRunner implements TalkerRunner {
         this.stepBuf = stepBuf;
         this.maskBuf = Tensors.longs(capacity * maxLength);
         MemoryInfo cpuInfo = null;
-        MemoryInfo kvInfo = null;
+        KvMemory kvInfo = null;
         NativeRunOptions options = null;
         IoBinding b = null;
         NativeValue wi = null;
@@ -114,7 +114,7 @@ final class StaticTalkerRunner implements TalkerRunner {
         NativeRunOptions so = null;
         try {
             cpuInfo = MemoryInfo.cpu();
-            kvInfo = cudaDevice >= 0 ? MemoryInfo.cuda(cudaDevice) : MemoryInfo.cpu();
+            kvInfo = KvMemory.of(session, cudaDevice);
             options = new NativeRunOptions();
             b = session.newBinding();
             wi = NativeValue.wrap(host(writeIndex, 1, Long.BYTES), cpuInfo, OrtApi.INT64, 1);
@@ -219,8 +219,8 @@ final class StaticTalkerRunner implements TalkerRunner {
                     binding.bindOutput(kv.presentK()[i], slot.kv[2 * i]);
                     binding.bindOutput(kv.presentV()[i], slot.kv[2 * i + 1]);
                 } else {
-                    binding.bindOutputToDevice(kv.presentK()[i], kvMemory);
-                    binding.bindOutputToDevice(kv.presentV()[i], kvMemory);
+                    binding.bindOutputToDevice(kv.presentK()[i], kvMemory.info());
+                    binding.bindOutputToDevice(kv.presentV()[i], kvMemory.info());
                 }
             }
             binding.run(runOptions);
@@ -322,25 +322,21 @@ final class StaticTalkerRunner implements TalkerRunner {
         if (slot != null) {
             throw new IllegalStateException("a CUDA graph holds one row; it never compacts");
         }
-        if (kvMemory.device()) {
-            throw new IllegalStateException("batch compaction needs a host-memory KV cache");
-        }
         int heads = kv.kvHeads();
         long rowBytes = (long) kv.headDim() * kv.elementBytes();
         int newLength = pastLength - drop;
+        long line = (long) maxLength * rowBytes;
         NativeValue[] fresh = new NativeValue[cache.length];
         try {
             for (int i = 0; i < cache.length; i++) {
-                MemorySegment src = cache[i].hostData(bufferBytes(oldRows));
-                fresh[i] = NativeValue.allocate(kv.elementType(), keep.length, heads, maxLength, kv.headDim());
-                MemorySegment dst = fresh[i].hostData(bufferBytes(keep.length));
-                dst.fill((byte) 0);
+                long src = cache[i].dataAddress();
+                fresh[i] = kvMemory.allocate(kv.elementType(), keep.length, heads, maxLength, kv.headDim());
+                long dst = fresh[i].dataAddress();
+                kvMemory.zero(dst, bufferBytes(keep.length));
                 for (int r = 0; r < keep.length; r++) {
-                    for (int h = 0; h < heads; h++) {
-                        long from = (((long) keep[r] * heads + h) * maxLength + drop) * rowBytes;
-                        long to = ((long) r * heads + h) * maxLength * rowBytes;
-                        MemorySegment.copy(src, from, dst, to, newLength * rowBytes);
-                    }
+                    // The row's heads, each shifted left by the dropped padding (device to device on CUDA).
+                    kvMemory.copy2d(dst + r * heads * line, line, src + (long) keep[r] * heads * line + drop * rowBytes, line,
+                            newLength * rowBytes, heads);
                 }
             }
         } catch (RuntimeException e) {

@@ -11,14 +11,16 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /**
- * {@code cudaMemcpy} from the CUDA runtime ({@code libcudart.so.12}, which ONNX Runtime's CUDA
+ * {@code cudaMemcpy}, {@code cudaMemcpy2D} and {@code cudaMemset} from the CUDA runtime ({@code libcudart.so.12}, which ONNX Runtime's CUDA
  * provider loads anyway; {@code scripts/lib/cuda.sh} puts it on the library path).
  *
  * <p>Why: a replayed CUDA graph reads its inputs from the device addresses it was captured with and
  * ONNX Runtime copies nothing on replay, so the step input, mask, position and write index must be
  * written into fixed device buffers before each replay, and the logits read back after it. The
  * ONNX Runtime 1.29 C API's {@code CopyTensors} only serves providers registered as plugins with the
- * environment, not the CUDA provider appended to session options, hence this one function.
+ * environment, not the CUDA provider appended to session options, hence these functions. The same
+ * gap makes batch compaction and joins of a device-resident KV cache copy device to device here
+ * (strided, {@code cudaMemcpy2D}) and zero the padding columns ({@code cudaMemset}).
  *
  * <p>The copy is synchronous ({@code cudaMemcpyDefault} with unified addressing picks the direction);
  * ONNX Runtime's stream is idle between runs ({@link IoBinding#run} synchronizes its outputs).
@@ -29,9 +31,21 @@ public final class CudaRuntime {
     private static final int CUDA_MEMCPY_DEFAULT = 4;
     private static volatile CudaRuntime instance;
     private final MethodHandle memcpy;
+    private final MethodHandle memcpy2d;
+    private final MethodHandle memset;
 
-    private CudaRuntime(MethodHandle memcpy) {
-        this.memcpy = memcpy;
+    private CudaRuntime(SymbolLookup lib) {
+        Linker linker = Linker.nativeLinker();
+        this.memcpy = linker.downcallHandle(find(lib, "cudaMemcpy"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        this.memcpy2d = linker.downcallHandle(find(lib, "cudaMemcpy2D"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        this.memset = linker.downcallHandle(find(lib, "cudaMemset"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+    }
+
+    private static MemorySegment find(SymbolLookup lib, String name) {
+        return lib.find(name).orElseThrow(() -> new IllegalStateException("libcudart.so.12 has no " + name));
     }
 
     /**
@@ -51,10 +65,7 @@ public final class CudaRuntime {
                         throw new IllegalStateException("cannot load libcudart.so.12 (the CUDA 12 runtime; "
                                 + "scripts/lib/cuda.sh installs it): " + e.getMessage(), e);
                     }
-                    MemorySegment fn = lib.find("cudaMemcpy")
-                            .orElseThrow(() -> new IllegalStateException("libcudart.so.12 has no cudaMemcpy"));
-                    r = new CudaRuntime(Linker.nativeLinker().downcallHandle(fn,
-                            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT)));
+                    r = new CudaRuntime(lib);
                     instance = r;
                 }
             }
@@ -77,8 +88,48 @@ public final class CudaRuntime {
         } catch (Throwable t) {
             throw OrtApi.rethrow(t);
         }
+        check(err, "cudaMemcpy");
+    }
+
+    /**
+     * Copies {@code height} rows of {@code width} bytes between pitched layouts (either direction).
+     *
+     * @param dst destination address
+     * @param dpitch destination row stride in bytes
+     * @param src source address
+     * @param spitch source row stride in bytes
+     * @param width bytes per row
+     * @param height rows
+     */
+    public void copy2d(long dst, long dpitch, long src, long spitch, long width, long height) {
+        int err;
+        try {
+            err = (int) memcpy2d.invokeExact(dst, dpitch, src, spitch, width, height, CUDA_MEMCPY_DEFAULT);
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+        check(err, "cudaMemcpy2D");
+    }
+
+    /**
+     * Zeroes device memory.
+     *
+     * @param dst device address
+     * @param bytes how many
+     */
+    public void zero(long dst, long bytes) {
+        int err;
+        try {
+            err = (int) memset.invokeExact(dst, 0, bytes);
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+        check(err, "cudaMemset");
+    }
+
+    private static void check(int err, String what) {
         if (err != 0) {
-            throw new IllegalStateException("cudaMemcpy failed with CUDA error " + err);
+            throw new IllegalStateException(what + " failed with CUDA error " + err);
         }
     }
 }

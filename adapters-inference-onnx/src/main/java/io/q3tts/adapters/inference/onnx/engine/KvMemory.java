@@ -1,0 +1,101 @@
+package io.q3tts.adapters.inference.onnx.engine;
+
+import io.q3tts.adapters.inference.onnx.ffm.CudaRuntime;
+import io.q3tts.adapters.inference.onnx.ffm.MemoryInfo;
+import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
+import io.q3tts.adapters.inference.onnx.ffm.NativeValue;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where a talker runner's KV cache lives, and the few operations the runner does on it itself:
+ * allocate a tensor, copy (strided) and zero by address. Host memory uses plain memory copies; a
+ * CUDA device the session's device allocator and the CUDA runtime ({@link CudaRuntime}), so batch
+ * compaction and joins stay on the device. The address-based code is the same for both, which is
+ * what lets the CPU tests cover the device path's logic.
+ *
+ * <p>Owned by one runner; {@link #close()} after every value it allocated is closed.
+ */
+final class KvMemory implements AutoCloseable {
+
+    private final MemoryInfo info;
+    private final NativeSession.Allocator allocator;
+    private final CudaRuntime cuda;
+
+    private KvMemory(MemoryInfo info, NativeSession.Allocator allocator, CudaRuntime cuda) {
+        this.info = info;
+        this.allocator = allocator;
+        this.cuda = cuda;
+    }
+
+    /**
+     * @param session the session whose device allocator serves a CUDA cache
+     * @param cudaDevice the CUDA device, or -1 for host memory
+     * @return the memory; close it
+     */
+    static KvMemory of(NativeSession session, int cudaDevice) {
+        if (cudaDevice < 0) {
+            return new KvMemory(MemoryInfo.cpu(), null, null);
+        }
+        MemoryInfo info = MemoryInfo.cuda(cudaDevice);
+        try {
+            CudaRuntime cuda = CudaRuntime.get();
+            return new KvMemory(info, session.allocator(info), cuda);
+        } catch (RuntimeException e) {
+            info.close();
+            throw e;
+        }
+    }
+
+    /** @return the memory info (to bind outputs to this memory) */
+    MemoryInfo info() {
+        return info;
+    }
+
+    /** @return whether this is device memory */
+    boolean device() {
+        return cuda != null;
+    }
+
+    /** A tensor in this memory; its contents are undefined. */
+    NativeValue allocate(int elementType, long... shape) {
+        return allocator == null ? NativeValue.allocate(elementType, shape) : NativeValue.allocate(allocator, elementType, shape);
+    }
+
+    /** Copies {@code height} rows of {@code width} bytes between pitched layouts (addresses in this memory or host). */
+    void copy2d(long dst, long dpitch, long src, long spitch, long width, long height) {
+        if (width == 0 || height == 0) {
+            return;
+        }
+        if (cuda != null) {
+            cuda.copy2d(dst, dpitch, src, spitch, width, height);
+            return;
+        }
+        MemorySegment s = MemorySegment.ofAddress(src).reinterpret(spitch * (height - 1) + width);
+        MemorySegment d = MemorySegment.ofAddress(dst).reinterpret(dpitch * (height - 1) + width);
+        for (long r = 0; r < height; r++) {
+            MemorySegment.copy(s, r * spitch, d, r * dpitch, width);
+        }
+    }
+
+    /** Copies bytes (addresses in this memory or host). */
+    void copy(long dst, long src, long bytes) {
+        copy2d(dst, bytes, src, bytes, bytes, 1);
+    }
+
+    /** Zeroes bytes in this memory. */
+    void zero(long dst, long bytes) {
+        if (cuda != null) {
+            cuda.zero(dst, bytes);
+        } else {
+            MemorySegment.ofAddress(dst).reinterpret(bytes).fill((byte) 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (allocator != null) {
+            allocator.close();
+        }
+        info.close();
+    }
+}
