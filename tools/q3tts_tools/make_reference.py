@@ -88,7 +88,7 @@ def check(models_dir: Path, fixtures_dir: Path, cache: Path) -> list[str]:
         return problems
 
 
-def full_06b(dest: Path, work: Path, cache: Path) -> None:
+def full_06b(dest: Path, work: Path, cache: Path, static_kv: int | None = None) -> None:
     from .export import _quiet_imports
 
     _quiet_imports()
@@ -99,7 +99,7 @@ def full_06b(dest: Path, work: Path, cache: Path) -> None:
     rc.build_codec(codec, 7, tiny=False)
     ckpt = work / "full-0.6b-custom-voice"
     rc.build_tts(ckpt, "custom-voice", 8, codec, cache, full_06b=True)
-    export(ckpt, dest, name="random-0.6b-custom-voice", force=True)
+    export(ckpt, dest, name="random-0.6b-custom-voice", force=True, static_kv=static_kv)
 
 
 def main(argv=None) -> int:
@@ -110,10 +110,12 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="rebuild in a temp folder and compare")
     ap.add_argument("--full-0.6b", dest="full", type=Path, metavar="DIR",
                     help="write a full-size random 0.6B CustomVoice bundle to DIR instead")
+    ap.add_argument("--static-kv", dest="static_kv", type=int, metavar="N",
+                    help="with --full-0.6b: also export the fixed-size KV talker (tools/export --static-kv N)")
     a = ap.parse_args(argv)
     cache = REPO / "build" / "cache"
     if a.full:
-        full_06b(a.full, a.work, cache)
+        full_06b(a.full, a.work, cache, a.static_kv)
         return 0
     if a.check:
         problems = check(a.models, a.fixtures, cache)

@@ -108,6 +108,7 @@ public final class CodeGenerator {
     private final int staticLength;
     /** The CUDA graphs' buffer sets when the fixed-size talker runs with CUDA graphs, else null. */
     private final GraphSlots graphSlots;
+    private final java.util.concurrent.atomic.AtomicLong staticBatches = new java.util.concurrent.atomic.AtomicLong();
     private final int cudaDevice;
     private final String precision;
     private final OrtSession predictor;
@@ -209,6 +210,11 @@ public final class CodeGenerator {
         return batched() && path != TalkerPath.STATIC_KV;
     }
 
+    /** @return how many batches so far ran on the fixed-size KV talker (the others on the growing cache) */
+    public long staticKvBatches() {
+        return staticBatches.get();
+    }
+
     /** @return whether the fixed-size KV talker runs with CUDA graphs */
     public boolean cudaGraphs() {
         return graphSlots != null;
@@ -270,6 +276,7 @@ public final class CodeGenerator {
     TalkerRunner openTalker(FloatBuffer logitsBuf, FloatBuffer lastHiddenBuf, FloatBuffer stepBuf,
                             OrtSession.RunOptions runOptions, long positions, int capacity) {
         if (path == TalkerPath.STATIC_KV && positions <= staticLength && v2Talker) {
+            staticBatches.incrementAndGet();
             return new StaticTalkerRunner(staticTalker, staticKv, staticLength, capacity, logitsBuf, lastHiddenBuf, stepBuf,
                     vocab, hidden, cudaDevice, graphSlots);
         }

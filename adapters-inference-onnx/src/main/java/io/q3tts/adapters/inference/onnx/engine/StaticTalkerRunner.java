@@ -70,6 +70,8 @@ final class StaticTalkerRunner implements TalkerRunner {
     private final GraphSlots.Slot slot;
     private final IoBinding stepBinding;
     private final NativeRunOptions stepOptions;
+    /** Graph mode: whether the slot's device mask holds this generation's mask up to the last step. */
+    private boolean maskOnDevice;
 
     /**
      * @param session the fixed-size talker session (C API)
@@ -195,6 +197,7 @@ final class StaticTalkerRunner implements TalkerRunner {
         }
         checkFits(width);
         releaseCache();
+        maskOnDevice = false;
         fillMask(mask, rows, width);
         writeIndex.put(0, 0);
         List<NativeValue> in = new ArrayList<>(4);
@@ -308,7 +311,16 @@ final class StaticTalkerRunner implements TalkerRunner {
         long embedBytes = (long) hidden * Float.BYTES;
         long maskBytes = (long) maxLength * Long.BYTES;
         slots.copy(slot.embeds.dataAddress(), host(stepBuf, hidden, Float.BYTES).address(), embedBytes);
-        slots.copy(slot.mask.dataAddress(), host(maskBuf, maxLength, Long.BYTES).address(), maskBytes);
+        // The mask only gains the written column from one step to the next: after the first step of a
+        // generation only that entry crosses.
+        if (maskOnDevice) {
+            maskBytes = Long.BYTES;
+            slots.copy(slot.mask.dataAddress() + (long) (total - 1) * Long.BYTES,
+                    host(maskBuf, maxLength, Long.BYTES).address() + (long) (total - 1) * Long.BYTES, maskBytes);
+        } else {
+            slots.copy(slot.mask.dataAddress(), host(maskBuf, maxLength, Long.BYTES).address(), maskBytes);
+            maskOnDevice = true;
+        }
         slots.copy(slot.pos.dataAddress(), host(pos, 1, Long.BYTES).address(), Long.BYTES);
         slots.copy(slot.writeIndex.dataAddress(), host(writeIndex, 1, Long.BYTES).address(), Long.BYTES);
         stepBinding.run(stepOptions);
