@@ -195,6 +195,7 @@ final class BoundTalkerRunner implements TalkerRunner {
                             newLength * rowBytes, heads);
                 }
             }
+            kvMemory.sync();
         } catch (RuntimeException e) {
             for (NativeValue v : fresh) {
                 closeQuietly(v);
@@ -263,6 +264,7 @@ final class BoundTalkerRunner implements TalkerRunner {
                 kvMemory.copy2d(dst + ((long) oldRows * heads * merged + newShift) * rowBytes, merged * rowBytes, j,
                         width * rowBytes, width * rowBytes, (long) n * heads);
             }
+            kvMemory.sync();
         } catch (RuntimeException e) {
             for (NativeValue v : fresh) {
                 closeQuietly(v);

@@ -28,9 +28,12 @@ import java.util.List;
  */
 final class GraphSlots implements AutoCloseable {
 
-    /** Host-or-device copies by address. */
+    /** Host-or-device copies by address, and the wait for them to land. */
     interface Copier {
         void copy(long dst, long src, long bytes);
+
+        default void sync() {
+        }
     }
 
     /** One graph id's fixed buffers. */
@@ -94,7 +97,7 @@ final class GraphSlots implements AutoCloseable {
         this.hidden = hidden;
         this.vocab = vocab;
         this.cudaDevice = cudaDevice;
-        this.copier = cudaDevice >= 0 ? CudaRuntime.get()::copy : GraphSlots::hostCopy;
+        this.copier = cudaDevice >= 0 ? cudaCopier(CudaRuntime.get()) : GraphSlots::hostCopy;
         this.memory = cudaDevice >= 0 ? MemoryInfo.cuda(cudaDevice) : MemoryInfo.cpu();
         try {
             this.allocator = session.allocator(memory);
@@ -103,6 +106,25 @@ final class GraphSlots implements AutoCloseable {
             throw e;
         }
         session.attach(this);
+    }
+
+    private static Copier cudaCopier(CudaRuntime cuda) {
+        return new Copier() {
+            @Override
+            public void copy(long dst, long src, long bytes) {
+                cuda.copy(dst, src, bytes);
+            }
+
+            @Override
+            public void sync() {
+                cuda.synchronize();
+            }
+        };
+    }
+
+    /** Waits for the copies into the slot to land before a run reads them. */
+    void sync() {
+        copier.sync();
     }
 
     private static void hostCopy(long dst, long src, long bytes) {

@@ -91,6 +91,13 @@ final class KvMemory implements AutoCloseable {
         }
     }
 
+    /** Waits for this memory's copies to land (a no-op on the host); call before the next run reads them. */
+    void sync() {
+        if (cuda != null) {
+            cuda.synchronize();
+        }
+    }
+
     @Override
     public void close() {
         if (allocator != null) {

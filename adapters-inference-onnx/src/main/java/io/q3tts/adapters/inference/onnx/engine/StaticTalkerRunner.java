@@ -323,6 +323,7 @@ final class StaticTalkerRunner implements TalkerRunner {
         }
         slots.copy(slot.pos.dataAddress(), host(pos, 1, Long.BYTES).address(), Long.BYTES);
         slots.copy(slot.writeIndex.dataAddress(), host(writeIndex, 1, Long.BYTES).address(), Long.BYTES);
+        slots.sync();
         stepBinding.run(stepOptions);
         slots.copy(host(logitsBuf, vocab, Float.BYTES).address(), slot.logits.dataAddress(), (long) vocab * Float.BYTES);
         slots.copy(host(lastHiddenBuf, hidden, Float.BYTES).address(), slot.lastHidden.dataAddress(), embedBytes);
@@ -351,6 +352,7 @@ final class StaticTalkerRunner implements TalkerRunner {
                             newLength * rowBytes, heads);
                 }
             }
+            kvMemory.sync();
         } catch (RuntimeException e) {
             for (NativeValue v : fresh) {
                 closeQuietly(v);

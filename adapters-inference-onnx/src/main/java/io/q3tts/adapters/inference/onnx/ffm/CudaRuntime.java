@@ -22,8 +22,11 @@ import java.lang.invoke.MethodHandle;
  * gap makes batch compaction and joins of a device-resident KV cache copy device to device here
  * (strided, {@code cudaMemcpy2D}) and zero the padding columns ({@code cudaMemset}).
  *
- * <p>The copy is synchronous ({@code cudaMemcpyDefault} with unified addressing picks the direction);
- * ONNX Runtime's stream is idle between runs ({@link IoBinding#run} synchronizes its outputs).
+ * <p>{@code cudaMemcpyDefault} with unified addressing picks the direction. These calls run on the
+ * legacy default stream, which does not order against ONNX Runtime's own stream, and a copy from
+ * pageable host memory or within the device may return before the data has landed: callers
+ * {@link #synchronize()} after their copies and before the next run (ONNX Runtime's stream is idle
+ * between runs, since {@link IoBinding#run} synchronizes its outputs).
  * Thread-safe.
  */
 public final class CudaRuntime {
@@ -33,6 +36,7 @@ public final class CudaRuntime {
     private final MethodHandle memcpy;
     private final MethodHandle memcpy2d;
     private final MethodHandle memset;
+    private final MethodHandle deviceSynchronize;
 
     private CudaRuntime(SymbolLookup lib) {
         Linker linker = Linker.nativeLinker();
@@ -42,6 +46,7 @@ public final class CudaRuntime {
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
         this.memset = linker.downcallHandle(find(lib, "cudaMemset"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+        this.deviceSynchronize = linker.downcallHandle(find(lib, "cudaDeviceSynchronize"), FunctionDescriptor.of(JAVA_INT));
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {
@@ -125,6 +130,17 @@ public final class CudaRuntime {
             throw OrtApi.rethrow(t);
         }
         check(err, "cudaMemset");
+    }
+
+    /** Waits until every copy and kernel issued on the device so far has finished. */
+    public void synchronize() {
+        int err;
+        try {
+            err = (int) deviceSynchronize.invokeExact();
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+        check(err, "cudaDeviceSynchronize");
     }
 
     private static void check(int err, String what) {
