@@ -181,7 +181,7 @@ public final class CodeGenerator {
             this.batchedTalker = hasInput(talker, "attention_mask");
         }
         this.graphSlots = staticTalker != null && cudaDevice >= 0 && staticTalker.options().cudaGraph()
-                ? new GraphSlots(staticTalker, staticKv, staticLength, hidden, vocab, cudaDevice) : null;
+                ? graphSlots(staticTalker, staticKv, staticLength, hidden, vocab, cudaDevice) : null;
         this.v2Talker = nativeTalker != null ? nativeTalker.inputs().containsKey("attention_mask") : batchedTalker;
         if (mode == PredictorMode.FUSED) {
             this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_FRAME);
@@ -191,6 +191,17 @@ public final class CodeGenerator {
             this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_STEP);
             this.predictorKv = KvLayout.of(predictor, "code_predictor_step");
             this.batchedFrame = true;
+        }
+    }
+
+    /** The CUDA graphs' buffer pool, or null (the fixed-size talker then runs uncaptured) if the CUDA runtime is unusable. */
+    private static GraphSlots graphSlots(NativeSession session, KvLayout kv, int length, int hidden, int vocab, int device) {
+        try {
+            return new GraphSlots(session, kv, length, hidden, vocab, device);
+        } catch (RuntimeException e) {
+            System.getLogger(CodeGenerator.class.getName()).log(System.Logger.Level.WARNING,
+                    "CUDA graphs are off for the fixed-size KV talker: {0}", e.getMessage());
+            return null;
         }
     }
 

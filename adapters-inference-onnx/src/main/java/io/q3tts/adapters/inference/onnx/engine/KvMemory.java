@@ -18,13 +18,24 @@ import java.lang.foreign.MemorySegment;
 final class KvMemory implements AutoCloseable {
 
     private final MemoryInfo info;
-    private final NativeSession.Allocator allocator;
-    private final CudaRuntime cuda;
+    private final NativeSession session;
+    private final boolean device;
+    /** The session's device allocator, made on the first device allocation (compaction or join). */
+    private NativeSession.Allocator allocator;
+    /** Loaded on the first device copy: a generation that never compacts or joins never needs it. */
+    private CudaRuntime cuda;
 
-    private KvMemory(MemoryInfo info, NativeSession.Allocator allocator, CudaRuntime cuda) {
+    private KvMemory(MemoryInfo info, NativeSession session, boolean device) {
         this.info = info;
-        this.allocator = allocator;
-        this.cuda = cuda;
+        this.session = session;
+        this.device = device;
+    }
+
+    private CudaRuntime cuda() {
+        if (cuda == null) {
+            cuda = CudaRuntime.get();
+        }
+        return cuda;
     }
 
     /**
@@ -34,16 +45,9 @@ final class KvMemory implements AutoCloseable {
      */
     static KvMemory of(NativeSession session, int cudaDevice) {
         if (cudaDevice < 0) {
-            return new KvMemory(MemoryInfo.cpu(), null, null);
+            return new KvMemory(MemoryInfo.cpu(), session, false);
         }
-        MemoryInfo info = MemoryInfo.cuda(cudaDevice);
-        try {
-            CudaRuntime cuda = CudaRuntime.get();
-            return new KvMemory(info, session.allocator(info), cuda);
-        } catch (RuntimeException e) {
-            info.close();
-            throw e;
-        }
+        return new KvMemory(MemoryInfo.cuda(cudaDevice), session, true);
     }
 
     /** @return the memory info (to bind outputs to this memory) */
@@ -53,12 +57,18 @@ final class KvMemory implements AutoCloseable {
 
     /** @return whether this is device memory */
     boolean device() {
-        return cuda != null;
+        return device;
     }
 
     /** A tensor in this memory; its contents are undefined. */
     NativeValue allocate(int elementType, long... shape) {
-        return allocator == null ? NativeValue.allocate(elementType, shape) : NativeValue.allocate(allocator, elementType, shape);
+        if (!device) {
+            return NativeValue.allocate(elementType, shape);
+        }
+        if (allocator == null) {
+            allocator = session.allocator(info);
+        }
+        return NativeValue.allocate(allocator, elementType, shape);
     }
 
     /** Copies {@code height} rows of {@code width} bytes between pitched layouts (addresses in this memory or host). */
@@ -66,8 +76,8 @@ final class KvMemory implements AutoCloseable {
         if (width == 0 || height == 0) {
             return;
         }
-        if (cuda != null) {
-            cuda.copy2d(dst, dpitch, src, spitch, width, height);
+        if (device) {
+            cuda().copy2d(dst, dpitch, src, spitch, width, height);
             return;
         }
         MemorySegment s = MemorySegment.ofAddress(src).reinterpret(spitch * (height - 1) + width);
@@ -84,8 +94,8 @@ final class KvMemory implements AutoCloseable {
 
     /** Zeroes bytes in this memory. */
     void zero(long dst, long bytes) {
-        if (cuda != null) {
-            cuda.zero(dst, bytes);
+        if (device) {
+            cuda().zero(dst, bytes);
         } else {
             MemorySegment.ofAddress(dst).reinterpret(bytes).fill((byte) 0);
         }
@@ -93,8 +103,8 @@ final class KvMemory implements AutoCloseable {
 
     /** Waits for this memory's copies to land (a no-op on the host); call before the next run reads them. */
     void sync() {
-        if (cuda != null) {
-            cuda.synchronize();
+        if (device) {
+            cuda().synchronize();
         }
     }
 

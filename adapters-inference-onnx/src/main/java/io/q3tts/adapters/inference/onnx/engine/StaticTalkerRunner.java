@@ -120,6 +120,10 @@ final class StaticTalkerRunner implements TalkerRunner {
             options = new NativeRunOptions();
             b = session.newBinding();
             wi = NativeValue.wrap(host(writeIndex, 1, Long.BYTES), cpuInfo, OrtApi.INT64, 1);
+            if (slots == null && session.options().cudaGraph()) {
+                // A CUDA-graph session captures unannotated runs as graph 0; without fixed buffers nothing may be captured.
+                options.graphId(-1);
+            }
             if (slots != null) {
                 if (capacity != 1) {
                     throw new IllegalArgumentException("a CUDA graph holds one row; capacity " + capacity);
