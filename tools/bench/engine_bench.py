@@ -20,6 +20,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 JAR = REPO / "app" / "target" / "q3tts-app.jar"
+# Q3TTS_BENCH_CLASSPATH runs EngineBench from a class path instead of the app jar (a dry run from
+# compiled module classes, as tools/bench/gpu allows).
+CLASSPATH = os.environ.get("Q3TTS_BENCH_CLASSPATH") or str(JAR)
 FIELDS = ("loop", "talker", "code_predictor", "decoder", "overhead")
 
 
@@ -134,7 +137,7 @@ def compare_codes(a, b):
 
 def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None):
     def java_cmd(extra, bundle=bundle):
-        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", str(JAR),
+        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", CLASSPATH,
                 "io.q3tts.app.bench.EngineBench", "--serve", "--bundle", str(bundle), "--frames", str(frames),
                 "--threads", str(a.threads), "--warmup", str(a.warmup), "--mode", a.mode, *extra]
 
@@ -213,7 +216,7 @@ def bench_batches(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=No
     sides rotating, so the ratios compare numbers taken under the same machine load."""
     sizes = a.batch
     def java_cmd(bundle):
-        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", str(JAR),
+        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", CLASSPATH,
                 "io.q3tts.app.bench.EngineBench", "--serve", "--bundle", str(bundle), "--frames", str(frames),
                 "--threads", str(a.threads), "--warmup", str(a.warmup), "--mode", a.mode, *a.java_arg]
 

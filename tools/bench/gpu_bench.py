@@ -1,5 +1,6 @@
 """Driver of tools/bench/gpu: the Java engine on the GPU, fp32 vs fp16, Java-binding talker vs
-I/O-binding talker, batch 1 vs batch N (the batched frame loop), plus two correctness checks, in one invocation.
+I/O-binding talker vs the fixed-size KV talker (CUDA graphs on a GPU), batch 1 vs batch N (the
+batched frame loop), plus correctness checks, in one invocation.
 
 Each configuration is one EngineBench process (`--runs` timed runs after `--warmup`), so the
 configurations do not share a CUDA context or an allocator arena. Every number in the table comes
@@ -9,7 +10,8 @@ official_bench.py in tools/.venv.
 Host traffic per frame is computed, not sampled: with the Java binding every talker step hands the
 whole past KV cache to ONNX Runtime and takes the whole present cache back (both cross the bus on a
 GPU); with I/O binding only the step input, the logits and the last hidden state cross
-(TalkerRunnerTest proves that count on the real graph).
+(TalkerRunnerTest proves that count on the real graph); the fixed-size KV talker sends its
+[B, N] mask instead of the growing one, a constant.
 """
 import argparse
 import json
@@ -29,7 +31,10 @@ FULL_FP32 = REPO / "build/bench/full-0.6b"
 FULL_FP16 = REPO / "build/bench/full-0.6b-fp16"
 SMOKE_CKPT = REPO / "build/reference/checkpoints/custom-voice"
 SMOKE_DIR = REPO / "build/bench/gpu-smoke"
-PATHS = ("java", "iobinding")
+PATHS = ("java", "iobinding", "static")
+# Fixed-size KV positions of the bundles this bench exports (tools/export --static-kv): the bench
+# prompt plus --frames must fit, or the static rows run on the growing cache (the JSON says which).
+STATIC_KV = 512
 
 
 def log(msg):
@@ -60,19 +65,21 @@ def ensure_checkpoints(a):
             env = dict(os.environ, PYTHONPATH=str(tools))
             run([a.python, "-c", code, "build/reference/checkpoints", "build/cache"], a.logs / "checkpoints.log", env)
         ckpt, fp32, fp16 = SMOKE_CKPT, SMOKE_DIR / "fp32", SMOKE_DIR / "fp16"
-        if not (fp32 / "manifest.json").exists():
+        if not (fp32 / "talker_static.onnx").exists():
             log(f"exporting {fp32} ...")
-            run([str(tools / "export"), str(ckpt), str(fp32), "--name", "smoke-fp32", "--force"], a.logs / "export-fp32.log")
+            run([str(tools / "export"), str(ckpt), str(fp32), "--name", "smoke-fp32", "--static-kv", str(STATIC_KV),
+                 "--force"], a.logs / "export-fp32.log")
     else:
         ckpt, fp32, fp16 = FULL_CKPT, FULL_FP32, FULL_FP16
-        if not (fp32 / "manifest.json").exists() or not (ckpt / "model.safetensors").exists():
+        if not (fp32 / "talker_static.onnx").exists() or not (ckpt / "model.safetensors").exists():
             log("exporting the full-size random 0.6B bundle (a few minutes, ~4.5 GB) ...")
-            run([str(tools / "make-reference"), "--full-0.6b", str(fp32)], a.logs / "make-reference.log")
-    if not (fp16 / "manifest.json").exists():
+            run([str(tools / "make-reference"), "--full-0.6b", str(fp32), "--static-kv", str(STATIC_KV)],
+                a.logs / "make-reference.log")
+    if not (fp16 / "talker_static.onnx").exists():
         extra = ["--probe"] if a.probe else []
         log(f"exporting {fp16} (--fp16 {' '.join(extra)}) ...")
-        run([str(tools / "export"), str(ckpt), str(fp16), "--fp16", *extra, "--name", fp16.name, "--force"],
-            a.logs / "export-fp16.log")
+        run([str(tools / "export"), str(ckpt), str(fp16), "--fp16", *extra, "--static-kv", str(STATIC_KV),
+             "--name", fp16.name, "--force"], a.logs / "export-fp16.log")
     return ckpt, fp32, fp16
 
 
@@ -94,6 +101,8 @@ def engine_bench(a, bundle, path, streams, tag):
            "--device", a.device, "--mode", a.mode, "--batch", str(streams)]
     if path == "iobinding":
         cmd.append("--device-kv")
+    elif path == "static":
+        cmd.append("--static-kv")
     log(f"{tag}: {bundle.name}, {path}, batch {streams} ...")
     return json.loads(run(cmd, a.logs / f"{tag}.log"))
 
@@ -115,7 +124,7 @@ def agreement(a, b):
             "fraction": round(same / n, 4) if n else 0.0}
 
 
-def kv_bytes_per_frame(manifest, positions, path, fp16):
+def kv_bytes_per_frame(manifest, positions, path, fp16, graphs=False):
     t = manifest["talker"]["dims"] if "dims" in manifest["talker"] else manifest["talker"]
     layers, kv, d = t["num_layers"], t["num_key_value_heads"], t["head_dim"]
     hidden, vocab = t["hidden_size"], t["vocab_size"]
@@ -123,11 +132,16 @@ def kv_bytes_per_frame(manifest, positions, path, fp16):
     small = (2 * hidden + vocab) * 4 + (int(positions) + 2) * 8
     if path == "iobinding":
         return int(small)
+    if path == "static":
+        # The [B, N] mask, position and write index instead of the growing mask; with CUDA graphs the
+        # mask's new entry only (its device copy is kept between steps).
+        return int((2 * hidden + vocab) * 4 + ((1 if graphs else STATIC_KV) + 2) * 8)
     per_position = 2 * layers * kv * d * (2 if fp16 else 4)
     return int(small + per_position * (2 * positions + 1))
 
 
 def summarize(res, manifest, path, fp16):
+    graphs = bool(res.get("cuda_graphs"))
     runs = res["runs"]
     med = lambda key: statistics.median(r[key] for r in runs)
     pf = {k: round(statistics.median(r["per_frame_ms"][k] for r in runs), 3) for k in runs[0]["per_frame_ms"]}
@@ -136,8 +150,9 @@ def summarize(res, manifest, path, fp16):
     return {
         "rtf": round(rtf, 4), "x_real_time": round(1 / rtf, 2), "first_audio_ms": round(med("first_audio_ms"), 1),
         "per_frame_ms": pf, "overhead_pct": med("overhead_pct"),
-        "talker_host_bytes_per_frame": kv_bytes_per_frame(manifest, positions, path, fp16),
+        "talker_host_bytes_per_frame": kv_bytes_per_frame(manifest, positions, path, fp16, graphs),
         "device": res.get("device"), "codes": runs[0]["codes"],
+        "static_kv_batches": runs[-1].get("static_kv_batches", 0),
     }
 
 
@@ -153,12 +168,15 @@ def machine():
 
 
 def table(rows):
-    head = f"{'precision':9} {'talker':9} {'batch':>7} {'RTF':>7} {'xRT':>6} {'first audio':>11} " \
+    head = f"{'precision':9} {'talker':12} {'batch':>7} {'RTF':>7} {'xRT':>6} {'first audio':>11} " \
            f"{'talker':>7} {'cp':>7} {'decode':>7} {'java':>6} {'KV bytes/frame':>15}"
     lines = [head, "-" * len(head)]
     for r in rows:
         s, pf = r["summary"], r["summary"]["per_frame_ms"]
-        lines.append(f"{r['precision']:9} {r['path']:9} {r['streams']:>7} {s['rtf']:>7.3f} {s['x_real_time']:>6.2f} "
+        path = r["path"] + ("+graph" if r.get("cuda_graphs") else "")
+        if r["path"] == "static" and not s["static_kv_batches"]:
+            path += "(fb)"
+        lines.append(f"{r['precision']:9} {path:12} {r['streams']:>7} {s['rtf']:>7.3f} {s['x_real_time']:>6.2f} "
                      f"{s['first_audio_ms']:>9.0f}ms {pf['talker']:>7.2f} {pf['code_predictor']:>7.2f} "
                      f"{pf['decoder']:>7.2f} {pf['overhead']:>6.2f} {s['talker_host_bytes_per_frame']:>15,}")
     return "\n".join(lines)
@@ -196,14 +214,18 @@ def main():
                 tag = f"gpu-{precision}-{path}-b{streams}"
                 res = engine_bench(a, bundle, path, streams, tag)
                 rows.append({"precision": precision, "path": path, "streams": streams,
-                             "batched_engine": res.get("batched_engine"),
+                             "batched_engine": res.get("batched_engine"), "cuda_graphs": res.get("cuda_graphs"),
+                             "static_kv_length": res.get("static_kv_length"),
                              "summary": summarize(res, manifest, path, precision == "fp16")})
 
     def codes(precision, path):
         return next(r["summary"]["codes"] for r in rows
                     if r["precision"] == precision and r["path"] == path and r["streams"] == batches[0])
 
-    checks = {"paths_identical_fp32": agreement(codes("fp32", "java"), codes("fp32", "iobinding"))}
+    checks = {"paths_identical_fp32": agreement(codes("fp32", "java"), codes("fp32", "iobinding")),
+              "static_vs_java_fp32": agreement(codes("fp32", "java"), codes("fp32", "static")),
+              "static_rows_on_fixed_cache": all(r["summary"]["static_kv_batches"] > 0 for r in rows
+                                                if r["path"] == "static")}
     if a.device == "cuda":
         checks["fp16_vs_fp32"] = agreement(codes("fp32", "iobinding"), codes("fp16", "iobinding"))
     checks["fp16_kv_io"] = fp16_kv_io(fp16)
@@ -224,6 +246,7 @@ def main():
     # On the CPU both must be exact (the parity tests prove it); on a GPU other kernels may flip a
     # near-tie of the random-weight model, so the fractions are reported, not enforced.
     bad = a.device == "cpu" and (checks["paths_identical_fp32"]["fraction"] < 1.0
+                                 or checks["static_vs_java_fp32"]["fraction"] < 1.0
                                  or checks["fp32_vs_official"]["fraction"] < 1.0)
     sys.exit(1 if bad else 0)
 

@@ -1,6 +1,6 @@
 """tools/export: an official Qwen3-TTS checkpoint folder -> a q3tts bundle folder.
 
-    tools/export CHECKPOINT_DIR OUT_DIR [--fp16 [--probe] | --int8] [--name NAME] [--tasks T,...] [--force]
+    tools/export CHECKPOINT_DIR OUT_DIR [--fp16 [--probe] | --int8] [--static-kv N] [--name NAME] [--tasks T,...] [--force]
 
 CHECKPOINT_DIR is a Hugging Face snapshot of a Qwen3-TTS-12Hz model (config.json,
 generation_config.json, model*.safetensors, vocab.json, merges.txt, tokenizer_config.json,
@@ -13,6 +13,8 @@ the fp32 talker for a few hundred frames and keeps in fp32 every node whose acti
 fp16 range (manifest: talker.graphs.talker.probe). --int8 stores the MatMul weights of the talker and the
 code predictor as 8-bit ONNX Runtime MatMulNBits for the CPU (the 0.6B request ran 2.7x faster on
 the 2-vCPU bench machine; not bit-exact with the official fp32 model). Both leave the codec and the speaker encoder in fp32.
+--static-kv N adds talker_static.onnx, the talker over a fixed N-position KV buffer updated in place
+(manifest: talker.graphs.talker_static, max_length N), which the engine runs with CUDA graphs on a GPU.
 """
 import argparse
 import hashlib
@@ -160,7 +162,7 @@ def _generation_section(ckpt: Path) -> dict:
 
 def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
            tasks: list[str] | None = None, force: bool = False, int8: bool = False,
-           probe: dict | None = None) -> dict:
+           probe: dict | None = None, static_kv: int | None = None) -> dict:
     if fp16 and int8:
         raise ToolError("--fp16 and --int8 exclude each other (fp16 is for CUDA, int8 for the CPU)")
     if probe is not None and not fp16:
@@ -179,6 +181,10 @@ def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
         raise ToolError("--fp16 has no effect on a codec-only bundle (the codec always stays fp32)")
     if int8 and kind == "codec":
         raise ToolError("--int8 has no effect on a codec-only bundle (the codec always stays fp32)")
+    if static_kv is not None and kind == "codec":
+        raise ToolError("--static-kv needs a talker; a codec-only bundle has none")
+    if static_kv is not None and static_kv < 2:
+        raise ToolError(f"--static-kv must be at least 2 positions, got {static_kv}")
 
     _quiet_imports()
     import torch
@@ -229,7 +235,7 @@ def export(ckpt: Path, out: Path, fp16: bool = False, name: str | None = None,
             # The official loader may swap the pre-tokenizer regex (spec pitfall 1); saving the
             # processor's own backend keeps whatever it actually uses.
             wrapper.processor.tokenizer.backend_tokenizer.save(str(tmp / "tokenizer.json"), pretty=False)
-            talker = export_talker(model, tmp, fp16=fp16, int8=int8, probe=probe)
+            talker = export_talker(model, tmp, fp16=fp16, int8=int8, probe=probe, static_kv=static_kv)
             talker["dims"] = talker.pop("talker")
             if int8:
                 manifest["quantization"] = talker.pop("quantization")
@@ -272,13 +278,17 @@ def main(argv=None) -> int:
     ap.add_argument("--probe-frames", type=int, default=300, help="frames the probe runs (default 300)")
     ap.add_argument("--probe-limit", type=float, default=16384.0,
                     help="largest magnitude an fp16 node may reach in the probe (default 16384, a quarter of fp16's range)")
+    ap.add_argument("--static-kv", dest="static_kv", type=int, metavar="N",
+                    help="also write talker_static.onnx: the talker over a fixed N-position KV buffer updated in "
+                         "place (engine.static_kv; CUDA graphs on a GPU); N bounds prompt + generated frames")
     ap.add_argument("--name", help="bundle name in the manifest (default: folder name)")
     ap.add_argument("--tasks", help="comma-separated tasks the bundle must support (fails if it cannot)")
     ap.add_argument("--force", action="store_true", help="replace an existing output folder")
     a = ap.parse_args(argv)
     tasks = [t.strip().replace("-", "_") for t in a.tasks.split(",")] if a.tasks else None
     probe = {"frames": a.probe_frames, "limit": a.probe_limit} if a.probe else None
-    m = export(a.checkpoint, a.out, fp16=a.fp16, name=a.name, tasks=tasks, force=a.force, int8=a.int8, probe=probe)
+    m = export(a.checkpoint, a.out, fp16=a.fp16, name=a.name, tasks=tasks, force=a.force, int8=a.int8, probe=probe,
+               static_kv=a.static_kv)
     print(f"wrote {a.out} ({m['model']['type']}, {m['precision']}"
           f"{', random weights' if m['model']['random_weights'] else ''})", file=sys.stderr)
     return 0

@@ -33,6 +33,7 @@ CODEC_EMBEDDING = "codec_embedding.npy"
 CP_EMBEDDINGS = "cp_embeddings.npy"
 TEXT_PROJECTION = "text_projection.onnx"
 TALKER = "talker.onnx"
+TALKER_STATIC = "talker_static.onnx"
 CODE_PREDICTOR_STEP = "code_predictor_step.onnx"
 CODE_PREDICTOR_FRAME = "code_predictor_frame.onnx"
 
@@ -152,6 +153,69 @@ class TalkerGraph(nn.Module):
         cos, sin = self.rope(inputs_embeds, position_ids)
         mask = _padded_causal_mask(attention_mask, past_len, seq_len, inputs_embeds.dtype)
         h, presents = _run_layers(self.layers, inputs_embeds, cos, sin, mask, past)
+        last = self.last_norm(h)
+        return (self.codec_head(last), last, *presents)
+
+
+def _static_decoder_layer(layer, h, cos, sin, mask, index, past_k, past_v):
+    """The decoder layer over a fixed-size cache: the new keys/values are written into `past_*` at
+    the columns `index` (ScatterElements, whose output is the updated cache) and attention reads the
+    whole buffer, masked. Every numeric piece is the one `_decoder_layer` uses."""
+    m = _modeling()
+    attn = layer.self_attn
+    residual = h
+    x = layer.input_layernorm(h)
+    input_shape = x.shape[:-1]
+    hidden_shape = (*input_shape, -1, attn.head_dim)
+    q = attn.q_norm(attn.q_proj(x).view(hidden_shape)).transpose(1, 2)
+    k = attn.k_norm(attn.k_proj(x).view(hidden_shape)).transpose(1, 2)
+    v = attn.v_proj(x).view(hidden_shape).transpose(1, 2)
+    q, k = m.apply_rotary_pos_emb(q, k, cos, sin)
+    k = past_k.scatter(2, index.expand_as(k), k.to(past_k.dtype))
+    v = past_v.scatter(2, index.expand_as(v), v.to(past_v.dtype))
+    out, _ = m.eager_attention_forward(attn, q, k, v, mask, scaling=attn.scaling)
+    out = attn.o_proj(out.reshape(*input_shape, -1).contiguous())
+    h = residual + out
+    h = h + layer.mlp(layer.post_attention_layernorm(h))
+    return h, k, v
+
+
+class StaticTalkerGraph(nn.Module):
+    """The talker over a fixed-size KV buffer (`--static-kv N`), for CUDA graphs.
+
+    in: inputs_embeds [B, S, H], attention_mask [B, N] (1 = a real position written so far or now,
+    0 = padding or not yet written), position_ids [B, S], write_index [1] (the first column this run
+    writes; the S new positions go to write_index..write_index+S-1), past_* [B, KV, N, D].
+    out: logits, last_hidden as the talker graph; present_* [B, KV, N, D] = past_* with the new
+    columns written. A runtime binds the same buffer as past and present, so the cache is updated
+    in place and every run has the same shapes and addresses. Query s sees key column j when
+    j <= write_index + s and attention_mask[b, j] is 1: the padded causal mask of the talker graph
+    with unwritten columns masked like padding.
+    """
+
+    def __init__(self, talker):
+        super().__init__()
+        self.layers = talker.model.layers
+        self.last_norm = _LastNorm(talker.model.norm)
+        self.codec_head = talker.codec_head
+        self.rope = _TalkerRope(talker.model.rotary_emb)
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, write_index, *past):
+        seq_len = inputs_embeds.shape[1]
+        max_len = past[0].shape[2]
+        cos, sin = self.rope(inputs_embeds, position_ids)
+        q_pos = torch.arange(seq_len) + write_index
+        k_pos = torch.arange(max_len)
+        causal = (k_pos.unsqueeze(0) <= q_pos.unsqueeze(1)).unsqueeze(0).unsqueeze(0)
+        allowed = causal & (attention_mask != 0).unsqueeze(1).unsqueeze(1)
+        dtype = inputs_embeds.dtype
+        mask = torch.where(allowed, torch.zeros((), dtype=dtype), torch.full((), torch.finfo(dtype).min, dtype=dtype))
+        index = q_pos.view(1, 1, seq_len, 1)
+        h = inputs_embeds
+        presents = []
+        for i, layer in enumerate(self.layers):
+            h, k, v = _static_decoder_layer(layer, h, cos, sin, mask, index, past[2 * i], past[2 * i + 1])
+            presents += [k, v]
         last = self.last_norm(h)
         return (self.codec_head(last), last, *presents)
 
@@ -434,7 +498,7 @@ def _graph_facts(file, precision, external, inputs, outputs):
 
 
 def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, fp32_nodes=(),
-                  probe: dict | None = None) -> dict:
+                  probe: dict | None = None, static_kv: int | None = None) -> dict:
     """Writes the talker-side tables and graphs of a Qwen3TTSForConditionalGeneration into out_dir.
 
     `int8` stores the MatMul weights of the talker and both code-predictor graphs as 8-bit
@@ -443,6 +507,8 @@ def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, 
     `int8` a `quantization` object (settings and per-graph counts). `fp32_nodes` (fp16 only) names
     talker nodes that stay fp32 beyond the fixed list; `probe` (fp16 only; keys `frames`, `limit`)
     runs the activation probe on the fp32 talker first and adds the nodes it finds (export_probe).
+    `static_kv` N also writes `talker_static.onnx`, the talker over a fixed N-position KV buffer
+    updated in place (StaticTalkerGraph), with the talker graph's precision.
     """
     if fp16 and int8:
         raise ToolError("--fp16 and --int8 exclude each other (fp16 is for CUDA, int8 for the CPU)")
@@ -531,6 +597,28 @@ def export_talker(model, out_dir: Path, fp16: bool = False, int8: bool = False, 
                                     ["logits", "last_hidden", *present_out])
     if probe_report is not None:
         graphs["talker"]["probe"] = probe_report
+    if static_kv is not None:
+        if static_kv < 2:
+            raise ToolError(f"--static-kv must be at least 2 positions, got {static_kv}")
+        static_inputs = ["inputs_embeds", "attention_mask", "position_ids", "write_index", *past_in]
+        static_axes = {"inputs_embeds": {0: "B", 1: "S"}, "attention_mask": {0: "B"}, "position_ids": {0: "B", 1: "S"},
+                       "logits": {0: "B"}, "last_hidden": {0: "B"}}
+        static_axes.update({n: {0: "B"} for n in past_in + present_out})
+        # Its own generator, so the graphs after it trace the same random inputs with or without it.
+        sgen = torch.Generator().manual_seed(2)
+        s_past = tuple(torch.randn(2, KV, static_kv, D, generator=sgen) for _ in past_in)
+        s_mask = torch.zeros(2, static_kv, dtype=torch.int64)
+        s_mask[0, 1:7] = 1
+        s_mask[1, 0:7] = 1
+        ext = _export_graph(
+            StaticTalkerGraph(talker).eval(),
+            (torch.randn(2, 4, H, generator=sgen), s_mask, trace_pos, torch.tensor([3], dtype=torch.int64), *s_past),
+            out_dir / TALKER_STATIC, static_inputs, ["logits", "last_hidden", *present_out], static_axes, fp16,
+            q("talker_static"), keep_io=TALKER_FP32_IO, fp32_nodes=fp32_nodes,
+        )
+        graphs["talker_static"] = _graph_facts(TALKER_STATIC, "int8" if int8 else precision, ext, static_inputs,
+                                               ["logits", "last_hidden", *present_out])
+        graphs["talker_static"]["max_length"] = static_kv
 
     cp_past_in, cp_present_out = _kv_names("past", Lc), _kv_names("present", Lc)
     axes = {"inputs_embeds": {0: "B", 1: "S"}, "logits": {0: "B"}}

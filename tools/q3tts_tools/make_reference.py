@@ -18,6 +18,10 @@ from .errors import ToolError, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_PREFIX = "demo-"
+# The demo TTS bundles carry the fixed-size KV talker (talker_static.onnx), so the static path is
+# parity-tested like the others: 512 positions hold every fixture case but the 8192-token ones,
+# which exercise the fallback to the growing cache.
+DEMO_STATIC_KV = 512
 
 
 def _deterministic_torch():
@@ -42,7 +46,8 @@ def build(models_dir: Path, fixtures_dir: Path, work: Path, cache: Path) -> None
     ckpts = rc.build_all(work / "checkpoints", cache)
     for name, path in ckpts.items():
         dest = models_dir / f"{DEMO_PREFIX}{name}"
-        export(path, dest, name=f"{DEMO_PREFIX}{name}", force=True)
+        export(path, dest, name=f"{DEMO_PREFIX}{name}", force=True,
+               static_kv=None if name == "codec" else DEMO_STATIC_KV)
         print(f"bundle {dest}", file=sys.stderr)
     if fixtures_dir.exists():
         shutil.rmtree(fixtures_dir)
@@ -83,7 +88,7 @@ def check(models_dir: Path, fixtures_dir: Path, cache: Path) -> list[str]:
         return problems
 
 
-def full_06b(dest: Path, work: Path, cache: Path) -> None:
+def full_06b(dest: Path, work: Path, cache: Path, static_kv: int | None = None) -> None:
     from .export import _quiet_imports
 
     _quiet_imports()
@@ -94,7 +99,7 @@ def full_06b(dest: Path, work: Path, cache: Path) -> None:
     rc.build_codec(codec, 7, tiny=False)
     ckpt = work / "full-0.6b-custom-voice"
     rc.build_tts(ckpt, "custom-voice", 8, codec, cache, full_06b=True)
-    export(ckpt, dest, name="random-0.6b-custom-voice", force=True)
+    export(ckpt, dest, name="random-0.6b-custom-voice", force=True, static_kv=static_kv)
 
 
 def main(argv=None) -> int:
@@ -105,10 +110,12 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="rebuild in a temp folder and compare")
     ap.add_argument("--full-0.6b", dest="full", type=Path, metavar="DIR",
                     help="write a full-size random 0.6B CustomVoice bundle to DIR instead")
+    ap.add_argument("--static-kv", dest="static_kv", type=int, metavar="N",
+                    help="with --full-0.6b: also export the fixed-size KV talker (tools/export --static-kv N)")
     a = ap.parse_args(argv)
     cache = REPO / "build" / "cache"
     if a.full:
-        full_06b(a.full, a.work, cache)
+        full_06b(a.full, a.work, cache, a.static_kv)
         return 0
     if a.check:
         problems = check(a.models, a.fixtures, cache)

@@ -610,3 +610,90 @@ def test_fp16_probe_on_a_tame_model_keeps_nothing_extra(models, tmp_path):
     facts = et.export_talker(model, d)
     keep, report = probe_talker(model, d / facts["graphs"]["talker"]["file"], frames=20)
     assert keep == [] and report["max_abs"] < report["limit"] and report["largest"]
+
+
+def _static_run(sess, bufs, x, mask, pos, write_index):
+    """One run of the fixed-size KV talker with each cache buffer bound as its past and its present (in place)."""
+    io = sess.io_binding()
+    io.bind_cpu_input("inputs_embeds", x)
+    io.bind_cpu_input("attention_mask", mask)
+    io.bind_cpu_input("position_ids", pos)
+    io.bind_cpu_input("write_index", np.array([write_index], np.int64))
+    io.bind_output("logits")
+    io.bind_output("last_hidden")
+    for n, v in bufs.items():
+        io.bind_ortvalue_input(n, v)
+        io.bind_ortvalue_output(n.replace("past", "present"), v)
+    sess.run_with_iobinding(io)
+    out = io.get_outputs()
+    return out[0].numpy(), out[1].numpy()
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_static_kv_talker_in_place_matches_official(models, bundles, name, tmp_path):
+    """--static-kv N: the fixed-size talker, its buffers updated in place, computes the official talker."""
+    from transformers import DynamicCache
+
+    n_max = 48
+    facts = et.export_talker(models[name], tmp_path, static_kv=n_max)
+    st = facts["graphs"]["talker_static"]
+    assert st["file"] == et.TALKER_STATIC and st["max_length"] == n_max and st["precision"] == "fp32"
+    assert st["inputs"][:4] == ["inputs_embeds", "attention_mask", "position_ids", "write_index"]
+    # The other graphs and tables are the same bytes as without the option.
+    plain, static = _digests(bundles[name].dir), _digests(tmp_path)
+    assert {f: d for f, d in static.items() if f != et.TALKER_STATIC} == plain
+
+    talker = models[name].talker
+    cfg = talker.config
+    sess = _session(tmp_path / et.TALKER_STATIC)
+    past_names = [n for n in st["inputs"] if n.startswith("past")]
+    bufs = {n: ort.OrtValue.ortvalue_from_numpy(np.zeros((1, cfg.num_key_value_heads, n_max, cfg.head_dim), np.float32))
+            for n in past_names}
+    mask = np.zeros((1, n_max), np.int64)
+    cache = DynamicCache()
+    gen = torch.Generator().manual_seed(4)
+    total = 0
+    worst = 0.0
+    for s in [9, 1, 1, 1, 1, 1, 1, 1]:
+        x = torch.randn(1, s, cfg.hidden_size, generator=gen)
+        mask[0, total:total + s] = 1
+        pos = np.arange(total, total + s, dtype=np.int64)[None]
+        logits, last = _static_run(sess, bufs, x.numpy(), mask, pos, total)
+        with torch.no_grad():
+            out = talker.model(inputs_embeds=x, past_key_values=cache, use_cache=True)
+            hidden = out.last_hidden_state[:, -1]
+            ref = talker.codec_head(hidden)
+        total += s
+        worst = max(worst, _maxdiff(logits, ref), _maxdiff(last, hidden))
+        for i in range(cfg.num_hidden_layers):
+            k, v = _cache_kv(cache, i)
+            kb = bufs[f"past_key.{i}"].numpy()
+            vb = bufs[f"past_value.{i}"].numpy()
+            worst = max(worst, _maxdiff(kb[:, :, :total], k), _maxdiff(vb[:, :, :total], v))
+            # Unwritten columns keep their zeros.
+            assert not kb[:, :, total:].any() and not vb[:, :, total:].any()
+    print(f"{name}: static KV talker max abs diff {worst:.3g}")
+    assert worst <= TOL
+
+
+def test_static_kv_options_are_checked(models, reference_checkpoints, tmp_path):
+    from q3tts_tools.errors import ToolError
+    from q3tts_tools.export import export
+
+    with pytest.raises(ToolError, match="at least 2"):
+        et.export_talker(models["custom-voice"], tmp_path / "a", static_kv=1)
+    with pytest.raises(ToolError, match="codec-only"):
+        export(reference_checkpoints["codec"], tmp_path / "b", static_kv=64)
+
+
+def test_fp16_static_kv_talker_keeps_the_kv_in_fp16(models, tmp_path):
+    facts = et.export_talker(models["custom-voice"], tmp_path, fp16=True, static_kv=32)
+    assert facts["graphs"]["talker_static"]["precision"] == "fp16"
+    g = onnx.load(str(tmp_path / et.TALKER_STATIC))
+    io_types = {io.name: io.type.tensor_type.elem_type for io in list(g.graph.input) + list(g.graph.output)}
+    for n, t in io_types.items():
+        if n in ("attention_mask", "position_ids", "write_index"):
+            want = onnx.TensorProto.INT64
+        else:
+            want = onnx.TensorProto.FLOAT if n in et.TALKER_FP32_IO else onnx.TensorProto.FLOAT16
+        assert t == want, f"{n}: {t}"

@@ -136,6 +136,8 @@ public final class EngineBench {
         m.put("streams", o.streams);
         m.put("batch", o.batch);
         m.put("batched_engine", engine.batched());
+        m.put("static_kv_length", engine.staticKvLength());
+        m.put("cuda_graphs", engine.cudaGraphs());
         m.put("precision", bundle.manifest().precision());
         m.put("threads", o.threads);
         m.put("shared_thread_pool", o.sharedPool);
@@ -264,6 +266,8 @@ public final class EngineBench {
         m.put("overhead_pct", round(100 * s.javaOverheadFraction()));
         m.put("predictor_runs", s.predictorRuns());
         m.put("codes", codes.frames());
+        // Cumulative: whether the runs so far used the fixed-size cache (a prompt + frames over N falls back).
+        m.put("static_kv_batches", engine.staticKvBatches());
         return m;
     }
 
@@ -332,6 +336,7 @@ public final class EngineBench {
         m.put("first_audio_ms", round((firstFrameAt[0] - start + chunkNanos) / 1e6));
         m.put("talker_ms_per_step", round4(s.talkerMsPerFrame()));
         m.put("predictor_ms_per_step", round4(s.predictorMsPerFrame()));
+        m.put("static_kv_batches", engine.staticKvBatches());
         return m;
     }
 
@@ -349,7 +354,7 @@ public final class EngineBench {
                 usage: EngineBench --bundle DIR [--frames 48] [--threads 0] [--warmup 1] [--runs 3] [--serve]
                                    [--mode fused|stepwise] [--text TEXT] [--speaker ryan] [--language english]
                                    [--first-chunk 4] [--per-session-threads] [--no-spin]
-                                   [--device cpu|cuda|auto] [--device-kv] [--streams 1] [--batch 1]""";
+                                   [--device cpu|cuda|auto] [--device-kv | --static-kv] [--streams 1] [--batch 1]""";
 
         Path bundle;
         int frames = 48;
@@ -375,6 +380,10 @@ public final class EngineBench {
                 String a = args[i];
                 if (a.equals("--device-kv")) {
                     o.talkerPath = TalkerPath.IO_BINDING;
+                    continue;
+                }
+                if (a.equals("--static-kv")) {
+                    o.talkerPath = TalkerPath.STATIC_KV;
                     continue;
                 }
                 if (a.equals("--serve") || a.equals("--per-session-threads") || a.equals("--no-spin")) {

@@ -56,8 +56,21 @@ public record Q3ttsConfig(Server server, Paths paths, Engine engine, Scheduler s
      *     there is no precision setting here)
      * @param deviceKv keep the talker's KV cache on the device between steps (I/O binding through the
      *     ONNX Runtime C API) instead of the Java binding's host round trip; same codes, faster on a GPU
+     * @param staticKv run the talker over its fixed-size KV buffer ({@code talker_static.onnx}, exported
+     *     with {@code tools/export --static-kv N}) through I/O binding, with CUDA graphs on a GPU;
+     *     implies the device-resident cache, and a bundle without that graph runs as {@code deviceKv}
      */
-    public record Engine(Device device, boolean deviceKv) {
+    public record Engine(Device device, boolean deviceKv, boolean staticKv) {
+
+        /**
+         * Without the fixed-size KV talker.
+         *
+         * @param device where inference runs
+         * @param deviceKv keep the KV cache on the device
+         */
+        public Engine(Device device, boolean deviceKv) {
+            this(device, deviceKv, false);
+        }
     }
 
     /**

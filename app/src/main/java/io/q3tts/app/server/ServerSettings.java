@@ -85,7 +85,8 @@ public record ServerSettings(String host, int port, List<Path> pluginDirs, Execu
         engine = engine.withRunawayGuard(g.runawayGuard()
                         ? new RunawayGuard(g.runawayGuardMinFrames(), g.runawayGuardFramesPerToken()) : null)
                 .withChunking(config.generation().streamingFirstChunkFrames(), engine.chunkFrames())
-                .withTalkerPath(config.engine().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING)
+                .withTalkerPath(config.engine().staticKv() ? TalkerPath.STATIC_KV
+                        : config.engine().deviceKv() ? TalkerPath.IO_BINDING : TalkerPath.JAVA_BINDING)
                 // The engine never holds more rows than the scheduler forms: one setting, scheduler.max_batch.
                 .withMaxBatch(config.scheduler().maxBatch());
         ExecutionProvider device = switch (config.engine().device()) {

@@ -85,6 +85,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void staticKvSelectsTheFixedSizeTalker() {
+        assertEquals(false, load(Map.of()).config().engine().staticKv());
+        Q3ttsConfig c = load(Map.of("Q3TTS_ENGINE_STATIC_KV", "true")).config();
+        assertEquals(true, c.engine().staticKv());
+        assertEquals(io.q3tts.adapters.inference.onnx.engine.TalkerPath.STATIC_KV,
+                io.q3tts.app.server.ServerSettings.from(c).synthesizer().talkerPath());
+    }
+
+    @Test
     void environmentFileThenVariablesOverride() throws IOException {
         write("default.yaml", "server:\n  port: 9001\n  host: 0.0.0.0\nscheduler:\n  gpu_slots: 2\n");
         write("prod.yaml", "server:\n  port: 9002\nengine:\n  device: cuda\n");

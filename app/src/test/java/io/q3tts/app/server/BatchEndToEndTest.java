@@ -43,6 +43,10 @@ class BatchEndToEndTest {
 
     /** A server like the shared end-to-end one, with the given batch limit and queue. */
     private Q3ttsServer start(Path base, int maxBatch, int queue) {
+        return start(base, maxBatch, queue, Map.of());
+    }
+
+    private Q3ttsServer start(Path base, int maxBatch, int queue, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("MODELS_DIR", ServerEndToEndTest.repo().resolve("models").toString());
         env.put("VOICES_DIR", base.resolve("voices").toString());
@@ -53,8 +57,33 @@ class BatchEndToEndTest {
         env.put("Q3TTS_SCHEDULER_QUEUE_CAPACITY", Integer.toString(queue));
         env.put("Q3TTS_SCHEDULER_MAX_BATCH", Integer.toString(maxBatch));
         env.put("Q3TTS_GENERATION_RUNAWAY_GUARD", "false");
+        env.putAll(extra);
         Q3ttsConfig config = new ConfigLoader(base, env).load().config();
         return Q3ttsServer.start(ServerEndToEndTest.settings(config), DrivenPorts.onDisk(config.paths()));
+    }
+
+    @Test
+    void theFixedSizeKvTalkerSpeaksTheSameBytesAsTheDefaultPath() throws Exception {
+        List<Map<String, Object>> items = List.of(Map.of("input", "A short line.", "seed", 5),
+                Map.of("input", "And a somewhat longer second line of the batch.", "seed", 6));
+        Map<String, Object> body = Map.of("model", "demo-custom-voice", "voice", "ryan", "response_format", "wav",
+                "max_new_tokens", 8, "items", items);
+        List<byte[]> audio = new ArrayList<>();
+        for (Map<String, String> extra : List.of(Map.<String, String>of(), Map.of("Q3TTS_ENGINE_STATIC_KV", "true"))) {
+            Path base = dir.resolve(extra.isEmpty() ? "default" : "static");
+            try (Q3ttsServer server = start(base, 8, 16, extra)) {
+                HttpResponse<byte[]> r = new E2e(server.port()).postJson("/v1/audio/speech/batch", body);
+                assertEquals(200, r.statusCode(), () -> text(r));
+                for (Map<String, Object> item : results(r)) {
+                    audio.add(Base64.getDecoder().decode((String) item.get("audio_data")));
+                }
+            }
+        }
+        assertEquals(4, audio.size());
+        for (int i = 0; i < 2; i++) {
+            assertWav(audio.get(i + 2), 8);
+            assertTrue(java.util.Arrays.equals(audio.get(i), audio.get(i + 2)), "item " + i + ": identical WAV bytes");
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -227,7 +227,7 @@ public final class Bundle implements AutoCloseable {
             String file = graphFile(kind);
             long t0 = System.nanoTime();
             try {
-                s = NativeSession.open(dir.resolve(file), runtime.nativeOptions());
+                s = openNative(kind, file);
             } catch (RuntimeException e) {
                 throw new ModelException("ONNX Runtime (C API) cannot load " + file + ": " + e.getMessage(), e);
             }
@@ -235,6 +235,20 @@ public final class Bundle implements AutoCloseable {
             nativeSessions.put(kind, s);
             return s;
         }
+    }
+
+    private NativeSession openNative(GraphKind kind, String file) {
+        NativeSession.Options options = runtime.nativeOptions();
+        if (kind == GraphKind.TALKER_STATIC && options.cuda()) {
+            // The fixed-shape talker is the one graph whose shapes and addresses allow CUDA graphs.
+            try {
+                return NativeSession.open(dir.resolve(file), options.withCudaGraph());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ONNX Runtime cannot run {0} with CUDA graphs ({1}); it runs without them",
+                        file, e.getMessage());
+            }
+        }
+        return NativeSession.open(dir.resolve(file), options);
     }
 
     private String graphFile(GraphKind kind) {

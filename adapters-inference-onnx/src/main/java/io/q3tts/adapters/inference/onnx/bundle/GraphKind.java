@@ -6,6 +6,8 @@ public enum GraphKind {
     TEXT_PROJECTION("text_projection.onnx"),
     /** The talker, prefill and decode, explicit KV cache. */
     TALKER("talker.onnx"),
+    /** The talker over a fixed-size KV buffer updated in place (optional; {@code tools/export --static-kv N}). */
+    TALKER_STATIC("talker_static.onnx"),
     /** One KV-cached code-predictor step. */
     CODE_PREDICTOR_STEP("code_predictor_step.onnx"),
     /** All 15 code-predictor steps of one frame, sampling inside. */

@@ -244,6 +244,7 @@ public record Manifest(
             JsonNode tg = talker.path("graphs");
             putGraph(graphs, graphPrecision, GraphKind.TEXT_PROJECTION, tg.path("text_projection"), precision);
             putGraph(graphs, graphPrecision, GraphKind.TALKER, tg.path("talker"), precision);
+            putGraph(graphs, graphPrecision, GraphKind.TALKER_STATIC, tg.path("talker_static"), precision);
             putGraph(graphs, graphPrecision, GraphKind.CODE_PREDICTOR_STEP, tg.path("code_predictor_step"), "fp32");
             putGraph(graphs, graphPrecision, GraphKind.CODE_PREDICTOR_FRAME, tg.path("code_predictor_frame"), "fp32");
             JsonNode tt = talker.path("tables");

@@ -27,12 +27,12 @@ import java.util.Map;
  * cross between host and device. Per step and row that is a constant 4 (H + H + vocab) bytes plus
  * the int64 mask's 8 bytes per position; the KV cache itself never crosses.
  *
- * <p>Compaction (a row of the batch ended) copies the kept rows through host memory, and so does a
- * join (rows joining the running batch, continuous batching): the joining rows' prefill, run on a
- * binding of its own with an empty past, writes its KV to host memory, which is merged with the
- * batch's into a fresh host tensor (bytes, so an fp16 cache works). Both therefore work only with a
- * host-memory cache: on CUDA the engine runs this path one row at a time
- * ({@link CodeGenerator#batched()} is false there), which never compacts or joins.
+ * <p>Compaction (a row of the batch ended) copies the kept rows into fresh tensors in the cache's
+ * own memory, and so does a join (rows joining the running batch, continuous batching): the joining
+ * rows' prefill, run on a binding of its own with an empty past, writes its KV to the KV memory,
+ * which is merged with the batch's into a fresh tensor (bytes, so an fp16 cache works; padding
+ * columns zeroed). The copies are strided, by address ({@link KvMemory}): plain memory copies on
+ * the host, {@code cudaMemcpy2D} device to device on CUDA, so the cache never visits the host.
  *
  * <p>Not thread-safe (one runner per batch) except {@link #terminate()}.
  */
@@ -45,7 +45,7 @@ final class BoundTalkerRunner implements TalkerRunner {
     private final FloatBuffer lastHiddenBuf;
     private final FloatBuffer stepBuf;
     private final MemoryInfo cpu;
-    private final MemoryInfo kvMemory;
+    private final KvMemory kvMemory;
     private final NativeRunOptions runOptions;
     private final IoBinding[] bindings = new IoBinding[2];
     private final Map<Integer, NativeValue[]> outs = new HashMap<>();
@@ -74,11 +74,11 @@ final class BoundTalkerRunner implements TalkerRunner {
         this.lastHiddenBuf = lastHiddenBuf;
         this.stepBuf = stepBuf;
         MemoryInfo cpuInfo = null;
-        MemoryInfo kvInfo = null;
+        KvMemory kvInfo = null;
         NativeRunOptions options = null;
         try {
             cpuInfo = MemoryInfo.cpu();
-            kvInfo = cudaDevice >= 0 ? MemoryInfo.cuda(cudaDevice) : MemoryInfo.cpu();
+            kvInfo = KvMemory.of(session, cudaDevice);
             options = new NativeRunOptions();
             bindings[0] = session.newBinding();
             bindings[1] = session.newBinding();
@@ -161,8 +161,8 @@ final class BoundTalkerRunner implements TalkerRunner {
         b.bindOutput("logits", host[0]);
         b.bindOutput("last_hidden", host[1]);
         for (int i = 0; i < kv.layers(); i++) {
-            b.bindOutputToDevice(kv.presentK()[i], kvMemory);
-            b.bindOutputToDevice(kv.presentV()[i], kvMemory);
+            b.bindOutputToDevice(kv.presentK()[i], kvMemory.info());
+            b.bindOutputToDevice(kv.presentV()[i], kvMemory.info());
         }
         b.run(runOptions);
         NativeValue[] out = b.outputs();
@@ -179,26 +179,23 @@ final class BoundTalkerRunner implements TalkerRunner {
 
     @Override
     public void compact(int[] keep, int oldRows, int pastLength, int drop) {
-        if (kvMemory.device()) {
-            throw new IllegalStateException("batch compaction needs a host-memory KV cache");
-        }
         int heads = kv.kvHeads();
         long rowBytes = (long) kv.headDim() * kv.elementBytes();
         int newLength = pastLength - drop;
         NativeValue[] fresh = new NativeValue[present.length];
         try {
             for (int i = 0; i < present.length; i++) {
-                MemorySegment src = present[i].hostData(oldRows * heads * pastLength * rowBytes);
-                fresh[i] = NativeValue.allocate(kv.elementType(), keep.length, heads, newLength, kv.headDim());
-                MemorySegment dst = fresh[i].hostData(keep.length * heads * newLength * rowBytes);
+                long src = present[i].dataAddress();
+                fresh[i] = kvMemory.allocate(kv.elementType(), keep.length, heads, newLength, kv.headDim());
+                long dst = fresh[i].dataAddress();
                 for (int r = 0; r < keep.length; r++) {
-                    for (int h = 0; h < heads; h++) {
-                        long from = (((long) keep[r] * heads + h) * pastLength + drop) * rowBytes;
-                        long to = ((long) r * heads + h) * newLength * rowBytes;
-                        MemorySegment.copy(src, from, dst, to, newLength * rowBytes);
-                    }
+                    // One strided copy per row: its heads' kept positions.
+                    kvMemory.copy2d(dst + (long) r * heads * newLength * rowBytes, newLength * rowBytes,
+                            src + (((long) keep[r] * heads) * pastLength + drop) * rowBytes, pastLength * rowBytes,
+                            newLength * rowBytes, heads);
                 }
             }
+            kvMemory.sync();
         } catch (RuntimeException e) {
             for (NativeValue v : fresh) {
                 closeQuietly(v);
@@ -211,9 +208,6 @@ final class BoundTalkerRunner implements TalkerRunner {
 
     @Override
     public void join(FloatBuffer embeds, LongBuffer mask, LongBuffer pos, int n, int width, int oldRows, int pastLength) {
-        if (kvMemory.device()) {
-            throw new IllegalStateException("joining a batch needs a host-memory KV cache");
-        }
         if (present == null) {
             throw new IllegalStateException("rows join a running batch only");
         }
@@ -241,8 +235,8 @@ final class BoundTalkerRunner implements TalkerRunner {
             b.bindOutput("logits", in.get(3));
             b.bindOutput("last_hidden", in.get(4));
             for (int i = 0; i < kv.layers(); i++) {
-                b.bindOutputToDevice(kv.presentK()[i], kvMemory);
-                b.bindOutputToDevice(kv.presentV()[i], kvMemory);
+                b.bindOutputToDevice(kv.presentK()[i], kvMemory.info());
+                b.bindOutputToDevice(kv.presentV()[i], kvMemory.info());
             }
             b.run(runOptions);
             NativeValue[] out = b.outputs();
@@ -258,25 +252,19 @@ final class BoundTalkerRunner implements TalkerRunner {
             int oldShift = merged - pastLength;
             int newShift = merged - width;
             for (int i = 0; i < present.length; i++) {
-                MemorySegment a = present[i].hostData(oldRows * heads * pastLength * rowBytes);
-                MemorySegment j = joined[i].hostData(n * heads * width * rowBytes);
-                fresh[i] = NativeValue.allocate(kv.elementType(), oldRows + n, heads, merged, kv.headDim());
-                MemorySegment dst = fresh[i].hostData((oldRows + n) * heads * merged * rowBytes);
+                long a = present[i].dataAddress();
+                long j = joined[i].dataAddress();
+                fresh[i] = kvMemory.allocate(kv.elementType(), oldRows + n, heads, merged, kv.headDim());
+                long dst = fresh[i].dataAddress();
                 // The allocator does not zero: the padding columns (masked) must hold finite values.
-                dst.fill((byte) 0);
-                for (int r = 0; r < oldRows; r++) {
-                    for (int h = 0; h < heads; h++) {
-                        MemorySegment.copy(a, ((long) r * heads + h) * pastLength * rowBytes, dst,
-                                (((long) r * heads + h) * merged + oldShift) * rowBytes, pastLength * rowBytes);
-                    }
-                }
-                for (int r = 0; r < n; r++) {
-                    for (int h = 0; h < heads; h++) {
-                        MemorySegment.copy(j, ((long) r * heads + h) * width * rowBytes, dst,
-                                ((((long) oldRows + r) * heads + h) * merged + newShift) * rowBytes, width * rowBytes);
-                    }
-                }
+                kvMemory.zero(dst, (long) (oldRows + n) * heads * merged * rowBytes);
+                // Every (row, head) is one line: old rows' lines shift right by oldShift, joined rows' by newShift.
+                kvMemory.copy2d(dst + oldShift * rowBytes, merged * rowBytes, a, pastLength * rowBytes,
+                        pastLength * rowBytes, (long) oldRows * heads);
+                kvMemory.copy2d(dst + ((long) oldRows * heads * merged + newShift) * rowBytes, merged * rowBytes, j,
+                        width * rowBytes, width * rowBytes, (long) n * heads);
             }
+            kvMemory.sync();
         } catch (RuntimeException e) {
             for (NativeValue v : fresh) {
                 closeQuietly(v);

@@ -79,9 +79,12 @@ import java.util.SplittableRandom;
  * through the C API ({@link BoundTalkerRunner}, {@code engine.device_kv}), which keeps the KV cache
  * on the device between steps; both give identical codes on the CPU. Either way the {@code present_*}
  * tensors become the next {@code past_*} inputs and only a compaction or a join copies the cache
- * ({@link TalkerRunner#compact}, {@link TalkerRunner#join}). With I/O binding on CUDA the rows run
- * one at a time ({@link #batched()} is false, so nothing joins either), since its compaction and
- * join copy through host memory. The small outputs the loop reads ({@code logits}, {@code last_hidden},
+ * ({@link TalkerRunner#compact}, {@link TalkerRunner#join}; device to device on CUDA). The third,
+ * {@link TalkerPath#STATIC_KV} ({@link StaticTalkerRunner}, {@code engine.static_kv}), runs the
+ * bundle's fixed-size KV talker in place when the batch's padded prompt plus its most frames fit
+ * (else the batch runs as {@code IO_BINDING}); rows do not join it, and with CUDA graphs
+ * ({@link GraphSlots}) it runs one row at a time ({@link #batched()} is false). Codes are identical
+ * on every path. The small outputs the loop reads ({@code logits}, {@code last_hidden},
  * the frame codes) are written by ONNX Runtime into pinned direct buffers. Non-finite talker scores
  * end the row with an error that names the fix for an fp16 bundle.
  *
@@ -99,6 +102,13 @@ public final class CodeGenerator {
     private final TalkerPath path;
     private final OrtSession talker;
     private final NativeSession nativeTalker;
+    /** The fixed-size KV talker ({@link TalkerPath#STATIC_KV}), or null. */
+    private final NativeSession staticTalker;
+    private final KvLayout staticKv;
+    private final int staticLength;
+    /** The CUDA graphs' buffer sets when the fixed-size talker runs with CUDA graphs, else null. */
+    private final GraphSlots graphSlots;
+    private final java.util.concurrent.atomic.AtomicLong staticBatches = new java.util.concurrent.atomic.AtomicLong();
     private final int cudaDevice;
     private final String precision;
     private final OrtSession predictor;
@@ -129,20 +139,40 @@ public final class CodeGenerator {
      */
     public CodeGenerator(Bundle bundle, CodecEmbeddings emb, PredictorMode mode, TalkerPath path) {
         this.env = bundle.runtime().env();
-        this.path = Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(path, "path");
+        if (path == TalkerPath.STATIC_KV && !bundle.has(GraphKind.TALKER_STATIC)) {
+            // engine.static_kv is one setting for every model; a bundle exported without --static-kv keeps the device cache.
+            System.getLogger(CodeGenerator.class.getName()).log(System.Logger.Level.INFO,
+                    "Model ''{0}'' has no talker_static.onnx (tools/export --static-kv N); its talker runs with the "
+                            + "device-resident growing KV cache", bundle.manifest().name());
+            path = TalkerPath.IO_BINDING;
+        }
+        this.path = path;
         this.precision = bundle.manifest().precision();
         this.emb = Objects.requireNonNull(emb, "emb");
         this.mode = Objects.requireNonNull(mode, "mode");
         this.hidden = emb.hidden();
         this.vocab = emb.codecVocab();
         this.residualGroups = emb.groups() - 1;
-        if (path == TalkerPath.IO_BINDING) {
+        if (path == TalkerPath.STATIC_KV) {
+            this.staticTalker = bundle.nativeSession(GraphKind.TALKER_STATIC);
+            this.staticKv = KvLayout.of(staticTalker, "talker_static");
+            io.q3tts.adapters.inference.onnx.ffm.TensorType maskType = staticTalker.inputs().get("attention_mask");
+            if (maskType == null || maskType.shape().length != 2 || maskType.shape()[1] < 2) {
+                throw new ModelException("talker_static.onnx has no fixed-length attention_mask input");
+            }
+            this.staticLength = (int) maskType.shape()[1];
+        } else {
+            this.staticTalker = null;
+            this.staticKv = null;
+            this.staticLength = 0;
+        }
+        if (path == TalkerPath.IO_BINDING || path == TalkerPath.STATIC_KV) {
             this.talker = null;
             this.nativeTalker = bundle.nativeSession(GraphKind.TALKER);
             this.talkerKv = KvLayout.of(nativeTalker, "talker");
             this.cudaDevice = bundle.runtime().usesCuda() ? bundle.runtime().config().cudaDeviceId() : -1;
-            // Compaction copies through host memory: a device-resident cache runs one row at a time.
-            this.batchedTalker = nativeTalker.inputs().containsKey("attention_mask") && cudaDevice < 0;
+            this.batchedTalker = nativeTalker.inputs().containsKey("attention_mask");
         } else {
             this.talker = bundle.session(GraphKind.TALKER);
             this.nativeTalker = null;
@@ -150,7 +180,9 @@ public final class CodeGenerator {
             this.cudaDevice = -1;
             this.batchedTalker = hasInput(talker, "attention_mask");
         }
-        this.v2Talker = path == TalkerPath.IO_BINDING ? nativeTalker.inputs().containsKey("attention_mask") : batchedTalker;
+        this.graphSlots = staticTalker != null && cudaDevice >= 0 && staticTalker.options().cudaGraph()
+                ? graphSlots(staticTalker, staticKv, staticLength, hidden, vocab, cudaDevice) : null;
+        this.v2Talker = nativeTalker != null ? nativeTalker.inputs().containsKey("attention_mask") : batchedTalker;
         if (mode == PredictorMode.FUSED) {
             this.predictor = bundle.session(GraphKind.CODE_PREDICTOR_FRAME);
             this.predictorKv = null;
@@ -162,6 +194,17 @@ public final class CodeGenerator {
         }
     }
 
+    /** The CUDA graphs' buffer pool, or null (the fixed-size talker then runs uncaptured) if the CUDA runtime is unusable. */
+    private static GraphSlots graphSlots(NativeSession session, KvLayout kv, int length, int hidden, int vocab, int device) {
+        try {
+            return new GraphSlots(session, kv, length, hidden, vocab, device);
+        } catch (RuntimeException e) {
+            System.getLogger(CodeGenerator.class.getName()).log(System.Logger.Level.WARNING,
+                    "CUDA graphs are off for the fixed-size KV talker: {0}", e.getMessage());
+            return null;
+        }
+    }
+
     /** @return the predictor mode */
     public PredictorMode mode() {
         return mode;
@@ -169,12 +212,28 @@ public final class CodeGenerator {
 
     /** @return whether the graphs take a batch dimension and an attention mask (bundle version 2) */
     public boolean batched() {
-        return batchedTalker && batchedFrame;
+        // A CUDA graph is captured for one batch shape: that path runs one row at a time.
+        return batchedTalker && batchedFrame && graphSlots == null;
     }
 
-    /** @return whether rows can join a running batch (bundle version 2) */
+    /** @return whether rows can join a running batch (bundle version 2; not on the fixed-size KV path) */
     public boolean continuousBatching() {
-        return batched();
+        return batched() && path != TalkerPath.STATIC_KV;
+    }
+
+    /** @return how many batches so far ran on the fixed-size KV talker (the others on the growing cache) */
+    public long staticKvBatches() {
+        return staticBatches.get();
+    }
+
+    /** @return whether the fixed-size KV talker runs with CUDA graphs */
+    public boolean cudaGraphs() {
+        return graphSlots != null;
+    }
+
+    /** @return the fixed-size KV talker's positions ({@link TalkerPath#STATIC_KV}), or 0 */
+    public int staticKvLength() {
+        return staticLength;
     }
 
     /** Rows that join a running batch at a frame boundary. */
@@ -203,6 +262,11 @@ public final class CodeGenerator {
         return path;
     }
 
+    /** @return the fixed-size talker's KV layout, or null */
+    KvLayout staticKv() {
+        return staticKv;
+    }
+
     /** @return the talker's KV layout */
     KvLayout talkerKv() {
         return talkerKv;
@@ -213,10 +277,21 @@ public final class CodeGenerator {
         return v2Talker;
     }
 
-    /** Opens the talker runner of one batch over the loop's host buffers. */
+    /**
+     * Opens the talker runner of one batch over the loop's host buffers.
+     *
+     * @param positions the most positions the batch can reach (padded prompt + frames), or
+     *     {@link Integer#MAX_VALUE} when unbounded; over the fixed-size cache it runs on the growing one
+     * @param capacity the most rows
+     */
     TalkerRunner openTalker(FloatBuffer logitsBuf, FloatBuffer lastHiddenBuf, FloatBuffer stepBuf,
-                            OrtSession.RunOptions runOptions) {
-        if (path == TalkerPath.IO_BINDING) {
+                            OrtSession.RunOptions runOptions, long positions, int capacity) {
+        if (path == TalkerPath.STATIC_KV && positions <= staticLength && v2Talker) {
+            staticBatches.incrementAndGet();
+            return new StaticTalkerRunner(staticTalker, staticKv, staticLength, capacity, logitsBuf, lastHiddenBuf, stepBuf,
+                    vocab, hidden, cudaDevice, graphSlots);
+        }
+        if (path == TalkerPath.IO_BINDING || path == TalkerPath.STATIC_KV) {
             return new BoundTalkerRunner(nativeTalker, talkerKv, logitsBuf, lastHiddenBuf, stepBuf, vocab, hidden, cudaDevice);
         }
         return new JavaTalkerRunner(env, talker, talkerKv, logitsBuf, lastHiddenBuf, stepBuf, vocab, hidden, runOptions);
@@ -303,7 +378,7 @@ public final class CodeGenerator {
             pending.subList(0, first.size()).clear();
             // Rows beyond maxRows at the start join like any other once there is room.
             List<BatchRow> waiting = pending;
-            RowSource joined = !batched() ? RowSource.NONE : free -> {
+            RowSource joined = !continuousBatching() ? RowSource.NONE : free -> {
                 if (!waiting.isEmpty()) {
                     List<BatchRow> take = new ArrayList<>(waiting.subList(0, Math.min(free, waiting.size())));
                     waiting.subList(0, take.size()).clear();
@@ -503,7 +578,7 @@ public final class CodeGenerator {
                 lastHiddenBuf = Tensors.floats(capacity * hidden);
                 stepBuf = Tensors.floats(capacity * hidden);
                 posBuf = Tensors.longs(capacity);
-                talkerRunner = openTalker(logitsBuf, lastHiddenBuf, stepBuf, runOptions);
+                talkerRunner = openTalker(logitsBuf, lastHiddenBuf, stepBuf, runOptions, positions(seqs), capacity);
                 if (mode == PredictorMode.FUSED) {
                     initFused();
                 } else {
@@ -513,6 +588,17 @@ public final class CodeGenerator {
                 close();
                 throw e;
             }
+        }
+
+        /** The most positions the rows can reach together: the padded prompt plus the longest run of frames. */
+        private static long positions(List<Seq> seqs) {
+            long width = 0;
+            long frames = 0;
+            for (Seq q : seqs) {
+                width = Math.max(width, q.prompt.length());
+                frames = Math.max(frames, Math.min((long) q.s.maxNewTokens(), q.guardLimit));
+            }
+            return width + frames;
         }
 
         private <T extends AutoCloseable> T own(T t) {

@@ -80,6 +80,21 @@ public final class Qwen3TtsEngine {
         return generator.path();
     }
 
+    /** @return the fixed-size KV talker's positions with {@link TalkerPath#STATIC_KV}, else 0 */
+    public int staticKvLength() {
+        return generator.staticKvLength();
+    }
+
+    /** @return whether the fixed-size KV talker runs with CUDA graphs */
+    public boolean cudaGraphs() {
+        return generator.cudaGraphs();
+    }
+
+    /** @return batches so far that ran on the fixed-size KV talker (a batch that may outgrow it runs on the growing cache) */
+    public long staticKvBatches() {
+        return generator.staticKvBatches();
+    }
+
     /** @return the codec decoder */
     public CodecDecoder decoder() {
         return decoder;

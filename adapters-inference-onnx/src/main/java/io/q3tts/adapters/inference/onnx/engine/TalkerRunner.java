@@ -10,7 +10,8 @@ import java.nio.LongBuffer;
  * <p>The seam between the frame loop ({@link CodeGenerator}) and how tensors reach ONNX Runtime:
  * {@link JavaTalkerRunner} uses the Microsoft Java binding (every tensor is host memory, so on a GPU
  * the whole KV cache crosses the bus twice per step); {@link BoundTalkerRunner} uses I/O binding
- * through the C API ({@code ffm} package) and keeps the cache where the graph produced it.
+ * through the C API ({@code ffm} package) and keeps the cache where the graph produced it;
+ * {@link StaticTalkerRunner} runs the fixed-size KV talker in place (CUDA graphs on a GPU).
  *
  * <p>Contract: the runner is opened over the loop's host buffers ({@code logits} [capacity, vocab],
  * {@code last_hidden} [capacity, H], the step input [capacity, 1, H]); every run writes the first

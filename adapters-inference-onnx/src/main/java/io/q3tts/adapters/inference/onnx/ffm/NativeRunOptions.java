@@ -38,6 +38,22 @@ public final class NativeRunOptions implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the {@code gpu_graph_id} run option: with a CUDA-graph session ({@code enable_cuda_graph}),
+     * runs with one id are captured once (after ONNX Runtime's warm-up runs) and then replayed with the
+     * addresses bound at capture; -1 runs the graph normally, without capture or replay.
+     *
+     * @param id the graph's id, or -1
+     */
+    public void graphId(int id) {
+        try (Arena a = Arena.ofConfined()) {
+            api.check((MemorySegment) api.addRunConfigEntry.invokeExact(handle(), a.allocateFrom("gpu_graph_id"),
+                    a.allocateFrom(Integer.toString(id))), "AddRunConfigEntry(gpu_graph_id)");
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+    }
+
     MemorySegment handle() {
         MemorySegment h = handle;
         if (h == null) {

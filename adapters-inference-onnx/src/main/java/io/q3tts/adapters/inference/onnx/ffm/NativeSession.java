@@ -32,23 +32,118 @@ public final class NativeSession implements AutoCloseable {
      * @param interOpThreads 0 = ONNX Runtime's default
      * @param sharedThreadPool use the environment's global pools (only when the environment has them)
      * @param spinning let idle pool threads spin (ignored with the shared pool, which was set up with the environment)
+     * @param cudaGraph with {@code cuda}: the CUDA provider's {@code enable_cuda_graph} (runs with a
+     *     {@code gpu_graph_id} run option are captured once and replayed; see {@link NativeRunOptions#graphId})
      */
     public record Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
-                          boolean sharedThreadPool, boolean spinning) { }
+                          boolean sharedThreadPool, boolean spinning, boolean cudaGraph) {
+
+        /** Without CUDA graphs. */
+        public Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
+                       boolean sharedThreadPool, boolean spinning) {
+            this(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, false);
+        }
+
+        /** @return these options with CUDA graphs on when the CUDA provider is used */
+        public Options withCudaGraph() {
+            return new Options(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cuda);
+        }
+    }
 
     private final OrtApi api;
     private final Path file;
     private final Map<String, TensorType> inputs;
     private final List<String> outputs;
+    private final Options options;
+    private final List<AutoCloseable> attached = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger graphIds = new java.util.concurrent.atomic.AtomicInteger();
     private MemorySegment handle;
 
     private NativeSession(OrtApi api, Path file, MemorySegment handle, Map<String, TensorType> inputs,
-                          List<String> outputs) {
+                          List<String> outputs, Options options) {
         this.api = api;
         this.file = file;
         this.handle = handle;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.options = options;
+    }
+
+    /**
+     * An {@code OrtAllocator} of this session for one memory info ({@code CreateAllocator}): it wraps
+     * the session's own allocator (on CUDA the device arena) and is invalid once the session is
+     * released, so it and every value it allocated are closed first ({@link #attach}).
+     */
+    public static final class Allocator implements AutoCloseable {
+
+        private final OrtApi api;
+        private MemorySegment handle;
+
+        private Allocator(OrtApi api, MemorySegment handle) {
+            this.api = api;
+            this.handle = handle;
+        }
+
+        MemorySegment handle() {
+            if (handle == null) {
+                throw new IllegalStateException("allocator closed");
+            }
+            return handle;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (handle != null) {
+                try {
+                    api.releaseAllocator.invokeExact(handle);
+                } catch (Throwable t) {
+                    throw OrtApi.rethrow(t);
+                }
+                handle = null;
+            }
+        }
+    }
+
+    /**
+     * @param memory where the allocator allocates
+     * @return a new allocator of this session; close it (before the session: attach its owner)
+     */
+    public Allocator allocator(MemoryInfo memory) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            api.check((MemorySegment) api.createAllocator.invokeExact(handle(), memory.handle(), out), "CreateAllocator");
+            return new Allocator(api, out.get(ADDRESS, 0));
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+    }
+
+    /**
+     * Ties a resource to this session: {@link #close()} closes it (last attached first) before it
+     * releases the session, e.g. values allocated by {@link #allocator}.
+     *
+     * @param resource the resource
+     */
+    public synchronized void attach(AutoCloseable resource) {
+        if (handle == null) {
+            throw new IllegalStateException("session closed");
+        }
+        attached.add(Objects.requireNonNull(resource, "resource"));
+    }
+
+    /**
+     * A CUDA graph id unique within this session ({@link NativeRunOptions#graphId}): captured graphs
+     * belong to the session, so every buffer set that is captured needs its own id.
+     *
+     * @return 1, 2, ...
+     */
+    public int nextGraphId() {
+        return graphIds.incrementAndGet();
+    }
+
+    /** @return the options the session was created with */
+    public Options options() {
+        return options;
     }
 
     /**
@@ -90,14 +185,14 @@ public final class NativeSession implements AutoCloseable {
                 }
             }
             if (options.cuda()) {
-                appendCuda(api, a, sessionOptions, options.cudaDeviceId());
+                appendCuda(api, a, sessionOptions, options.cudaDeviceId(), options.cudaGraph());
             }
             api.check((MemorySegment) api.createSession.invokeExact(api.env(), a.allocateFrom(file.toString()),
                     sessionOptions, out), "CreateSession(" + file.getFileName() + ")");
             session = out.get(ADDRESS, 0);
             Map<String, TensorType> in = readInputs(api, session, a);
             List<String> outNames = readOutputs(api, session, a);
-            NativeSession s = new NativeSession(api, file, session, in, outNames);
+            NativeSession s = new NativeSession(api, file, session, in, outNames, options);
             session = MemorySegment.NULL;
             return s;
         } catch (Throwable t) {
@@ -116,19 +211,25 @@ public final class NativeSession implements AutoCloseable {
         }
     }
 
-    private static void appendCuda(OrtApi api, Arena a, MemorySegment sessionOptions, int deviceId) throws Throwable {
+    private static void appendCuda(OrtApi api, Arena a, MemorySegment sessionOptions, int deviceId, boolean cudaGraph)
+            throws Throwable {
         MemorySegment out = a.allocate(ADDRESS);
         api.check((MemorySegment) api.createCudaProviderOptions.invokeExact(out), "CreateCUDAProviderOptions");
         MemorySegment cuda = out.get(ADDRESS, 0);
         try {
             // HEURISTIC as in OrtRuntime: no exhaustive cuDNN search on the first call.
-            MemorySegment keys = a.allocate(ADDRESS, 2);
-            MemorySegment values = a.allocate(ADDRESS, 2);
+            int n = cudaGraph ? 3 : 2;
+            MemorySegment keys = a.allocate(ADDRESS, n);
+            MemorySegment values = a.allocate(ADDRESS, n);
             keys.setAtIndex(ADDRESS, 0, a.allocateFrom("device_id"));
             values.setAtIndex(ADDRESS, 0, a.allocateFrom(Integer.toString(deviceId)));
             keys.setAtIndex(ADDRESS, 1, a.allocateFrom("cudnn_conv_algo_search"));
             values.setAtIndex(ADDRESS, 1, a.allocateFrom("HEURISTIC"));
-            api.check((MemorySegment) api.updateCudaProviderOptions.invokeExact(cuda, keys, values, 2L),
+            if (cudaGraph) {
+                keys.setAtIndex(ADDRESS, 2, a.allocateFrom("enable_cuda_graph"));
+                values.setAtIndex(ADDRESS, 2, a.allocateFrom("1"));
+            }
+            api.check((MemorySegment) api.updateCudaProviderOptions.invokeExact(cuda, keys, values, (long) n),
                     "UpdateCUDAProviderOptions");
             api.check((MemorySegment) api.appendCudaV2.invokeExact(sessionOptions, cuda),
                     "SessionOptionsAppendExecutionProvider_CUDA_V2");
@@ -206,6 +307,14 @@ public final class NativeSession implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (handle != null) {
+            for (int i = attached.size() - 1; i >= 0; i--) {
+                try {
+                    attached.get(i).close();
+                } catch (Exception ignored) {
+                    // releasing native handles does not fail in practice; keep releasing the rest
+                }
+            }
+            attached.clear();
             try {
                 api.releaseSession.invokeExact(handle);
             } catch (Throwable t) {

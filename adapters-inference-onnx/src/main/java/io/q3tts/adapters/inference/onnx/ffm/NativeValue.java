@@ -64,6 +64,38 @@ public final class NativeValue implements AutoCloseable {
         }
     }
 
+    /**
+     * A tensor allocated by ONNX Runtime in the given memory through a session's allocator (on CUDA,
+     * the device arena). Its contents are undefined until written.
+     *
+     * @param allocator the session allocator ({@link NativeSession#allocator})
+     * @param elementType an {@code ONNXTensorElementDataType}
+     * @param shape the shape
+     * @return the value; close it before the session
+     */
+    public static NativeValue allocate(NativeSession.Allocator allocator, int elementType, long... shape) {
+        OrtApi api = OrtApi.get();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment dims = a.allocateFrom(JAVA_LONG, shape);
+            MemorySegment out = a.allocate(ADDRESS);
+            api.check((MemorySegment) api.createTensorAsOrtValue.invokeExact(allocator.handle(), dims, (long) shape.length,
+                    elementType, out), "CreateTensorAsOrtValue");
+            return new NativeValue(api, out.get(ADDRESS, 0));
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
+    }
+
+    /**
+     * The address of the tensor's data: a host pointer for host memory, a device pointer (never
+     * dereferenced by Java) for device memory.
+     *
+     * @return the address
+     */
+    public long dataAddress() {
+        return hostData(0).address();
+    }
+
     /** @return the element type and shape */
     public TensorType type() {
         try (Arena a = Arena.ofConfined()) {

@@ -115,6 +115,9 @@ public final class OrtApi {
     final MethodHandle createCudaProviderOptions;
     final MethodHandle updateCudaProviderOptions;
     final MethodHandle releaseCudaProviderOptions;
+    final MethodHandle createAllocator;
+    final MethodHandle releaseAllocator;
+    final MethodHandle addRunConfigEntry;
 
     private OrtApi(MemorySegment apiBase) throws Throwable {
         MemorySegment base = apiBase.reinterpret(2L * ADDRESS.byteSize());
@@ -186,6 +189,9 @@ public final class OrtApi {
         createCudaProviderOptions = fn(205, sA);
         updateCudaProviderOptions = fn(206, FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
         releaseCudaProviderOptions = fn(208, vA);
+        createAllocator = fn(131, sAAA);
+        releaseAllocator = fn(132, vA);
+        addRunConfigEntry = fn(165, sAAA);
 
         selfTest();
         try (Arena a = Arena.ofConfined()) {

@@ -24,7 +24,9 @@ import java.util.Objects;
  *     applies too; a bundle exported before batching runs one)
  * @param talkerPath how the talker reaches ONNX Runtime: {@link TalkerPath#IO_BINDING}
  *     ({@code engine.device_kv}) keeps its KV cache on the device between steps, worth it on a GPU;
- *     the default {@link TalkerPath#JAVA_BINDING} is the plain Java binding. Codes are identical.
+ *     {@link TalkerPath#STATIC_KV} ({@code engine.static_kv}) runs the bundle's fixed-size KV talker
+ *     in place, with CUDA graphs on a GPU; the default {@link TalkerPath#JAVA_BINDING} is the plain
+ *     Java binding. Codes are identical.
  */
 public record SynthesizerOptions(PredictorMode predictorMode, RunawayGuard runawayGuard, int firstChunkFrames,
                                  int chunkFrames, Duration progressInterval, SavedVoices voices, int maxBatch,

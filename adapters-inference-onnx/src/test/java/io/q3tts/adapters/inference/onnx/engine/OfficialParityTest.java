@@ -51,9 +51,12 @@ class OfficialParityTest {
     private static final OrtRuntime RUNTIME = new OrtRuntime(OnnxRuntimeConfig.cpu());
     private static final Map<String, Loaded> LOADED = new HashMap<>();
 
-    /** Both predictor modes, each through both talker paths (Java binding, I/O binding through the C API). */
+    /**
+     * Both predictor modes, each through both talker paths (Java binding, I/O binding through the C
+     * API), and the fused predictor with the fixed-size KV talker (I/O binding over talker_static.onnx).
+     */
     private record Loaded(Bundle bundle, TextTokenizer tokenizer, Qwen3TtsEngine fused, Qwen3TtsEngine stepwise,
-                          Qwen3TtsEngine fusedBound, Qwen3TtsEngine stepwiseBound) { }
+                          Qwen3TtsEngine fusedBound, Qwen3TtsEngine stepwiseBound, Qwen3TtsEngine fusedStatic) { }
 
     private static synchronized Loaded load(String model) throws Exception {
         Loaded l = LOADED.get(model);
@@ -63,7 +66,8 @@ class OfficialParityTest {
             l = new Loaded(b, tok, new Qwen3TtsEngine(b, tok, PredictorMode.FUSED, TalkerPath.JAVA_BINDING),
                     new Qwen3TtsEngine(b, tok, PredictorMode.STEPWISE, TalkerPath.JAVA_BINDING),
                     new Qwen3TtsEngine(b, tok, PredictorMode.FUSED, TalkerPath.IO_BINDING),
-                    new Qwen3TtsEngine(b, tok, PredictorMode.STEPWISE, TalkerPath.IO_BINDING));
+                    new Qwen3TtsEngine(b, tok, PredictorMode.STEPWISE, TalkerPath.IO_BINDING),
+                    new Qwen3TtsEngine(b, tok, PredictorMode.FUSED, TalkerPath.STATIC_KV));
             LOADED.put(model, l);
         }
         return l;
@@ -168,6 +172,7 @@ class OfficialParityTest {
         String fused = compare(name + " fused", l.fused(), prompt, settings, ref, refCodes);
         String stepwiseBound = compare(name + " stepwise/iobinding", l.stepwiseBound(), prompt, settings, ref, refCodes);
         String fusedBound = compare(name + " fused/iobinding", l.fusedBound(), prompt, settings, ref, refCodes);
+        String fusedStatic = compare(name + " fused/static-kv", l.fusedStatic(), prompt, settings, ref, refCodes);
 
         // Waveform from the reference codes (isolates the codec from generation).
         float[] refWave = Fixture.npy(dir.resolve("waveform.npy"));
@@ -175,8 +180,8 @@ class OfficialParityTest {
         assertEquals(refWave.length, wave.length, name + ": waveform length");
         double dWave = Fixture.maxAbsDiff(refWave, wave);
         assertTrue(dWave < WAVE_TOL, name + ": waveform max diff " + dWave);
-        System.out.printf("PARITY %-30s frames=%3d embeds=%.2e trailing=%.2e wave=%.2e | %s | %s | %s | %s%n",
-                name, refCodes.length, dEmb, dTrail, dWave, stepwise, fused, stepwiseBound, fusedBound);
+        System.out.printf("PARITY %-30s frames=%3d embeds=%.2e trailing=%.2e wave=%.2e | %s | %s | %s | %s | %s%n",
+                name, refCodes.length, dEmb, dTrail, dWave, stepwise, fused, stepwiseBound, fusedBound, fusedStatic);
     }
 
     private static PromptBuilder promptBuilder(Loaded l) {

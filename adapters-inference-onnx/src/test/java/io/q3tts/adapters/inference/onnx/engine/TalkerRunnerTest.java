@@ -9,6 +9,9 @@ import ai.onnxruntime.OrtSession;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.bundle.GraphKind;
+import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
+import io.q3tts.adapters.inference.onnx.ffm.NativeValue;
 import io.q3tts.adapters.inference.onnx.ffm.OrtCallException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -20,9 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two talker runners on the real demo talker: identical outputs at every step, and the host
+ * The talker runners on the real demo talker: identical outputs at every step, and the host
  * traffic of the I/O-binding runner does not depend on the sequence length (the KV cache never
- * crosses the binding boundary), while the Java binding's grows with it.
+ * crosses the binding boundary), while the Java binding's grows with it. The fixed-size KV runner
+ * agrees to rounding and its per-step traffic is one constant.
  */
 class TalkerRunnerTest {
 
@@ -31,6 +35,7 @@ class TalkerRunnerTest {
     private static Bundle bundle;
     private static CodeGenerator javaPath;
     private static CodeGenerator boundPath;
+    private static CodeGenerator staticPath;
 
     @BeforeAll
     static void open() {
@@ -39,6 +44,7 @@ class TalkerRunnerTest {
         CodecEmbeddings emb = new CodecEmbeddings(bundle);
         javaPath = new CodeGenerator(bundle, emb, PredictorMode.FUSED, TalkerPath.JAVA_BINDING);
         boundPath = new CodeGenerator(bundle, emb, PredictorMode.FUSED, TalkerPath.IO_BINDING);
+        staticPath = new CodeGenerator(bundle, emb, PredictorMode.FUSED, TalkerPath.STATIC_KV);
     }
 
     @AfterAll
@@ -61,11 +67,22 @@ class TalkerRunnerTest {
         int length;
 
         Io(CodeGenerator g, int vocab, int h) throws Exception {
+            this(g, vocab, h, 64);
+        }
+
+        Io(CodeGenerator g, int vocab, int h, long positions) throws Exception {
+            this(g, vocab, h, positions, null);
+        }
+
+        /** With {@code slots}: the CUDA-graph mode of the fixed-size runner, over host memory. */
+        Io(CodeGenerator g, int vocab, int h, long positions, GraphSlots slots) throws Exception {
             logits = Tensors.floats(vocab);
             hidden = Tensors.floats(h);
             step = Tensors.floats(h);
             OrtSession.RunOptions ro = own(new OrtSession.RunOptions());
-            runner = g.openTalker(logits, hidden, step, ro);
+            runner = slots == null ? g.openTalker(logits, hidden, step, ro, positions, 1)
+                    : new StaticTalkerRunner(bundle.nativeSession(GraphKind.TALKER_STATIC), g.staticKv(),
+                            g.staticKvLength(), 1, logits, hidden, step, vocab, h, -1, slots);
             v2 = g.v2Talker();
             for (int i = 0; i < mask.capacity(); i++) {
                 mask.put(i, 1);
@@ -150,6 +167,145 @@ class TalkerRunnerTest {
             assertTrue(javaDelta[0] > boundDelta[0] + 2 * prompt * perPosition,
                     "java " + javaDelta[0] + " vs bound " + boundDelta[0]);
         }
+    }
+
+    @Test
+    void theFixedSizeCacheAgreesAndItsStepTrafficIsOneConstant() throws Exception {
+        int h = new CodecEmbeddings(bundle).hidden();
+        int vocab = new CodecEmbeddings(bundle).codecVocab();
+        int max = staticPath.staticKvLength();
+        assertEquals(512, max, "the demo bundles are exported with --static-kv 512");
+        SplittableRandom rnd = new SplittableRandom(11);
+        int prompt = 9;
+        FloatBuffer prefill = Tensors.floats(prompt * h);
+        for (int i = 0; i < prompt * h; i++) {
+            prefill.put(i, (float) (rnd.nextGaussian() * 0.1));
+        }
+        try (Io b = new Io(boundPath, vocab, h);
+             Io s = new Io(staticPath, vocab, h, prompt + STEPS + 1)) {
+            assertTrue(s.runner instanceof StaticTalkerRunner, "a batch that fits runs on the fixed-size cache");
+            b.prefill(prefill, prompt);
+            s.prefill(prefill, prompt);
+            assertClose(b, s, "prefill");
+            long[] delta = new long[STEPS];
+            for (int n = 0; n < STEPS; n++) {
+                for (int i = 0; i < h; i++) {
+                    float x = (float) (rnd.nextGaussian() * 0.1);
+                    b.step.put(i, x);
+                    s.step.put(i, x);
+                }
+                long before = s.runner.hostBytes();
+                b.step();
+                s.step();
+                delta[n] = s.runner.hostBytes() - before;
+                assertClose(b, s, "step " + n);
+            }
+            // Step input, logits, last hidden, the [1, N] mask, the position and the write index: whatever the length.
+            long expected = (2L * h + vocab) * Float.BYTES + (max + 2L) * Long.BYTES;
+            for (int n = 0; n < STEPS; n++) {
+                assertEquals(expected, delta[n], "fixed-size KV host bytes at step " + n);
+            }
+        }
+        try (Io over = new Io(staticPath, vocab, h, max + 1)) {
+            assertTrue(over.runner instanceof BoundTalkerRunner, "a batch that may outgrow the buffer uses the growing cache");
+        }
+    }
+
+    @Test
+    void aBundleWithoutTheFixedSizeTalkerRunsWithTheDeviceCache() {
+        assertEquals(TalkerPath.STATIC_KV, staticPath.path());
+        try (Bundle int8 = Bundle.open(TestPaths.fixtures().resolve("bundles/custom-voice-int8"), runtime)) {
+            assertTrue(!int8.has(GraphKind.TALKER_STATIC));
+            CodeGenerator g = new CodeGenerator(int8, new CodecEmbeddings(int8), PredictorMode.FUSED, TalkerPath.STATIC_KV);
+            assertEquals(TalkerPath.IO_BINDING, g.path());
+            assertEquals(0, g.staticKvLength());
+            assertTrue(g.continuousBatching());
+        }
+    }
+
+    @Test
+    void theCudaGraphModeReusesOneSlotsFixedBuffersAcrossGenerations() throws Exception {
+        int h = new CodecEmbeddings(bundle).hidden();
+        int vocab = new CodecEmbeddings(bundle).codecVocab();
+        int max = staticPath.staticKvLength();
+        assertTrue(!staticPath.cudaGraphs(), "no CUDA graphs on the CPU");
+        NativeSession session = bundle.nativeSession(GraphKind.TALKER_STATIC);
+        GraphSlots slots = new GraphSlots(session, staticPath.staticKv(), max, h, vocab, -1);
+        SplittableRandom rnd = new SplittableRandom(5);
+        long[] firstAddresses = null;
+        int firstId = -1;
+        for (int generation = 0; generation < 2; generation++) {
+            int prompt = 6 + 5 * generation;
+            FloatBuffer prefill = Tensors.floats(prompt * h);
+            for (int i = 0; i < prompt * h; i++) {
+                prefill.put(i, (float) (rnd.nextGaussian() * 0.1));
+            }
+            try (Io b = new Io(boundPath, vocab, h);
+                 Io s = new Io(staticPath, vocab, h, prompt + STEPS + 1, slots)) {
+                GraphSlots.Slot slot = slotOf(s);
+                long[] addresses = addresses(slot);
+                if (generation == 0) {
+                    firstAddresses = addresses;
+                    firstId = slot.id;
+                } else {
+                    assertEquals(firstId, slot.id, "the second generation gets the released slot again");
+                    assertArrayEquals(firstAddresses, addresses, "and its buffers at the same addresses");
+                }
+                b.prefill(prefill, prompt);
+                s.prefill(prefill, prompt);
+                assertClose(b, s, "prefill " + generation);
+                // The whole [1, N] mask at the first step, then only its new entry: constant either way.
+                long expected = (2L * h + vocab) * Float.BYTES + (max + 2L) * Long.BYTES;
+                for (int n = 0; n < STEPS; n++) {
+                    if (n == 1) {
+                        expected = (2L * h + vocab) * Float.BYTES + 3L * Long.BYTES;
+                    }
+                    for (int i = 0; i < h; i++) {
+                        float x = (float) (rnd.nextGaussian() * 0.1);
+                        b.step.put(i, x);
+                        s.step.put(i, x);
+                    }
+                    long before = s.runner.hostBytes();
+                    b.step();
+                    s.step();
+                    assertEquals(expected, s.runner.hostBytes() - before, "graph-mode host bytes at step " + n);
+                    assertClose(b, s, "generation " + generation + " step " + n);
+                }
+                assertArrayEquals(addresses, addresses(slot), "no step moved a buffer");
+            }
+        }
+    }
+
+    private static GraphSlots.Slot slotOf(Io io) throws Exception {
+        java.lang.reflect.Field f = StaticTalkerRunner.class.getDeclaredField("slot");
+        f.setAccessible(true);
+        return (GraphSlots.Slot) f.get(io.runner);
+    }
+
+    private static long[] addresses(GraphSlots.Slot s) {
+        long[] a = new long[s.kv.length + 6];
+        for (int i = 0; i < s.kv.length; i++) {
+            a[i] = s.kv[i].dataAddress();
+        }
+        NativeValue[] small = {s.embeds, s.mask, s.pos, s.writeIndex, s.logits, s.lastHidden};
+        for (int i = 0; i < small.length; i++) {
+            a[s.kv.length + i] = small[i].dataAddress();
+        }
+        return a;
+    }
+
+    private static void assertClose(Io a, Io b, String what) {
+        float[] la = new float[a.logits.capacity()];
+        float[] lb = new float[b.logits.capacity()];
+        a.logits.get(0, la);
+        b.logits.get(0, lb);
+        assertArrayEquals(la, lb, 1e-4f, what + ": logits");
+        float[] ha = new float[a.hidden.capacity()];
+        float[] hb = new float[b.hidden.capacity()];
+        a.hidden.get(0, ha);
+        b.hidden.get(0, hb);
+        assertArrayEquals(ha, hb, 1e-4f, what + ": last_hidden");
+        assertTrue(Float.isFinite(lb[0]) && lb[0] != 0f, what + ": logits were written");
     }
 
     private static void assertSame(Io a, Io b, String what) {

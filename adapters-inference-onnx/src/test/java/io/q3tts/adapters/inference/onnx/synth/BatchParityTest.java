@@ -74,12 +74,15 @@ class BatchParityTest {
                         .withChunking(2, 3).withPredictorMode(mode).withTalkerPath(path)));
     }
 
-    /** Every predictor mode through both talker paths (Java binding; I/O binding through the C API, compaction included). */
+    /**
+     * Every predictor mode through both talker paths (Java binding; I/O binding through the C API,
+     * compaction included), and the fused predictor over the fixed-size KV talker (compaction, no joins).
+     */
     private record Combo(PredictorMode mode, TalkerPath path) { }
 
     private static final List<Combo> COMBOS = List.of(new Combo(PredictorMode.FUSED, TalkerPath.JAVA_BINDING),
             new Combo(PredictorMode.STEPWISE, TalkerPath.JAVA_BINDING), new Combo(PredictorMode.FUSED, TalkerPath.IO_BINDING),
-            new Combo(PredictorMode.STEPWISE, TalkerPath.IO_BINDING));
+            new Combo(PredictorMode.STEPWISE, TalkerPath.IO_BINDING), new Combo(PredictorMode.FUSED, TalkerPath.STATIC_KV));
 
     @AfterAll
     static void closeAll() {
