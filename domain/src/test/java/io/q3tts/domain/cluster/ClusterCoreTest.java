@@ -178,6 +178,36 @@ class ClusterCoreTest {
     }
 
     @Test
+    void givenAModelThatFailsOnEveryWorker_whenALaterRequestNamesNoModel_thenItGetsTheCatalogsFirstModelNotTheBrokenOne() {
+        // The accepting core "loads" every model it dispatches to, the broken one included: it must not count as
+        // the resident model an unnamed request prefers (the cluster test's NPC pack once went to it).
+        workerLoader.synthesizers = d -> d.id().equals("custom-broken") ? new SpeechSynthesizer() {
+            @Override
+            public io.q3tts.ports.out.inference.SynthesizerInfo info() {
+                return new FakeSynthesizer(d).info();
+            }
+
+            @Override
+            public SynthesisResult synthesize(SynthesisRequest request, SynthesisListener listener, CancellationToken c) {
+                throw new io.q3tts.ports.model.ModelException("The talker graph cannot be loaded.");
+            }
+        } : new FakeSynthesizer(d);
+        FakeCatalog catalog = catalog().add(model("custom-broken", ModelTask.CUSTOM_VOICE));
+        worker = core(catalog, workerLoader, workerCache, new InMemoryOutputRepository());
+        accepting = core(catalog, new ClusterModelLoader(directQueue(worker.stepExecutor("w1")), library, acceptingLoader),
+                library, outputs);
+        SynthesizeCustomVoiceUseCase synth = accepting.useCase(SynthesizeCustomVoiceUseCase.class);
+        assertThrows(io.q3tts.ports.model.ModelException.class, () -> synth.synthesizeCustomVoice(new SynthesizeCustomVoiceCommand(
+                "custom-broken", "Hi.", "English", "Ryan", null, null, null), x -> { }, CancellationToken.none()));
+
+        SynthesisOutcome unnamed = synth.synthesizeCustomVoice(new SynthesizeCustomVoiceCommand(null, "Hello.", "English", "Ryan",
+                null, null, null), x -> { }, CancellationToken.none());
+
+        assertEquals("custom", dispatched.getLast().modelId(), "catalog order, not the most recently used (broken) model");
+        assertEquals("w1", unnamed.output().parameters().get("worker"));
+    }
+
+    @Test
     void givenAWorkerError_whenTheJobRuns_thenTheCallerGetsTheSameError() {
         workerLoader.synthesizers = d -> new SpeechSynthesizer() {
             @Override
