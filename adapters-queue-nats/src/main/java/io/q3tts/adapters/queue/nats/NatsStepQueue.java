@@ -51,6 +51,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -141,6 +144,15 @@ public final class NatsStepQueue implements StepQueue {
     private final Set<String> consumersReady = ConcurrentHashMap.newKeySet();
     private final List<Puller> pullers = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * In-progress acks run on a platform thread of their own: a step's engine work runs in virtual
+     * threads that do not yield while they compute, so on a worker with one or two cores (a pod with
+     * a CPU limit of 1, a {@code taskset} benchmark) a virtual heartbeat would wait for the step to
+     * end, and every step longer than {@code ack_wait} would be redelivered while it is still running
+     * and burn a delivery toward {@code max_deliver}.
+     */
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("q3tts-in-progress-acks").factory());
 
     private NatsStepQueue(Settings settings, Connection nc) throws IOException, JetStreamApiException {
         this.settings = settings;
@@ -606,19 +618,14 @@ public final class NatsStepQueue implements StepQueue {
             LOG.log(Level.INFO, "Step " + key + " (" + model + ") started, delivery " + delivery);
             CancellationToken token = CancellationToken.create();
             running.put(key, token);
-            Thread heartbeat = Thread.ofVirtual().start(() -> {
-                long every = Math.max(200, settings.ackWait().toMillis() / 3);
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        Thread.sleep(every);
-                        msg.inProgress();
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.DEBUG, "In-progress ack failed: " + e.getMessage());
-                    }
+            long every = Math.max(200, settings.ackWait().toMillis() / 3);
+            ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+                try {
+                    msg.inProgress();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "In-progress ack failed: " + e.getMessage());
                 }
-            });
+            }, every, every, TimeUnit.MILLISECONDS);
             try {
                 Wire.Incoming in = Wire.readStep(msg.getData(), this::clip);
                 event(key, "started", 0, 0);
@@ -643,7 +650,7 @@ public final class NatsStepQueue implements StepQueue {
                 failed(msg, key + " (" + model + ")", key, delivery, new ModelException("The step failed on worker '" + workerId + "': "
                         + e.getClass().getSimpleName() + ".", e), token);
             } finally {
-                heartbeat.interrupt();
+                heartbeat.cancel(false);
                 running.remove(key);
             }
         }
@@ -748,6 +755,7 @@ public final class NatsStepQueue implements StepQueue {
         for (Puller p : List.copyOf(pullers)) {
             p.drain(Duration.ZERO);
         }
+        heartbeats.shutdownNow();
         closeQuietly(nc);
     }
 
