@@ -151,6 +151,18 @@ class ClusterEndToEndTest {
         Map<String, Object> failed = awaitEnd(c, (String) E2e.json(admitted).get("id"));
 
         Result cluster = collect(c, jobs);
+        // A request naming no model, after the broken one was the last used: it goes to the catalog's first model
+        // that serves the task, not to the broken one (the NPC pack's preset line once did, failing the pack).
+        Map<String, Object> unnamed = new LinkedHashMap<>();
+        unnamed.put("task", "custom_voice");
+        unnamed.put("input", "Whichever model is first.");
+        unnamed.put("voice", "ryan");
+        unnamed.put("max_new_tokens", 8);
+        var unnamedAdmitted = c.postJson("/api/v1/jobs", unnamed);
+        assertEquals(202, unnamedAdmitted.statusCode(), () -> E2e.text(unnamedAdmitted));
+        Map<String, Object> unnamedJob = awaitEnd(c, (String) E2e.json(unnamedAdmitted).get("id"));
+        assertEquals("done", unnamedJob.get("state"), unnamedJob::toString);
+        assertEquals("demo-custom-voice", unnamedJob.get("model"), unnamedJob::toString);
         System.out.printf("cluster test: everything in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals("failed", failed.get("state"), failed::toString);
         String error = String.valueOf(((Map<String, Object>) failed.get("error")).get("error"));
