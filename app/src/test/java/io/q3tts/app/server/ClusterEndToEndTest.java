@@ -193,6 +193,28 @@ class ClusterEndToEndTest {
         assertEquals(PARAGRAPHS, stepsIn(cluster.narrationWorkers), "the narration's 40 steps by worker: " + cluster.narrationWorkers);
         assertEquals(5, stepsIn(cluster.packWorkers), "the pack's 5 steps by worker: " + cluster.packWorkers);
         assertTrue(cluster.narrationWorkers.contains(survivor + ": "), cluster.narrationWorkers);
+
+        // Voices and their clone prompts on the workers' own disks, under the content id: the hero's saved voice and
+        // the guard's designed one, each with one prompt (encoded once per worker, then reused).
+        Map<String, Integer> prompts = new java.util.TreeMap<>();
+        for (String w : List.of("w1", "w2")) {
+            Path cache = dir.resolve(w).resolve("voices-worker-cache").resolve("voices");
+            if (!Files.isDirectory(cache)) {
+                continue;
+            }
+            try (Stream<Path> voices = Files.list(cache)) {
+                for (Path v : voices.filter(Files::isDirectory).toList()) {
+                    try (Stream<Path> p = Files.list(v.resolve("prompts"))) {
+                        prompts.put(w + "/" + v.getFileName(), (int) p.filter(f -> f.toString().endsWith(".bin")).count());
+                    }
+                }
+            }
+        }
+        assertTrue(prompts.entrySet().stream().filter(e -> e.getValue() == 1).map(e -> e.getKey().substring(3)).distinct()
+                .count() >= 2, "two voices cached with their prompts: " + prompts);
+        assertTrue(prompts.keySet().stream().allMatch(k -> k.substring(3).startsWith("ref-")), "content ids: " + prompts);
+        // None twice: a worker killed between caching the clip and encoding may have none.
+        assertTrue(prompts.values().stream().allMatch(n -> n <= 1), "at most one cached prompt per voice and worker: " + prompts);
     }
 
     @Test
