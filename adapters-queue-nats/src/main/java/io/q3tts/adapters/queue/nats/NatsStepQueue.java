@@ -549,6 +549,7 @@ public final class NatsStepQueue implements StepQueue {
                         sub = js.subscribe(STEPS + token(model), PullSubscribeOptions.bind(STREAM, durable));
                     }
                     if (!slots.tryAcquire(500, TimeUnit.MILLISECONDS)) {
+                        returnLateArrivals(sub);
                         continue;
                     }
                     List<Message> got;
@@ -585,6 +586,26 @@ public final class NatsStepQueue implements StepQueue {
                         return;
                     }
                 }
+            }
+        }
+
+        /**
+         * A fetch gives up a few milliseconds after its pull request expires on the server, so a step
+         * the server sent at the last moment can arrive after the fetch returned; the client keeps
+         * it for the next fetch. While every slot is busy that next fetch may be a whole step away,
+         * and the step would sit here without in-progress acks, be redelivered after
+         * {@code ack_wait} (a delivery burnt toward {@code max_deliver}) and later run a second time.
+         * It goes back to the queue at once instead, for a worker that is free.
+         */
+        private void returnLateArrivals(JetStreamSubscription sub) {
+            try {
+                for (Message late; (late = sub.nextMessage((Duration) null)) != null; ) {
+                    late.nak();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Returning late steps failed: " + e.getMessage());
             }
         }
 
