@@ -41,9 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * saved voices: voices reach the workers through the queue) run while one worker is killed with
  * SIGKILL in the middle of a step: both jobs finish, the killed step is redelivered to the other
  * worker, every step is one job and one output, and the audio is byte-identical to a single-process
- * run with the same seeds. A step whose model is broken on the workers fails its job after
- * {@code max_deliver} deliveries with the worker's error. Skipped when {@code nats-server} is not
- * installed ({@code scripts/install-system-deps.sh}).
+ * run with the same seeds. Every step job and each pipeline's output name the workers that ran
+ * them, and the workers' own disks hold the voices and their clone prompts. A step whose model is
+ * broken on the workers fails its job after {@code max_deliver} deliveries with the worker's error,
+ * and does not capture later requests that name no model. A second test stops {@code nats-server}
+ * mid-narration and restarts it on the same port and store: the job waits, then finishes
+ * byte-identical with every step run once. Skipped when {@code nats-server} is not installed
+ * ({@code scripts/install-system-deps.sh}).
  */
 class ClusterEndToEndTest {
 

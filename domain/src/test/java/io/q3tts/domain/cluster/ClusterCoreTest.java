@@ -145,6 +145,8 @@ class ClusterCoreTest {
         assertEquals("custom", dispatched.get(0).modelId());
         assertEquals("Hello there.", workerSynthesizers.get(0).seen().get(0).text(), "the worker's engine ran it");
         assertEquals("w1", outcome.output().parameters().get("worker"));
+        assertEquals("w1", accepting.useCase(io.q3tts.ports.in.job.GetJobUseCase.class).getJob(outcome.job().id()).worker(),
+                "the job names its worker too");
         assertEquals(FakeSynthesizer.FRAMES * FakeSynthesizer.SAMPLES_PER_FRAME,
                 Math.round(outcome.output().durationSeconds() * 24_000));
         assertTrue(outputs.records.containsKey(outcome.output().id()));
