@@ -197,6 +197,22 @@ class ClusterEndToEndTest {
         assertEquals(PARAGRAPHS, stepsIn(cluster.narrationWorkers), "the narration's 40 steps by worker: " + cluster.narrationWorkers);
         assertEquals(5, stepsIn(cluster.packWorkers), "the pack's 5 steps by worker: " + cluster.packWorkers);
         assertTrue(cluster.narrationWorkers.contains(survivor + ": "), cluster.narrationWorkers);
+        if (Files.isExecutable(Chromium.CHROMIUM) && Files.isExecutable(Chromium.CHROMEDRIVER)) {
+            // The pages say it too: the outputs page and the narration page's result line.
+            try (Chromium browser = Chromium.start(dir.resolve("browser"))) {
+                String base = "http://127.0.0.1:" + serve.port();
+                browser.open(base + "/outputs");
+                browser.waitFor(() -> browser.text("#output-list").contains("workers "));
+                String list = browser.text("#output-list");
+                assertTrue(list.contains(" · workers " + cluster.narrationWorkers), list);
+                assertTrue(list.contains(" · workers " + cluster.packWorkers), list);
+                browser.open(base + "/tasks/narration?job=" + jobs.narration);
+                browser.waitForResult("done");
+                browser.waitFor(() -> browser.text(".result .meta").contains("workers "));
+                assertTrue(browser.text(".result .meta").contains("workers " + cluster.narrationWorkers),
+                        browser.text(".result .meta"));
+            }
+        }
 
         // Voices and their clone prompts on the workers' own disks, under the content id: the hero's saved voice and
         // the guard's designed one, each with one prompt (encoded once per worker, then reused).
