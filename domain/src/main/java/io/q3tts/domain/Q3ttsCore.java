@@ -1,5 +1,6 @@
 package io.q3tts.domain;
 
+import io.q3tts.domain.cluster.ClusterModelLoader;
 import io.q3tts.domain.cluster.StepRunner;
 import io.q3tts.ports.out.cluster.StepExecutor;
 
@@ -67,7 +68,8 @@ public final class Q3ttsCore implements AutoCloseable {
         AudioConversion conversion = new AudioConversion(b.encoder, b.decoder);
         scheduler = new WorkScheduler(b.schedulerPolicy, b.clock, b.executor);
         residency = new ModelResidencyManager(b.catalog, b.loader, b.residencyPolicy, b.clock);
-        ModelResolver resolver = new ModelResolver(b.catalog, residency);
+        // A dispatching core's "resident" models hold nothing; preferring them would only make the choice history-dependent.
+        ModelResolver resolver = new ModelResolver(b.catalog, residency, !(b.loader instanceof ClusterModelLoader));
         VoiceService voices = new VoiceService(b.voices, b.encoder, b.decoder, b.uploadLimits, b.clock);
         OutputService outputs = new OutputService(b.outputs, conversion);
         SynthesisJobRunner runner = new SynthesisJobRunner(resolver, residency, b.voices, voices, b.outputs, b.encoder,

@@ -38,6 +38,10 @@ final class Views {
             m.put("pipeline", j.pipeline());
         }
         m.put("parent_job_id", j.parent() == null ? null : j.parent().value());
+        if (j.worker() != null) {
+            // Cluster mode: the worker process that runs or ran the job (a pipeline: its latest step).
+            m.put("worker", j.worker());
+        }
         m.put("state", lower(j.state().name()));
         m.put("progress", progress(j.progress()));
         Map<String, Object> t = new LinkedHashMap<>();

@@ -41,9 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * saved voices: voices reach the workers through the queue) run while one worker is killed with
  * SIGKILL in the middle of a step: both jobs finish, the killed step is redelivered to the other
  * worker, every step is one job and one output, and the audio is byte-identical to a single-process
- * run with the same seeds. A step whose model is broken on the workers fails its job after
- * {@code max_deliver} deliveries with the worker's error. Skipped when {@code nats-server} is not
- * installed ({@code scripts/install-system-deps.sh}).
+ * run with the same seeds. Every step job and each pipeline's output name the workers that ran
+ * them, and the workers' own disks hold the voices and their clone prompts. A step whose model is
+ * broken on the workers fails its job after {@code max_deliver} deliveries with the worker's error,
+ * and does not capture later requests that name no model. A second test stops {@code nats-server}
+ * mid-narration and restarts it on the same port and store: the job waits, then finishes
+ * byte-identical with every step run once. Skipped when {@code nats-server} is not installed
+ * ({@code scripts/install-system-deps.sh}).
  */
 class ClusterEndToEndTest {
 
@@ -151,6 +155,18 @@ class ClusterEndToEndTest {
         Map<String, Object> failed = awaitEnd(c, (String) E2e.json(admitted).get("id"));
 
         Result cluster = collect(c, jobs);
+        // A request naming no model, after the broken one was the last used: it goes to the catalog's first model
+        // that serves the task, not to the broken one (the NPC pack's preset line once did, failing the pack).
+        Map<String, Object> unnamed = new LinkedHashMap<>();
+        unnamed.put("task", "custom_voice");
+        unnamed.put("input", "Whichever model is first.");
+        unnamed.put("voice", "ryan");
+        unnamed.put("max_new_tokens", 8);
+        var unnamedAdmitted = c.postJson("/api/v1/jobs", unnamed);
+        assertEquals(202, unnamedAdmitted.statusCode(), () -> E2e.text(unnamedAdmitted));
+        Map<String, Object> unnamedJob = awaitEnd(c, (String) E2e.json(unnamedAdmitted).get("id"));
+        assertEquals("done", unnamedJob.get("state"), unnamedJob::toString);
+        assertEquals("demo-custom-voice", unnamedJob.get("model"), unnamedJob::toString);
         System.out.printf("cluster test: everything in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals("failed", failed.get("state"), failed::toString);
         String error = String.valueOf(((Map<String, Object>) failed.get("error")).get("error"));
@@ -171,12 +187,156 @@ class ClusterEndToEndTest {
         }
         assertEquals(PARAGRAPHS + 5, cluster.steps, "every step is one job");
         assertEquals(reference.outputs, cluster.outputs, "every step's output exists exactly once");
+
+        // Which worker ran each step: on every step job, and per worker on each pipeline's output.
+        assertTrue(reference.stepWorkers.stream().allMatch(java.util.Objects::isNull), "one process names no worker");
+        assertEquals(null, reference.narrationWorkers);
+        assertTrue(cluster.stepWorkers.stream().allMatch(w -> "w1".equals(w) || "w2".equals(w)),
+                "every step job names the worker that ran it: " + cluster.stepWorkers);
+        assertTrue(cluster.stepWorkers.contains(survivor), "the survivor ran steps: " + cluster.stepWorkers);
+        assertEquals(PARAGRAPHS, stepsIn(cluster.narrationWorkers), "the narration's 40 steps by worker: " + cluster.narrationWorkers);
+        assertEquals(5, stepsIn(cluster.packWorkers), "the pack's 5 steps by worker: " + cluster.packWorkers);
+        assertTrue(cluster.narrationWorkers.contains(survivor + ": "), cluster.narrationWorkers);
+        if (Files.isExecutable(Chromium.CHROMIUM) && Files.isExecutable(Chromium.CHROMEDRIVER)) {
+            // The pages say it too: the outputs page and the narration page's result line.
+            try (Chromium browser = Chromium.start(dir.resolve("browser"))) {
+                String base = "http://127.0.0.1:" + serve.port();
+                browser.open(base + "/outputs");
+                browser.waitFor(() -> browser.text("#output-list").contains("workers "));
+                String list = browser.text("#output-list");
+                assertTrue(list.contains(" · workers " + cluster.narrationWorkers), list);
+                assertTrue(list.contains(" · workers " + cluster.packWorkers), list);
+                browser.open(base + "/tasks/narration?job=" + jobs.narration);
+                browser.waitForResult("done");
+                browser.waitFor(() -> browser.text(".result .meta").contains("workers "));
+                assertTrue(browser.text(".result .meta").contains("workers " + cluster.narrationWorkers),
+                        browser.text(".result .meta"));
+            }
+        }
+
+        // Voices and their clone prompts on the workers' own disks, under the content id: the hero's saved voice and
+        // the guard's designed one, each with one prompt (encoded once per worker, then reused).
+        Map<String, Integer> prompts = new java.util.TreeMap<>();
+        for (String w : List.of("w1", "w2")) {
+            Path cache = dir.resolve(w).resolve("voices-worker-cache").resolve("voices");
+            if (!Files.isDirectory(cache)) {
+                continue;
+            }
+            try (Stream<Path> voices = Files.list(cache)) {
+                for (Path v : voices.filter(Files::isDirectory).toList()) {
+                    try (Stream<Path> p = Files.list(v.resolve("prompts"))) {
+                        prompts.put(w + "/" + v.getFileName(), (int) p.filter(f -> f.toString().endsWith(".bin")).count());
+                    }
+                }
+            }
+        }
+        assertTrue(prompts.entrySet().stream().filter(e -> e.getValue() == 1).map(e -> e.getKey().substring(3)).distinct()
+                .count() >= 2, "two voices cached with their prompts: " + prompts);
+        assertTrue(prompts.keySet().stream().allMatch(k -> k.substring(3).startsWith("ref-")), "content ids: " + prompts);
+        // None twice: a worker killed between caching the clip and encoding may have none.
+        assertTrue(prompts.values().stream().allMatch(n -> n <= 1), "at most one cached prompt per voice and worker: " + prompts);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void givenNatsStopsMidJob_whenItRestartsOnTheSameStore_thenTheJobPausesAndFinishesWithEveryStepOnce() throws Exception {
+        Path natsServer = natsServer();
+        assumeTrue(natsServer != null, "nats-server is not installed (scripts/install-system-deps.sh)");
+        int paragraphs = 12;
+
+        byte[] reference;
+        Q3ttsConfig singleConfig = new ConfigLoader(dir, baseEnv(dir.resolve("single"))).load().config();
+        try (Q3ttsServer single = Q3ttsServer.start(ServerEndToEndTest.settings(singleConfig), DrivenPorts.onDisk(singleConfig.paths()))) {
+            E2e s = new E2e(single.port());
+            reference = s.get((String) s.output(awaitEnd(s, narrate(s, paragraphs))).get("audio_url")).body();
+        }
+
+        int natsPort = freePort();
+        List<String> natsCommand = List.of(natsServer.toString(), "-js", "-a", "127.0.0.1", "-p", String.valueOf(natsPort),
+                "-sd", dir.resolve("nats").toString());
+        Process nats = start("nats", natsCommand, Map.of(), null);
+        awaitPort(natsPort);
+        String url = "nats://127.0.0.1:" + natsPort;
+        Path models = clusterModels();
+        BlockingQueue<String> started = new LinkedBlockingQueue<>();
+        List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
+        startWorker("w1", url, models, logs, started);
+
+        Q3ttsConfig config = new ConfigLoader(dir, clusterEnv(dir.resolve("serve"), url, models)).load().config();
+        StepQueue queue = ClusterConnection.connect(config.cluster());
+        Q3ttsServer serve = Q3ttsServer.start(ClusterConnection.dispatchingServer(ServerEndToEndTest.settings(config),
+                config.cluster()), DrivenPorts.onDisk(config.paths()), queue);
+        closeables.add(serve);
+        E2e c = new E2e(serve.port());
+        String job = narrate(c, paragraphs);
+        awaitStepsDone(c, job, 3);
+
+        // NATS goes away (its store stays on disk) for longer than ack_wait, while steps are out.
+        nats.destroy();
+        assertTrue(nats.waitFor(30, TimeUnit.SECONDS), "nats-server stopped");
+        E2e.sleep(4000);
+        Map<String, Object> paused = E2e.json(c.get("/api/v1/jobs/" + job));
+        assertEquals("running", paused.get("state"), () -> "the job waits for NATS: " + paused);
+        int doneWhileAway = ((Number) ((Map<String, Object>) paused.get("progress")).get("steps_done")).intValue();
+        assertTrue(doneWhileAway < paragraphs, "the job was still going when NATS went away: " + paused);
+        E2e.sleep(2000);
+        Map<String, Object> still = E2e.json(c.get("/api/v1/jobs/" + job));
+        assertEquals("running", still.get("state"), still::toString);
+        assertEquals(doneWhileAway, ((Number) ((Map<String, Object>) still.get("progress")).get("steps_done")).intValue(),
+                "no step ends while NATS is away (results come back through it)");
+
+        start("nats-again", natsCommand, Map.of(), null);
+        awaitPort(natsPort);
+        Map<String, Object> done = awaitEnd(c, job);
+        assertEquals("done", done.get("state"), done::toString);
+        byte[] audio = c.get((String) c.output(done).get("audio_url")).body();
+        assertArrayEquals(reference, audio, "the narration is byte-identical to one process despite the outage");
+
+        List<Map<String, Object>> steps = c.jobs().stream().filter(j -> job.equals(j.get("parent_job_id"))).toList();
+        assertEquals(paragraphs, steps.size(), "one job per step: " + steps);
+        assertTrue(steps.stream().allMatch(j -> "done".equals(j.get("state")) && "w1".equals(j.get("worker"))), steps::toString);
+        synchronized (logs) {
+            List<String> keys = logs.stream().filter(l -> l.contains(") started, delivery"))
+                    .map(l -> l.substring(l.indexOf("Step ") + 5, l.indexOf(" (", l.indexOf("Step ")))).toList();
+            assertEquals(paragraphs, keys.size(), "every step ran exactly once on the worker: " + logs);
+            assertEquals(paragraphs, new java.util.HashSet<>(keys).size(), "no step ran twice: " + keys);
+        }
+    }
+
+    private static String narrate(E2e c, int paragraphs) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= paragraphs; i++) {
+            text.append("Paragraph number ").append(i).append(" is here.\n\n");
+        }
+        Map<String, Object> narration = new LinkedHashMap<>();
+        narration.put("text", text.toString());
+        narration.put("voice", "ryan");
+        narration.put("model", "demo-custom-voice");
+        narration.put("max_new_tokens", 8);
+        narration.put("seed", 11);
+        return E2e.submitted(c.postJson("/plugins/narration/jobs", narration));
+    }
+
+    /** @return the steps a {@code workers} parameter counts ({@code "w1: 30 steps, w2: 1 step"}), each worker w1 or w2 */
+    private static int stepsIn(String workers) {
+        assertTrue(workers != null && workers.matches("w[12]: \\d+ steps?(, w[12]: \\d+ steps?)?"), "workers: " + workers);
+        int n = 0;
+        for (String part : workers.split(", ")) {
+            n += Integer.parseInt(part.substring(4, part.indexOf(' ', 4)));
+        }
+        return n;
     }
 
     private record Submitted(String narration, String pack) {
     }
 
-    private record Result(byte[] narration, Map<String, byte[]> pack, int steps, List<String> outputs) {
+    /**
+     * @param stepWorkers the {@code worker} of every finished step job (null where it ran in the server itself)
+     * @param narrationWorkers the narration output's {@code workers} parameter
+     * @param packWorkers the NPC pack output's
+     */
+    private record Result(byte[] narration, Map<String, byte[]> pack, int steps, List<String> outputs,
+                          List<String> stepWorkers, String narrationWorkers, String packWorkers) {
     }
 
     private Result runBoth(E2e c) {
@@ -213,10 +373,14 @@ class ClusterEndToEndTest {
         for (String f : PACK_FILES) {
             files.put(f, c.file(pack, f));
         }
-        int steps = (int) c.jobs().stream().filter(j -> !"pipeline".equals(j.get("kind")) && "done".equals(j.get("state"))).count();
+        List<Map<String, Object>> stepJobs = c.jobs().stream()
+                .filter(j -> !"pipeline".equals(j.get("kind")) && "done".equals(j.get("state"))).toList();
+        List<String> stepWorkers = stepJobs.stream().map(j -> (String) j.get("worker")).toList();
         List<Map<String, Object>> outputs = (List<Map<String, Object>>) E2e.json(c.get("/api/v1/outputs?limit=1000")).get("outputs");
         List<String> kinds = outputs.stream().map(o -> o.get("task") + "/" + o.get("pipeline")).sorted().toList();
-        return new Result(c.get((String) narration.get("audio_url")).body(), files, steps, kinds);
+        return new Result(c.get((String) narration.get("audio_url")).body(), files, stepJobs.size(), kinds, stepWorkers,
+                (String) ((Map<String, Object>) narration.get("parameters")).get("workers"),
+                (String) ((Map<String, Object>) pack.get("parameters")).get("workers"));
     }
 
     /**

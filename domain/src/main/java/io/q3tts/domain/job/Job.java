@@ -55,6 +55,10 @@ final class Job {
     private Ticket ticket;
     /** Cancels a job that runs outside the scheduler (a pipeline); null for scheduled jobs. */
     private CancellationToken ownToken;
+    /** Cluster mode: the worker running this job's synthesis, or a pipeline's latest step's; else null. */
+    private String worker;
+    /** A pipeline's finished steps per worker that ran them, in order of first use. */
+    private final java.util.Map<String, Integer> stepWorkers = new java.util.LinkedHashMap<>();
 
     Job(JobId id, JobKind kind, PreparedJob prepared, String summary, Instant submittedAt, String request, JobId parent) {
         this(id, kind, null, prepared.modelId(), prepared.randomWeights(), summary, submittedAt, request, parent);
@@ -79,7 +83,36 @@ final class Job {
 
     synchronized JobView view() {
         return new JobView(id, kind, modelId, randomWeights, summary, state, progress,
-                new JobTimings(submittedAt, startedAt, finishedAt), result, error, pipeline, request, parent);
+                new JobTimings(submittedAt, startedAt, finishedAt), result, error, pipeline, request, parent, worker);
+    }
+
+    /**
+     * A cluster worker took this job's synthesis (again, after a redelivery): shown on the job from now on.
+     *
+     * @param id the worker's id
+     */
+    synchronized void worker(String id) {
+        if (!state.isTerminal()) {
+            worker = id;
+        }
+    }
+
+    synchronized String worker() {
+        return worker;
+    }
+
+    /**
+     * One of this pipeline's steps finished on a worker.
+     *
+     * @param id the worker that ran it
+     */
+    synchronized void stepRanOn(String id) {
+        stepWorkers.merge(id, 1, Integer::sum);
+    }
+
+    /** @return this pipeline's finished steps per worker, in order of first use */
+    synchronized java.util.Map<String, Integer> stepWorkers() {
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stepWorkers));
     }
 
     /**

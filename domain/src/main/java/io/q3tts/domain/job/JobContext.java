@@ -23,6 +23,15 @@ public interface JobContext {
     void progress(int frames, int maxFrames);
 
     /**
+     * Cluster mode: a worker took the job's synthesis. The job shows it, and so does its pipeline
+     * (as the worker of its latest step).
+     *
+     * @param worker the worker's id
+     */
+    default void worker(String worker) {
+    }
+
+    /**
      * @param samples decoded audio (shared with listeners; do not write it again)
      * @param sampleRate its rate
      * @param startSample index of the first sample in the whole output

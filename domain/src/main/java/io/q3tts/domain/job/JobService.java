@@ -332,6 +332,11 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         try {
             JobResult result = body.get();
             job.markDone(Objects.requireNonNull(result, "a job must return a result"), clock.now());
+            String worker = job.worker();
+            Job pipeline = worker == null || job.parent == null ? null : jobOrNull(job.parent);
+            if (pipeline != null) {
+                pipeline.stepRanOn(worker);
+            }
         } catch (CancelledException e) {
             job.markCancelled(cancelled.apply(e), clock.now());
         } catch (Q3ttsException e) {
@@ -518,11 +523,36 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
             }
 
             @Override
+            public void worker(String worker) {
+                job.worker(worker);
+                Job pipeline = job.parent == null ? null : jobOrNull(job.parent);
+                if (pipeline != null) {
+                    pipeline.worker(worker);
+                }
+            }
+
+            @Override
             public SynthesisResult synthesize(SpeechSynthesizer synthesizer, SynthesisRequest request,
                                               SynthesisListener listener) {
                 return slot.synthesize(synthesizer, request, listener, token);
             }
         };
+    }
+
+    private synchronized Job jobOrNull(JobId id) {
+        return jobs.get(id);
+    }
+
+    /**
+     * Cluster mode: how many of a pipeline's steps each worker ran, for the pipeline's output.
+     *
+     * @param pipelineJob the pipeline's job
+     * @return finished steps per worker id, in order of first use; empty when every step ran in
+     *     this process (or the job is gone)
+     */
+    public java.util.Map<String, Integer> stepWorkers(JobId pipelineJob) {
+        Job job = jobOrNull(pipelineJob);
+        return job == null ? java.util.Map.of() : job.stepWorkers();
     }
 
     private Job find(JobId id) {

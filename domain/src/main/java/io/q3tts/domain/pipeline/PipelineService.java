@@ -58,7 +58,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>The steps a run submits are tagged with its id ({@link JobService#PARENT}), so job lists can
- * show one entry per pipeline.
+ * show one entry per pipeline. In cluster mode the output's parameters name the workers that spoke
+ * the run's steps ({@code workers}: {@code "w1: 30 steps, w2: 15 steps"}, the steps this run spoke;
+ * steps a resumed run took from its checkpoints are not counted); each step job names its own.
  *
  * <p>Thread-safe.
  */
@@ -296,8 +298,16 @@ public final class PipelineService implements PipelineJobsUseCase, DismissJobUse
             for (Map.Entry<String, byte[]> f : out.files().entrySet()) {
                 run.writeFile(f.getKey(), f.getValue());
             }
+            Map<String, String> parameters = out.parameters();
+            Map<String, Integer> workers = jobs.stepWorkers(jobId);
+            if (!workers.isEmpty()) {
+                parameters = new java.util.LinkedHashMap<>(parameters);
+                parameters.put("workers", workers.entrySet().stream()
+                        .map(w -> w.getKey() + ": " + w.getValue() + (w.getValue() == 1 ? " step" : " steps"))
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
             OutputRecord record = new OutputRecord(run.id(), jobId.value(), out.task(), out.modelId(), out.randomWeights(),
-                    out.text(), out.language(), out.speaker(), out.instruct(), out.voiceId(), out.parameters(),
+                    out.text(), out.language(), out.speaker(), out.instruct(), out.voiceId(), parameters,
                     out.audio().sampleRate(), out.audio().durationSeconds(), out.frames(), "END_OF_SPEECH", clock.now(),
                     elapsed, pipelineId, List.copyOf(out.files().keySet()));
             run.complete(record, out.audio());

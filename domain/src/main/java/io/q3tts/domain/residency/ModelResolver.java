@@ -13,20 +13,36 @@ import java.util.stream.Collectors;
  * Chooses the model for a request: the one named, checked to serve the task; or, when none is
  * named, a resident model that serves it (most recently used first), else (for the tokenizer, a
  * tokenizer-only bundle first, then) the first in catalog order (real weights before random ones).
- * Thread-safe.
+ *
+ * <p>The resident preference exists to spare a load. A process that dispatches its generation to
+ * cluster workers holds no weights, and every model it ever used counts as "resident" there, even
+ * one that fails on every worker: preferring it would send every later unnamed request to the
+ * broken model and make the choice depend on what ran before. Such a resolver is built with
+ * {@code preferResident} false and picks by catalog order alone. Thread-safe.
  */
 public final class ModelResolver {
 
     private final ModelCatalog catalog;
     private final ModelResidencyManager residency;
+    private final boolean preferResident;
 
     /**
      * @param catalog the installed bundles, never null
      * @param residency to prefer models already in memory, never null
      */
     public ModelResolver(ModelCatalog catalog, ModelResidencyManager residency) {
+        this(catalog, residency, true);
+    }
+
+    /**
+     * @param catalog the installed bundles, never null
+     * @param residency to prefer models already in memory, never null
+     * @param preferResident false where resident models hold no memory (a process dispatching to cluster workers)
+     */
+    public ModelResolver(ModelCatalog catalog, ModelResidencyManager residency, boolean preferResident) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.residency = Objects.requireNonNull(residency, "residency");
+        this.preferResident = preferResident;
     }
 
     /**
@@ -50,7 +66,7 @@ public final class ModelResolver {
         if (candidates.isEmpty()) {
             throw new UnsupportedException(field, "No installed model serves " + task.key() + ".");
         }
-        List<String> resident = residency.residentIds();
+        List<String> resident = preferResident ? residency.residentIds() : List.of();
         for (int i = resident.size() - 1; i >= 0; i--) {
             String id = resident.get(i);
             for (ModelDescriptor d : candidates) {

@@ -288,6 +288,7 @@ public final class SynthesisJobRunner implements JobRunner {
                 @Override
                 public void onWorker(String id) {
                     worker.set(id);
+                    ctx.worker(id);
                 }
 
                 @Override

@@ -145,6 +145,8 @@ class ClusterCoreTest {
         assertEquals("custom", dispatched.get(0).modelId());
         assertEquals("Hello there.", workerSynthesizers.get(0).seen().get(0).text(), "the worker's engine ran it");
         assertEquals("w1", outcome.output().parameters().get("worker"));
+        assertEquals("w1", accepting.useCase(io.q3tts.ports.in.job.GetJobUseCase.class).getJob(outcome.job().id()).worker(),
+                "the job names its worker too");
         assertEquals(FakeSynthesizer.FRAMES * FakeSynthesizer.SAMPLES_PER_FRAME,
                 Math.round(outcome.output().durationSeconds() * 24_000));
         assertTrue(outputs.records.containsKey(outcome.output().id()));
@@ -175,6 +177,36 @@ class ClusterCoreTest {
         accepting.useCase(SynthesizeVoiceCloneUseCase.class).synthesizeVoiceClone(new SynthesizeVoiceCloneCommand(null,
                 "Edited.", null, new CloneVoice.SavedVoice("hero"), null, null), e -> { }, CancellationToken.none());
         assertEquals(2, workerCache.list().size(), "a new transcript is a new voice on the worker, never a stale prompt");
+    }
+
+    @Test
+    void givenAModelThatFailsOnEveryWorker_whenALaterRequestNamesNoModel_thenItGetsTheCatalogsFirstModelNotTheBrokenOne() {
+        // The accepting core "loads" every model it dispatches to, the broken one included: it must not count as
+        // the resident model an unnamed request prefers (the cluster test's NPC pack once went to it).
+        workerLoader.synthesizers = d -> d.id().equals("custom-broken") ? new SpeechSynthesizer() {
+            @Override
+            public io.q3tts.ports.out.inference.SynthesizerInfo info() {
+                return new FakeSynthesizer(d).info();
+            }
+
+            @Override
+            public SynthesisResult synthesize(SynthesisRequest request, SynthesisListener listener, CancellationToken c) {
+                throw new io.q3tts.ports.model.ModelException("The talker graph cannot be loaded.");
+            }
+        } : new FakeSynthesizer(d);
+        FakeCatalog catalog = catalog().add(model("custom-broken", ModelTask.CUSTOM_VOICE));
+        worker = core(catalog, workerLoader, workerCache, new InMemoryOutputRepository());
+        accepting = core(catalog, new ClusterModelLoader(directQueue(worker.stepExecutor("w1")), library, acceptingLoader),
+                library, outputs);
+        SynthesizeCustomVoiceUseCase synth = accepting.useCase(SynthesizeCustomVoiceUseCase.class);
+        assertThrows(io.q3tts.ports.model.ModelException.class, () -> synth.synthesizeCustomVoice(new SynthesizeCustomVoiceCommand(
+                "custom-broken", "Hi.", "English", "Ryan", null, null, null), x -> { }, CancellationToken.none()));
+
+        SynthesisOutcome unnamed = synth.synthesizeCustomVoice(new SynthesizeCustomVoiceCommand(null, "Hello.", "English", "Ryan",
+                null, null, null), x -> { }, CancellationToken.none());
+
+        assertEquals("custom", dispatched.getLast().modelId(), "catalog order, not the most recently used (broken) model");
+        assertEquals("w1", unnamed.output().parameters().get("worker"));
     }
 
     @Test

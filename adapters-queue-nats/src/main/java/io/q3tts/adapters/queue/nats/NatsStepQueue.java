@@ -51,6 +51,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -141,6 +144,15 @@ public final class NatsStepQueue implements StepQueue {
     private final Set<String> consumersReady = ConcurrentHashMap.newKeySet();
     private final List<Puller> pullers = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * In-progress acks run on a platform thread of their own: a step's engine work runs in virtual
+     * threads that do not yield while they compute, so on a worker with one or two cores (a pod with
+     * a CPU limit of 1, a {@code taskset} benchmark) a virtual heartbeat would wait for the step to
+     * end, and every step longer than {@code ack_wait} would be redelivered while it is still running
+     * and burn a delivery toward {@code max_deliver}.
+     */
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("q3tts-in-progress-acks").factory());
 
     private NatsStepQueue(Settings settings, Connection nc) throws IOException, JetStreamApiException {
         this.settings = settings;
@@ -537,6 +549,7 @@ public final class NatsStepQueue implements StepQueue {
                         sub = js.subscribe(STEPS + token(model), PullSubscribeOptions.bind(STREAM, durable));
                     }
                     if (!slots.tryAcquire(500, TimeUnit.MILLISECONDS)) {
+                        returnLateArrivals(sub);
                         continue;
                     }
                     List<Message> got;
@@ -576,6 +589,26 @@ public final class NatsStepQueue implements StepQueue {
             }
         }
 
+        /**
+         * A fetch gives up a few milliseconds after its pull request expires on the server, so a step
+         * the server sent at the last moment can arrive after the fetch returned; the client keeps
+         * it for the next fetch. While every slot is busy that next fetch may be a whole step away,
+         * and the step would sit here without in-progress acks, be redelivered after
+         * {@code ack_wait} (a delivery burnt toward {@code max_deliver}) and later run a second time.
+         * It goes back to the queue at once instead, for a worker that is free.
+         */
+        private void returnLateArrivals(JetStreamSubscription sub) {
+            try {
+                for (Message late; (late = sub.nextMessage((Duration) null)) != null; ) {
+                    late.nak();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Returning late steps failed: " + e.getMessage());
+            }
+        }
+
         private void handle(Message msg) {
             String key;
             try {
@@ -606,19 +639,14 @@ public final class NatsStepQueue implements StepQueue {
             LOG.log(Level.INFO, "Step " + key + " (" + model + ") started, delivery " + delivery);
             CancellationToken token = CancellationToken.create();
             running.put(key, token);
-            Thread heartbeat = Thread.ofVirtual().start(() -> {
-                long every = Math.max(200, settings.ackWait().toMillis() / 3);
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        Thread.sleep(every);
-                        msg.inProgress();
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.DEBUG, "In-progress ack failed: " + e.getMessage());
-                    }
+            long every = Math.max(200, settings.ackWait().toMillis() / 3);
+            ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+                try {
+                    msg.inProgress();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.DEBUG, "In-progress ack failed: " + e.getMessage());
                 }
-            });
+            }, every, every, TimeUnit.MILLISECONDS);
             try {
                 Wire.Incoming in = Wire.readStep(msg.getData(), this::clip);
                 event(key, "started", 0, 0);
@@ -643,7 +671,7 @@ public final class NatsStepQueue implements StepQueue {
                 failed(msg, key + " (" + model + ")", key, delivery, new ModelException("The step failed on worker '" + workerId + "': "
                         + e.getClass().getSimpleName() + ".", e), token);
             } finally {
-                heartbeat.interrupt();
+                heartbeat.cancel(false);
                 running.remove(key);
             }
         }
@@ -748,6 +776,7 @@ public final class NatsStepQueue implements StepQueue {
         for (Puller p : List.copyOf(pullers)) {
             p.drain(Duration.ZERO);
         }
+        heartbeats.shutdownNow();
         closeQuietly(nc);
     }
 

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The adapter against a real {@code nats-server -js} (skipped when it is not installed): per-model
  * routing, results with progress and the worker's id, retries up to {@code max_deliver} ending in
- * the worker's own error, cancellation of a queued step, and the error when no server listens. The
+ * the worker's own error, cancellation of a queued step, in-progress acks that keep flowing while a
+ * step keeps every virtual-thread carrier busy, and the error when no server listens. The
  * executors here are plain lambdas; the engine path is covered by the app's cluster end-to-end test.
  */
 class NatsStepQueueTest {
@@ -96,6 +97,50 @@ class NatsStepQueueTest {
 
     private static StepResult audio(String worker, float... samples) {
         return new StepResult.Synthesized(new SynthesisResult(samples, 24_000, 1, FinishReason.END_OF_SPEECH, Duration.ZERO), worker);
+    }
+
+    @Test
+    void givenAStepThatKeepsEveryCarrierBusyLongerThanAckWait_whenItRuns_thenItIsNotRedeliveredToAnotherWorker() throws Exception {
+        // Engine work runs in virtual threads, which do not yield while they compute: on a worker with as many busy
+        // virtual threads as carriers (one or two cores), in-progress acks sent from a virtual thread would stop and
+        // the step would be redelivered mid-run. The second worker is there to take such a redelivery.
+        String model = "m-" + UUID.randomUUID().toString().substring(0, 8);
+        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism", Runtime.getRuntime().availableProcessors());
+        AtomicInteger runs = new AtomicInteger();
+        io.q3tts.ports.out.cluster.StepExecutor spinning = (st, observer, token) -> {
+            runs.incrementAndGet();
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            List<Thread> others = new java.util.ArrayList<>();
+            for (int i = 1; i < carriers; i++) {
+                others.add(Thread.ofVirtual().start(() -> spin(until)));
+            }
+            spin(until);
+            for (Thread t : others) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return audio("w", 0.5f);
+        };
+        try (NatsStepQueue accepting = queue(); NatsStepQueue a = queue(); NatsStepQueue b = queue()) {
+            StepQueue.Subscription first = a.serve("w-a", Set.of(model), 1, spinning);
+            StepQueue.Subscription second = b.serve("w-b", Set.of(model), 1, spinning);
+            StepResult r = accepting.run(step(model), StepObserver.NONE, CancellationToken.none());
+            assertInstanceOf(StepResult.Synthesized.class, r);
+            Thread.sleep(3000);
+            assertEquals(1, runs.get(), "the step ran once: its in-progress acks kept it from being redelivered");
+            first.drain(Duration.ofSeconds(10));
+            second.drain(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Computes until then without ever parking, as an engine's frame loop does: the carrier stays taken. */
+    private static void spin(long untilNanos) {
+        while (System.nanoTime() < untilNanos) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test

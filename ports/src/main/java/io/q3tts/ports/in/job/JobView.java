@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param request the request as the client sent it (JSON text) for a job kept on disk, else null;
  *     what to send again to re-run a job a restart interrupted
  * @param parent the pipeline job this job is a step of, or null for a job submitted on its own
+ * @param worker in cluster mode, the worker process that ran (or runs) the job's synthesis; for a
+ *     pipeline, the worker of its latest step; null when the job ran in this process or has not
+ *     reached a worker (and for jobs read back after a restart)
  */
 public record JobView(
         JobId id,
@@ -33,7 +36,8 @@ public record JobView(
         JobError error,
         String pipeline,
         String request,
-        JobId parent) {
+        JobId parent,
+        String worker) {
 
     /** @throws IllegalArgumentException if the fields are inconsistent with {@code state} */
     public JobView {
@@ -53,6 +57,14 @@ public record JobView(
         if ((state == JobState.FAILED || state == JobState.CANCELLED) != (error != null)) {
             throw new IllegalArgumentException("error must be set exactly when the job FAILED or was CANCELLED");
         }
+    }
+
+    /** A job no cluster worker has run: {@code worker} null, the other fields as in the canonical constructor. */
+    public JobView(JobId id, JobKind kind, String modelId, boolean randomWeights, String summary, JobState state,
+                   JobProgress progress, JobTimings timings, JobResult result, JobError error, String pipeline,
+                   String request, JobId parent) {
+        this(id, kind, modelId, randomWeights, summary, state, progress, timings, result, error, pipeline, request, parent,
+                null);
     }
 
     /**

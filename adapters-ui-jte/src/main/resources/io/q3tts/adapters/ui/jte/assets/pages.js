@@ -78,7 +78,8 @@
       const status = j.state === 'queued' ? 'waiting' + (p.queue_position > 1 ? ' (' + (p.queue_position - 1) + ' ahead)' : '')
         : j.state === 'failed' ? 'failed: ' + Q3.human(j.error ? j.error.error : '')
         : j.state === 'cancelled' ? 'cancelled'
-        : [p.stage, p.steps ? p.steps_done + ' of ' + p.steps + ' done' : (p.frames ? Q3.clock(p.frames / 12.5) + ' of audio' : '')].filter(Boolean).join(' · ') || 'running';
+        : [p.stage, p.steps ? p.steps_done + ' of ' + p.steps + ' done' : (p.frames ? Q3.clock(p.frames / 12.5) + ' of audio' : ''),
+          j.worker ? 'on worker ' + j.worker : ''].filter(Boolean).join(' · ') || 'running';
       const bar = el('progress', { class: 'progress-bar', max: '1', 'aria-label': 'Progress of ' + what });
       if (j.state === 'running') bar.value = p.fraction || 0;
       if (j.state === 'failed' || j.state === 'cancelled') bar.value = p.steps ? p.steps_done / p.steps : 0;
@@ -161,6 +162,12 @@
       }
     }
 
+    /** Cluster mode: the worker that made a single output, or the workers that spoke a pipeline's steps. */
+    function workerWords(o) {
+      const p = o.parameters || {};
+      return p.worker ? ' · worker ' + p.worker : p.workers ? ' · workers ' + p.workers : '';
+    }
+
     function outputItem(o) {
       const who = o.speaker ? 'speaker ' + o.speaker : o.voice_id ? 'voice ' + o.voice_id : o.instruct ? 'designed voice' : '';
       const rerun = o.pipeline ? null : TASK_PAGES[o.task];
@@ -170,7 +177,7 @@
           o.pipeline ? el('span', { class: 'tag', text: o.pipeline.replace(/-/g, ' ') }) : null,
           el('span', { class: 'tag', text: o.task.replace(/_/g, ' ') }),
           o.random_weights ? el('span', { class: 'tag warn', text: 'random weights' }) : null,
-          el('span', { class: 'muted', text: when(o.created_at) + ' · ' + o.model + (who ? ' · ' + who : '') }),
+          el('span', { class: 'muted', text: when(o.created_at) + ' · ' + o.model + (who ? ' · ' + who : '') + workerWords(o) }),
         ]),
         el('p', { class: 'item-text', text: o.text || '' }),
         el('audio', { controls: true, preload: 'none', src: Q3.url(o.audio_url + '?format=wav'), 'aria-label': 'Play output ' + o.id }),

@@ -552,6 +552,12 @@
     return '';
   }
 
+  /** Cluster mode: " · worker w1" for a single output, " · workers w1: 30 steps, w2: 15 steps" for a pipeline's. */
+  function workerWords(p) {
+    p = p || {};
+    return p.worker ? ' · worker ' + p.worker : p.workers ? ' · workers ' + p.workers : '';
+  }
+
   /** How fast generation ran, in words ("3.2× faster than real time"). */
   function speedWords(rtf) {
     const r = Number(rtf);
@@ -643,7 +649,7 @@
     randomWeights(model) {
       randomWeights(model);
     }
-    /** Shows the finished output: player, metadata with a reusable seed, download links. */
+    /** Shows the finished output: player, metadata with a reusable seed, the cluster worker(s), download links. */
     done(o) {
       this.root.dataset.state = 'done';
       this.canvas.hidden = this.audio.hidden = false;
@@ -663,7 +669,7 @@
           seedInput.value = String(o.seed);
           const d = seedInput.closest('details'); if (d) d.open = true;
         } }) : null,
-        el('span', { text: ' · model ' + o.model + ' · ' }),
+        el('span', { text: ' · model ' + o.model + workerWords(o.parameters) + ' · ' }),
         el('a', { href: '/outputs#' + o.output_id, text: 'in outputs' })].filter(Boolean));
       this.downloads.replaceChildren(el('span', { text: 'Download: ' }),
         ...FORMATS.map(f => el('a', { href: url(audioPath + '?format=' + f), download: 'q3tts-' + o.output_id + '.' + f, class: 'dl', text: f })));
