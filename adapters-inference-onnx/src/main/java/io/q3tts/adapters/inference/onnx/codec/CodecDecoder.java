@@ -41,9 +41,11 @@ import java.util.Map;
  * has a fixed batch of 1 (exported before batching) decodes the rows one after another.
  *
  * <p>Why batch on the CPU, where the decoder's convolutions are compute-bound (about 5 GFLOP per
- * frame) and ONNX Runtime runs them image by image: it costs nothing there, the transformer's
- * MatMuls and the per-pass overhead are shared, and on a GPU one pass for many rows is what keeps
- * the card busy.
+ * frame) and ONNX Runtime runs them image by image: the total work stays the same there, the
+ * transformer's MatMuls and the per-pass overhead are shared, and on a GPU one pass for many rows
+ * is what keeps the card busy. The price on the CPU is latency within the batch: every row of a
+ * pass gets its samples when the whole pass ends, not after its own share (docs/performance.md,
+ * "The codec decoder").
  *
  * <p>Thread-safe.
  */
