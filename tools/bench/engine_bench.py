@@ -369,10 +369,12 @@ def main(argv=None):
                     help="comma-separated batch sizes, e.g. 1,2,4,8,16: aggregate throughput per batch size "
                          "(the official wrapper given the same list of texts as the batched baseline)")
     ap.add_argument("--official-batch", type=_sizes_or_none, default=None, metavar="1,8|none",
-                    help="with --batch: run the official wrapper only at these batch sizes (default: all of --batch; "
-                         "'none' skips it)")
+                    help="with --batch: run the official wrapper only at these of the --batch sizes (default: all of "
+                         "them; 'none' skips it)")
     ap.add_argument("--out", type=Path, default=REPO / "build" / "bench" / "results.json")
     a = ap.parse_args(argv)
+    if a.official_batch and a.batch and not set(a.official_batch) <= set(a.batch):
+        ap.error(f"--official-batch {a.official_batch} names sizes that --batch {a.batch} does not run")
     if a.batch:
         return main_batch(a)
     logs = a.out.parent / "logs"
