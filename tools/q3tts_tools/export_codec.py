@@ -1,6 +1,7 @@
 """Exports the Qwen3-TTS-Tokenizer-12Hz codec (official `Qwen3TTSTokenizerV2Model`) to three fp32 ONNX graphs:
 
-- `codec_decoder.onnx`: one `Qwen3TTSTokenizerV2Decoder.forward` pass, codes [1,Q,T] -> wav [1,T*1920];
+- `codec_decoder.onnx`: one `Qwen3TTSTokenizerV2Decoder.forward` pass, codes [B,Q,T] -> wav [B,T*1920] (a batch of
+  rows, each computed as alone: every layer is causal, so a row right-padded to T keeps its own prefix);
 - `codec_decoder_stream.onnx`: the same network with every piece of left context carried as explicit state,
   so that consecutive calls on any chunking concatenate to the one-pass output;
 - `codec_encoder.onnx`: `Qwen3TTSTokenizerV2Model.encode` for one unpadded clip, audio [1,N] -> codes [1,Q,F].
@@ -163,7 +164,7 @@ class _DecoderCore(nn.Module):
 
     def _transformer(self, h: torch.Tensor, position: torch.Tensor) -> torch.Tensor:
         tf = self.dec.pre_transformer
-        n = h.shape[1]
+        b, n = h.shape[0], h.shape[1]
         q_idx = torch.arange(n, dtype=torch.int64)
         cos, sin = self._rope(position + q_idx)
         past = self.kv_len if self.stream else 0
@@ -179,9 +180,9 @@ class _DecoderCore(nn.Module):
             attn = layer.self_attn
             residual = h
             x = layer.input_layernorm(h)
-            q = attn.q_proj(x).view(1, n, self.num_heads, self.head_dim).transpose(1, 2)
-            k = attn.k_proj(x).view(1, n, self.num_kv_heads, self.head_dim).transpose(1, 2)
-            v = attn.v_proj(x).view(1, n, self.num_kv_heads, self.head_dim).transpose(1, 2)
+            q = attn.q_proj(x).view(b, n, self.num_heads, self.head_dim).transpose(1, 2)
+            k = attn.k_proj(x).view(b, n, self.num_kv_heads, self.head_dim).transpose(1, 2)
+            v = attn.v_proj(x).view(b, n, self.num_kv_heads, self.head_dim).transpose(1, 2)
             q = self._rotate(q, cos, sin)
             k = self._rotate(k, cos, sin)
             if self.stream:
@@ -195,7 +196,7 @@ class _DecoderCore(nn.Module):
                 v = v.repeat_interleave(groups, dim=1)
             w = torch.matmul(q, k.transpose(2, 3)) * attn.scaling + mask
             w = torch.softmax(w, dim=-1)
-            o = torch.matmul(w, v).transpose(1, 2).reshape(1, n, self.num_heads * self.head_dim)
+            o = torch.matmul(w, v).transpose(1, 2).reshape(b, n, self.num_heads * self.head_dim)
             h = residual + layer.self_attn_layer_scale(attn.o_proj(o))
             residual = h
             h = residual + layer.mlp_layer_scale(layer.mlp(layer.post_attention_layernorm(h)))
@@ -233,11 +234,12 @@ class _DecoderCore(nn.Module):
         h = d.decoder[-2](h)
         wav = self._causal(f"decoder.{len(d.decoder) - 1}", h, d.decoder[-1].conv)
         out, self._state_in, self._state_out = self._state_out, {}, {}
-        return wav.clamp(min=-1, max=1).reshape(1, -1), out
+        return wav.clamp(min=-1, max=1).reshape(codes.shape[0], -1), out
 
 
 class CodecDecoderGraph(nn.Module):
-    """codes [1,Q,T] i64 -> wav [1,T*1920] f32, one official decoder pass."""
+    """codes [B,Q,T] i64 -> wav [B,T*1920] f32, one official decoder pass per row (the official batched decode
+    runs the same forward on right-padded rows)."""
 
     def __init__(self, decoder):
         super().__init__()
@@ -416,8 +418,9 @@ def export_codec(codec_model, out_dir: Path) -> dict:
                         f"decoder reads {nq}")
 
     offline = CodecDecoderGraph(dec).eval()
-    _export(offline, (torch.zeros(1, nq, 5, dtype=torch.int64),), out_dir / DECODER_FILE,
-            ["codes"], ["wav"], {"codes": {2: "T"}, "wav": {1: "samples"}})
+    # Traced at batch 2 so that no step is specialised to a single row.
+    _export(offline, (torch.zeros(2, nq, 5, dtype=torch.int64),), out_dir / DECODER_FILE,
+            ["codes"], ["wav"], {"codes": {0: "B", 2: "T"}, "wav": {0: "B", 1: "samples"}})
 
     stream = CodecDecoderStreamGraph(dec).eval()
     state_in = [STATE_IN_PREFIX + n for n in stream.names]
@@ -440,8 +443,8 @@ def export_codec(codec_model, out_dir: Path) -> dict:
         "dtype": "float32",
         "decoder": {
             "file": DECODER_FILE,
-            "inputs": {"codes": {"dtype": "int64", "shape": [1, nq, "T"]}},
-            "outputs": {"wav": {"dtype": "float32", "shape": [1, f"T*{spf}"]}},
+            "inputs": {"codes": {"dtype": "int64", "shape": ["B", nq, "T"]}},
+            "outputs": {"wav": {"dtype": "float32", "shape": ["B", f"T*{spf}"]}},
             "sliding_window": int(dcfg.sliding_window),
             "official_chunk_size": OFFICIAL_CHUNK_SIZE,
             "official_left_context": OFFICIAL_LEFT_CONTEXT,

@@ -37,6 +37,12 @@ CODEC_DECODE_SEED = 20261124
 # 300 (the second chunk re-decodes frames 275..299 as left context) and the end. Every frame
 # also gets its mean and mean square.
 CODEC_DECODE_SEGMENTS = ((0, 8), (64, 80), (288, 312), (342, 350))
+# The official batched decode (one `decode` call on a list of rows, right-padded with -1 inside): rows are slices
+# (offset, length) of the 350 random frames above, of lengths that cross the 300-frame chunk boundary, share a
+# padded pass, or are a single frame. Stored per row: every frame's mean and a few frames sample by sample (the
+# last ones, and for rows past 300 frames the ones around the chunk boundary).
+CODEC_BATCH_ROWS = ((0, 330), (10, 320), (49, 301), (200, 40), (300, 34), (77, 1))
+CODEC_BATCH_SEGMENTS = ((299, 301), (318, 320), (299, 301), (38, 40), (32, 34), (0, 1))
 
 # The wrapper's clip names; the brief's short names are accepted too.
 _CLIP_ALIASES = {
@@ -738,6 +744,25 @@ def _codec_fixtures(codec_dir: Path, clips: dict, clip_rel: dict, out_dir: Path)
     })
     _write_npy(cdir / "decode_random_segments.npy", np.concatenate([wav[a:b] for a, b in segments]))
     entries["decode"]["random_350"] = {"json": "codec/decode_random.json", "segments": "codec/decode_random_segments.npy"}
+
+    batch = [codes[o:o + n] for o, n in CODEC_BATCH_ROWS]
+    wavs, _ = tok.decode([{"audio_codes": torch.from_numpy(c)} for c in batch])
+    rows, parts, at = [], [], 0
+    for (offset, n), (a, b), w in zip(CODEC_BATCH_ROWS, CODEC_BATCH_SEGMENTS, wavs):
+        w = np.asarray(w, dtype=np.float32)
+        if w.shape[0] != n * spf:
+            raise RuntimeError(f"batched decode gave {w.shape[0]} samples for a {n}-frame row")
+        parts.append(w[a * spf:b * spf])
+        rows.append({"offset": offset, "frames": n, "samples": int(w.shape[0]),
+                     "segment": [a * spf, b * spf], "segment_offset": at,
+                     "frame_mean": [_f32(x) for x in w.astype(np.float64).reshape(n, spf).mean(axis=1)]})
+        at += (b - a) * spf
+    _write_json(cdir / "decode_batch.json", {
+        "codes_from": "decode_random.json", "samples_per_frame": spf, "rows": rows,
+        "waveform_segments_file": "decode_batch_segments.npy",
+    })
+    _write_npy(cdir / "decode_batch_segments.npy", np.concatenate(parts))
+    entries["decode"]["batch_rows"] = {"json": "codec/decode_batch.json", "segments": "codec/decode_batch_segments.npy"}
     return entries
 
 

@@ -230,6 +230,17 @@ def test_codec_fixtures(two_runs):
         part = seg[off:off + b - a].astype(np.float64).reshape(-1, spf)
         np.testing.assert_allclose(part.mean(axis=1), d["frame_mean"][a // spf:b // spf], rtol=1e-6, atol=1e-7)
         off += b - a
+    batch = json.loads((root / "codec" / "decode_batch.json").read_text())
+    seg = np.load(root / "codec" / "decode_batch_segments.npy")
+    assert batch["codes_from"] == "decode_random.json"
+    assert len({r["frames"] for r in batch["rows"]}) == len(batch["rows"]) > 2
+    assert max(r["frames"] for r in batch["rows"]) > 300
+    for r in batch["rows"]:
+        assert r["offset"] + r["frames"] <= 350 and r["samples"] == r["frames"] * spf
+        assert len(r["frame_mean"]) == r["frames"]
+        a, b = r["segment"]
+        part = seg[r["segment_offset"]:r["segment_offset"] + b - a].astype(np.float64).reshape(-1, spf)
+        np.testing.assert_allclose(part.mean(axis=1), r["frame_mean"][a // spf:b // spf], rtol=1e-6, atol=1e-7)
 
 
 def test_tokenizer_fixture(two_runs):

@@ -48,9 +48,10 @@ import java.util.concurrent.Future;
  * talker paths with it). {@code run B} (serve mode) generates B rows in one batched frame loop
  * ({@link Qwen3TtsEngine#generateBatch}): row i speaks {@link #BATCH_TEXTS}{@code [i % 8]} (texts of
  * different lengths, so the prompts are left-padded as in real use), every row {@code --frames}
- * frames, then each row gets the official decode. Reported: aggregate audio seconds per wall second
- * (the throughput), each row's latency (start to its decoded audio), and first audio (row 0's first
- * streaming chunk). Batch 1 with the default text is the single-stream run above.
+ * frames, then all rows get the official decode in one batched decode (they end in the same step,
+ * and the synthesizer decodes such rows together). Reported: aggregate audio seconds per wall second
+ * (the throughput), each row's latency (start to its decoded audio), the decode's milliseconds per
+ * row-frame, and first audio (row 0's first streaming chunk). Batch 1 with the default text is the single-stream run above.
  *
  * <p>{@code --serve} keeps the model loaded and answers each {@code run} (or {@code run B}) line on
  * stdin with one JSON line, so a driver can alternate runs with another implementation; otherwise
@@ -217,10 +218,9 @@ public final class EngineBench {
         }
         GeneratedCodes codes = all[0];
         long genEnd = System.nanoTime();
-        float[] wav = engine.decode(codes.frames(), null);
-        for (int r = 1; r < o.batch; r++) {
-            engine.decode(all[r].frames(), null);
-        }
+        // The rows end in the same step, so they are decoded together, as the synthesizer does.
+        float[] wav = o.batch == 1 ? engine.decode(codes.frames(), null)
+                : engine.decodeBatch(Arrays.stream(all).map(GeneratedCodes::frames).toList(), null).getFirst();
         long end = System.nanoTime();
         if (codes.frameCount() != o.frames || wav.length != o.frames * 1920) {
             throw new IllegalStateException("expected " + o.frames + " frames, got " + codes.frameCount());
@@ -298,18 +298,23 @@ public final class EngineBench {
         }
         engine.generateBatch(batch);
         long genEnd = System.nanoTime();
-        long[] rowDone = new long[rows];
+        List<int[][]> frames = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
             if (codes[i].frameCount() != o.frames) {
                 throw new IllegalStateException("row " + i + ": expected " + o.frames + " frames, got " + codes[i].frameCount());
             }
-            float[] wav = engine.decode(codes[i].frames(), null);
-            if (wav.length != o.frames * 1920) {
-                throw new IllegalStateException("row " + i + ": decoded " + wav.length + " samples");
-            }
-            rowDone[i] = System.nanoTime();
+            frames.add(codes[i].frames());
         }
+        // Every row ends in the same step, so all are decoded in one batched decode, as the synthesizer does.
+        List<float[]> wavs = engine.decodeBatch(frames, null);
         long end = System.nanoTime();
+        long[] rowDone = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            if (wavs.get(i).length != o.frames * 1920) {
+                throw new IllegalStateException("row " + i + ": decoded " + wavs.get(i).length + " samples");
+            }
+            rowDone[i] = end;
+        }
         long chunkNanos;
         try (StreamingCodecDecoder stream = new StreamingCodecDecoder(bundle, k, k)) {
             long c0 = System.nanoTime();
@@ -332,6 +337,8 @@ public final class EngineBench {
         m.put("throughput", round4(audio / wall));
         m.put("generate_ms", round((genEnd - start) / 1e6));
         m.put("decode_ms", round((end - genEnd) / 1e6));
+        m.put("decode_ms_per_row_frame", round4((end - genEnd) / 1e6 / (rows * o.frames)));
+        m.put("batched_decoder", engine.decoder().batched());
         m.put("row_latency_ms", latency);
         m.put("first_audio_ms", round((firstFrameAt[0] - start + chunkNanos) / 1e6));
         m.put("talker_ms_per_step", round4(s.talkerMsPerFrame()));

@@ -67,7 +67,9 @@ import java.util.SplittableRandom;
  * every talker step the loop offers the free rows (up to its {@code maxRows}); joining rows get
  * their own prefill run (padded among themselves), and their KV is merged into the batch's: both
  * sides are left-padded to the longer past, which only adds masked columns, so a joined row
- * computes what it computes alone. A merge copies the batch's KV once, like a compaction.
+ * computes what it computes alone. A merge copies the batch's KV once, like a compaction. After a
+ * step in which rows finished, {@link RowSource#rowsFinished} lets the caller finish them together
+ * (the synthesizer decodes them in one batched codec pass) before the other rows go on.
  *
  * <p><b>Bundles.</b> Version-2 graphs take a batch dimension, {@code attention_mask} and
  * {@code position_ids}; with a version-1 talker (no {@code attention_mask} input) or a version-1
@@ -250,6 +252,15 @@ public final class CodeGenerator {
          * @return at most {@code free} rows, never null
          */
         List<BatchRow> poll(int free);
+
+        /**
+         * Called on the generating thread after a step in which rows finished with their codes
+         * (their {@link BatchRow#onDone()} has been called), before the remaining rows go on: the
+         * moment to finish those rows together, e.g. decode them in one batched codec pass.
+         * Nothing by default.
+         */
+        default void rowsFinished() {
+        }
     }
 
     /** @return the talker's KV bytes per row and position (layers x 2 x KV heads x head size x element size) */
@@ -378,13 +389,24 @@ public final class CodeGenerator {
             pending.subList(0, first.size()).clear();
             // Rows beyond maxRows at the start join like any other once there is room.
             List<BatchRow> waiting = pending;
-            RowSource joined = !continuousBatching() ? RowSource.NONE : free -> {
-                if (!waiting.isEmpty()) {
-                    List<BatchRow> take = new ArrayList<>(waiting.subList(0, Math.min(free, waiting.size())));
-                    waiting.subList(0, take.size()).clear();
-                    return take;
+            RowSource joined = new RowSource() {
+                @Override
+                public List<BatchRow> poll(int free) {
+                    if (!continuousBatching()) {
+                        return List.of();
+                    }
+                    if (!waiting.isEmpty()) {
+                        List<BatchRow> take = new ArrayList<>(waiting.subList(0, Math.min(free, waiting.size())));
+                        waiting.subList(0, take.size()).clear();
+                        return take;
+                    }
+                    return source.poll(free);
                 }
-                return source.poll(free);
+
+                @Override
+                public void rowsFinished() {
+                    source.rowsFinished();
+                }
             };
             runOnce(first, joined, maxRows);
         }
@@ -682,6 +704,7 @@ public final class CodeGenerator {
                 // Decide every live row's codebook-0 token; rows that end leave the batch.
                 List<Seq> next = new ArrayList<>(live.size());
                 int[] rowOf = new int[live.size()];
+                boolean finished = false;
                 for (int i = 0; i < live.size(); i++) {
                     Seq q = live.get(i);
                     if (q.row.cancel().isCancelled()) {
@@ -697,10 +720,14 @@ public final class CodeGenerator {
                     }
                     if (reason != null) {
                         finish(q, reason);
+                        finished = true;
                     } else {
                         rowOf[next.size()] = i;
                         next.add(q);
                     }
+                }
+                if (finished) {
+                    source.rowsFinished();
                 }
                 if (next.isEmpty()) {
                     live = next;

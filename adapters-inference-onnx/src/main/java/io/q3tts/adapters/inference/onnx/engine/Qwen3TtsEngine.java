@@ -8,7 +8,9 @@ import io.q3tts.adapters.inference.onnx.codec.CodecEncoder;
 import io.q3tts.adapters.inference.onnx.text.TextTokenizer;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.InvalidArgumentException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -274,6 +276,45 @@ public final class Qwen3TtsEngine {
         float[] wav = decoder.decode(all);
         int cut = CodecDecoder.iclCut(ref.length, all.length, wav.length);
         return Arrays.copyOfRange(wav, cut, wav.length);
+    }
+
+    /**
+     * {@link #decode} of several rows in shared decoder passes ({@link CodecDecoder#decodeBatch}),
+     * as the official batched wrapper decodes its rows; each result equals the row decoded alone up
+     * to float rounding.
+     *
+     * @param frames each row's generated frames
+     * @param voices each row's clone prompt, or null entries (the list itself may be null: no prompts)
+     * @return each row's waveform at 24 kHz, in order
+     */
+    public List<float[]> decodeBatch(List<int[][]> frames, List<VoiceClonePrompt> voices) {
+        int n = frames.size();
+        if (voices != null && voices.size() != n) {
+            throw new IllegalArgumentException(voices.size() + " voices for " + n + " rows");
+        }
+        List<int[][]> all = new ArrayList<>(n);
+        int[] refFrames = new int[n];
+        for (int i = 0; i < n; i++) {
+            VoiceClonePrompt voice = voices == null ? null : voices.get(i);
+            int[][] gen = frames.get(i);
+            if (voice == null || voice.refCodes() == null) {
+                all.add(gen);
+                continue;
+            }
+            int[][] ref = voice.refCodes();
+            int[][] joined = Arrays.copyOf(ref, ref.length + gen.length);
+            System.arraycopy(gen, 0, joined, ref.length, gen.length);
+            refFrames[i] = ref.length;
+            all.add(joined);
+        }
+        List<float[]> wavs = decoder.decodeBatch(all);
+        List<float[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] wav = wavs.get(i);
+            int cut = refFrames[i] == 0 ? 0 : CodecDecoder.iclCut(refFrames[i], all.get(i).length, wav.length);
+            out.add(cut == 0 ? wav : Arrays.copyOfRange(wav, cut, wav.length));
+        }
+        return out;
     }
 
     private boolean isSmallCustomVoice() {

@@ -8,6 +8,7 @@ import io.q3tts.adapters.inference.onnx.bundle.ModelHandle;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
 import io.q3tts.adapters.inference.onnx.codec.StreamingCodecDecoder;
 import io.q3tts.adapters.inference.onnx.engine.BatchRow;
+import io.q3tts.adapters.inference.onnx.engine.CodeGenerator;
 import io.q3tts.adapters.inference.onnx.engine.FrameListener;
 import io.q3tts.adapters.inference.onnx.engine.GeneratedCodes;
 import io.q3tts.adapters.inference.onnx.engine.GenerationSettings;
@@ -96,9 +97,10 @@ import java.util.Set;
  * <p><b>Batches.</b> {@link #synthesizeBatch} prepares every row as {@link #synthesize} would
  * (a row whose voice or prompt is invalid fails alone before generation) and runs up to
  * {@link #batchCapabilities()}{@code .maxBatch()} rows through one batched frame loop (each row
- * keeps its own streaming decoder, progress, cancellation and sampling stream). A row that ends is
- * finished at once on the generating thread (official decode, outcome), so the others wait for that
- * decode; rows beyond the limit, and rows from the {@link BatchFeed}, join the running loop at the
+ * keeps its own streaming decoder, progress, cancellation and sampling stream). The rows that end
+ * in the same frame step are finished together at once on the generating thread: one batched
+ * official decode ({@link Qwen3TtsEngine#decodeBatch}, equal to each row decoded alone up to float
+ * rounding), then each row's outcome; the others wait for that decode. Rows beyond the limit, and rows from the {@link BatchFeed}, join the running loop at the
  * next frame boundary with room (continuous batching; a version-1 bundle runs one row at a time). A
  * row's codes are the ones it gets alone, up to near-ties of the batched float rounding.
  *
@@ -266,24 +268,34 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             return;
         }
         List<Prepared> all = new ArrayList<>();
+        List<Prepared> ended = new ArrayList<>();
         try (lease) {
             List<BatchRow> initial = new ArrayList<>();
             for (BatchItem item : rows) {
-                BatchRow row = prepare(item, all);
+                BatchRow row = prepare(item, all, ended);
                 if (row != null) {
                     initial.add(row);
                 }
             }
-            engine.generateBatch(initial, free -> {
-                List<BatchRow> joining = new ArrayList<>();
-                for (BatchItem item : feed.poll(free)) {
-                    BatchRow row = prepare(item, all);
-                    if (row != null) {
-                        joining.add(row);
+            engine.generateBatch(initial, new CodeGenerator.RowSource() {
+                @Override
+                public List<BatchRow> poll(int free) {
+                    List<BatchRow> joining = new ArrayList<>();
+                    for (BatchItem item : feed.poll(free)) {
+                        BatchRow row = prepare(item, all, ended);
+                        if (row != null) {
+                            joining.add(row);
+                        }
                     }
+                    return joining;
                 }
-                return joining;
+
+                @Override
+                public void rowsFinished() {
+                    finishRows(ended);
+                }
             }, max);
+            finishRows(ended);
         } catch (RuntimeException e) {
             for (Prepared p : all) {
                 p.report(new BatchOutcome.Failed(e));
@@ -302,6 +314,7 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
         final long start;
         VoiceClonePrompt voice;
         Streamer streamer;
+        GeneratedCodes codes;
         boolean reported;
 
         Prepared(BatchItem item, long start) {
@@ -326,9 +339,10 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
 
     /**
      * Prepares a row as {@link #synthesize} does (a failure is reported to the row at once) and
-     * returns its engine row, which finishes the row (official decode, outcome) as soon as it ends.
+     * returns its engine row: a row that fails is reported at once, a row that finishes with its
+     * codes goes to {@code ended}, to be decoded with the rows that end in the same step.
      */
-    private BatchRow prepare(BatchItem item, List<Prepared> all) {
+    private BatchRow prepare(BatchItem item, List<Prepared> all, List<Prepared> ended) {
         Prepared p = new Prepared(item, System.nanoTime());
         all.add(p);
         try {
@@ -347,12 +361,12 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
             }
             p.streamer = new Streamer(item.listener(), p.voice, maxFrames, p.start);
             return new BatchRow(prompt, settings, p.streamer, null, cancellation, outcome -> {
-                try {
-                    p.report(new BatchOutcome.Done(finishRow(p, outcome)));
-                } catch (RuntimeException e) {
-                    p.report(new BatchOutcome.Failed(e));
-                } finally {
+                if (outcome.error() != null) {
+                    p.report(new BatchOutcome.Failed(outcome.error()));
                     p.closeStreamer();
+                } else {
+                    p.codes = outcome.codes();
+                    ended.add(p);
                 }
             });
         } catch (RuntimeException e) {
@@ -362,16 +376,57 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
         }
     }
 
-    private SynthesisResult finishRow(Prepared p, BatchRow.Outcome outcome) {
-        if (outcome.error() != null) {
-            throw outcome.error();
+    /**
+     * Finishes the rows that ended with their codes: each row's stream is flushed, then all are
+     * decoded in one batched official decode, then each gets its outcome. A row whose flush, or
+     * whose own decode, fails gets its own error; if the shared decode fails, the rows are decoded
+     * one by one so that an error lands on the row that causes it. Never throws.
+     */
+    private void finishRows(List<Prepared> ended) {
+        if (ended.isEmpty()) {
+            return;
         }
-        GeneratedCodes codes = outcome.codes();
-        CancellationToken cancellation = p.item.cancellation();
-        cancellation.throwIfCancelled();
-        p.streamer.finish(codes.frameCount());
-        cancellation.throwIfCancelled();
-        float[] audio = engine.decode(codes.frames(), p.voice);
+        List<Prepared> rows = new ArrayList<>(ended);
+        ended.clear();
+        List<Prepared> decoding = new ArrayList<>(rows.size());
+        for (Prepared p : rows) {
+            try {
+                CancellationToken cancellation = p.item.cancellation();
+                cancellation.throwIfCancelled();
+                p.streamer.finish(p.codes.frameCount());
+                cancellation.throwIfCancelled();
+                decoding.add(p);
+            } catch (RuntimeException e) {
+                p.report(new BatchOutcome.Failed(e));
+                p.closeStreamer();
+            }
+        }
+        List<float[]> audio = null;
+        if (decoding.size() > 1) {
+            try {
+                audio = engine.decodeBatch(decoding.stream().map(p -> p.codes.frames()).toList(),
+                        decoding.stream().map(p -> p.voice).toList());
+            } catch (RuntimeException e) {
+                // Decoded one by one below, so that the error lands on the row that causes it.
+                audio = null;
+            }
+        }
+        for (int i = 0; i < decoding.size(); i++) {
+            Prepared p = decoding.get(i);
+            try {
+                float[] wav = audio != null ? audio.get(i) : engine.decode(p.codes.frames(), p.voice);
+                p.report(new BatchOutcome.Done(finishRow(p, wav)));
+            } catch (RuntimeException e) {
+                p.report(new BatchOutcome.Failed(e));
+            } finally {
+                p.closeStreamer();
+            }
+        }
+    }
+
+    private SynthesisResult finishRow(Prepared p, float[] audio) {
+        p.item.cancellation().throwIfCancelled();
+        GeneratedCodes codes = p.codes;
         if (!p.item.listener().wantsAudioChunks()) {
             p.item.listener().onAudio(new AudioChunk(audio, sampleRate, 0, true));
         }

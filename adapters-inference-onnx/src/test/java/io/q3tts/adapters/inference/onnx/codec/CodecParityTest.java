@@ -98,6 +98,94 @@ class CodecParityTest {
     }
 
     @Test
+    void givenTheOfficialBatchedDecode_whenTheRowsAreDecodedAsABatch_thenEveryRowMatchesIt() throws Exception {
+        Path fx = TestPaths.requireFixture("codec/decode_batch.json");
+        JsonNode j = JSON.readTree(fx.toFile());
+        int[][] all = frames(JSON.readTree(fx.resolveSibling(j.path("codes_from").asText()).toFile()).path("codes"));
+        List<int[][]> rows = new ArrayList<>();
+        for (JsonNode r : j.path("rows")) {
+            int from = r.path("offset").asInt();
+            rows.add(java.util.Arrays.copyOfRange(all, from, from + r.path("frames").asInt()));
+        }
+        CodecDecoder d = new CodecDecoder(bundle);
+        assertTrue(d.batched(), "the demo codec's decoder graph takes a batch (re-run tools/make-reference)");
+        List<float[]> wavs = d.decodeBatch(rows);
+        float[] segs;
+        try (Npy n = Npy.open(fx.resolveSibling(j.path("waveform_segments_file").asText()))) {
+            segs = n.toFloatArray();
+        }
+        int spf = j.path("samples_per_frame").asInt();
+        double maxSeg = 0;
+        double maxMean = 0;
+        double maxAlone = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode r = j.path("rows").get(i);
+            float[] wav = wavs.get(i);
+            assertEquals(r.path("samples").asInt(), wav.length, "row " + i);
+            int a = r.path("segment").get(0).asInt();
+            int b = r.path("segment").get(1).asInt();
+            int o = r.path("segment_offset").asInt();
+            for (int k = a; k < b; k++) {
+                maxSeg = Math.max(maxSeg, Math.abs(wav[k] - segs[o + k - a]));
+            }
+            for (int f = 0; f < rows.get(i).length; f++) {
+                double sum = 0;
+                for (int k = 0; k < spf; k++) {
+                    sum += wav[f * spf + k];
+                }
+                maxMean = Math.max(maxMean, Math.abs(sum / spf - r.path("frame_mean").get(f).asDouble()));
+            }
+            float[] alone = d.decode(rows.get(i));
+            assertEquals(alone.length, wav.length);
+            for (int k = 0; k < wav.length; k++) {
+                maxAlone = Math.max(maxAlone, Math.abs(alone[k] - wav[k]));
+            }
+        }
+        System.out.printf("CODEC decode_batch: segment max diff %.3e, frame-mean max diff %.3e, batched vs alone %.3e%n",
+                maxSeg, maxMean, maxAlone);
+        assertTrue(maxSeg < WAVE_TOL, "segment max diff " + maxSeg);
+        assertTrue(maxMean < WAVE_TOL, "frame mean max diff " + maxMean);
+        assertTrue(maxAlone < WAVE_TOL, "batched vs alone max diff " + maxAlone);
+    }
+
+    @Test
+    void givenADecoderGraphOfBatchOne_thenItIsNotBatched() {
+        // Bundles exported before the batched decoder have codes [1, Q, T]: their rows decode one by one.
+        assertEquals(false, CodecDecoder.batchedShape(new long[] {1, 16, -1}));
+        assertEquals(true, CodecDecoder.batchedShape(new long[] {-1, 16, -1}));
+    }
+
+    @Test
+    void givenRowsOfMixedLengths_whenDecodedAsABatch_thenEachEqualsItsDecodeAloneAndEmptyRowsStayEmpty() {
+        List<int[][]> rows = new ArrayList<>();
+        for (int len : new int[] {7, 0, 12, 11, 1, 305}) {
+            int[][] codes = new int[len][16];
+            for (int f = 0; f < len; f++) {
+                for (int q = 0; q < 16; q++) {
+                    codes[f][q] = (f * 37 + q * 11 + len) % 2048;
+                }
+            }
+            rows.add(codes);
+        }
+        CodecDecoder d = new CodecDecoder(bundle);
+        List<float[]> wavs = d.decodeBatch(rows);
+        assertEquals(rows.size(), wavs.size());
+        double max = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            float[] alone = d.decode(rows.get(i));
+            assertEquals(alone.length, wavs.get(i).length, "row " + i);
+            for (int k = 0; k < alone.length; k++) {
+                max = Math.max(max, Math.abs(alone[k] - wavs.get(i)[k]));
+            }
+        }
+        assertEquals(0, wavs.get(1).length);
+        System.out.printf("CODEC mixed-length batch vs alone: max diff %.3e%n", max);
+        assertTrue(max < WAVE_TOL, "batched vs alone max diff " + max);
+        assertThrows(io.q3tts.ports.model.InvalidArgumentException.class,
+                () -> d.decodeBatch(List.of(new int[][] {new int[16]}, new int[][] {new int[15]})));
+    }
+
+    @Test
     void givenFramesPastOneChunk_whenDecodedOfficially_thenTheChunkBoundaryUsesLeftContext() {
         int[][] codes = new int[330][16];
         for (int f = 0; f < codes.length; f++) {

@@ -116,6 +116,35 @@ class BatchEngineTest {
     }
 
     @Test
+    void givenRowsThatEndInTheSameStep_thenTheSourceHearsOnceAfterTheirOutcomes_soTheyCanBeDecodedTogether() {
+        List<String> events = new ArrayList<>();
+        List<BatchRow> rows = new ArrayList<>();
+        int[] limits = {6, 9, 6};
+        for (int i = 0; i < limits.length; i++) {
+            int row = i;
+            GenerationSettings s = settings(seeded(10 + i, 0.9, 50), limits[i]).withEosSuppressed();
+            rows.add(new BatchRow(fused.customVoicePrompt("Line " + i + " of the pack.", "ryan", "english", null, false),
+                    s, null, null, CancellationToken.none(), o -> {
+                        assertNotNull(o.codes(), "row " + row + ": " + o.error());
+                        events.add("done " + row + " (" + o.codes().frameCount() + " frames)");
+                    }));
+        }
+        fused.generateBatch(rows, new CodeGenerator.RowSource() {
+            @Override
+            public List<BatchRow> poll(int free) {
+                return List.of();
+            }
+
+            @Override
+            public void rowsFinished() {
+                events.add("finished");
+            }
+        }, 8);
+        assertEquals(List.of("done 0 (5 frames)", "done 2 (5 frames)", "finished", "done 1 (8 frames)", "finished"),
+                events);
+    }
+
+    @Test
     void givenASeededRow_whenItsNeighboursChange_thenItsCodesDoNot() {
         List<Spec> specs = mixedRows();
         GeneratedCodes withThree = runBatch(fused, specs, null, null).get(0).codes();
