@@ -37,11 +37,13 @@ import io.q3tts.ports.web.WebResponse;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Long-form narration: a plain-text or Markdown document, any length up to {@code max_chars}, spoken
@@ -330,7 +332,7 @@ public final class NarrationPlugin implements TaskPlugin {
             // The model resolver names the problem ("model", or no CustomVoice model installed).
             return;
         }
-        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        Set<String> known = new LinkedHashSet<>();
         custom.forEach(m -> m.speakers().forEach(sp -> known.add(sp.toLowerCase(Locale.ROOT))));
         if (!known.isEmpty() && !known.contains(voice.toLowerCase(Locale.ROOT))) {
             throw new InvalidArgumentException("voice", "There is no preset speaker '" + voice + "'"
