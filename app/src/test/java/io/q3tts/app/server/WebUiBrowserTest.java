@@ -140,10 +140,17 @@ class WebUiBrowserTest {
     @Order(4)
     void aRunningJobIsCancelled() {
         open("/tasks/custom-voice");
+        // Pressed before the voice picker has loaded, the form has no voice yet and the run never starts.
+        waitForVoices();
         browser.findElement(By.name("input")).sendKeys("A very long reading that will be cancelled.");
         chromium.setSampling(Map.of("max_new_tokens", "8192"));
         browser.findElement(By.id("generate")).click();
-        chromium.waitFor(() -> chromium.text(".result .status").startsWith("Generating"));
+        chromium.waitFor(() -> {
+            if ("failed".equals(chromium.js("return document.querySelector('.result').dataset.state"))) {
+                throw new AssertionError("the run failed before it could be cancelled: " + chromium.text(".result .status"));
+            }
+            return chromium.text(".result .status").startsWith("Generating");
+        });
         browser.findElement(By.cssSelector(".result button.danger")).click();
         chromium.waitForResult("failed");
         assertEquals("Cancelled.", chromium.text(".result .status"));
