@@ -52,16 +52,7 @@ public final class NativeValue implements AutoCloseable {
      * @return the value
      */
     public static NativeValue allocate(int elementType, long... shape) {
-        OrtApi api = OrtApi.get();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment dims = a.allocateFrom(JAVA_LONG, shape);
-            MemorySegment out = a.allocate(ADDRESS);
-            api.check((MemorySegment) api.createTensorAsOrtValue.invokeExact(api.allocator(), dims, (long) shape.length,
-                    elementType, out), "CreateTensorAsOrtValue");
-            return new NativeValue(api, out.get(ADDRESS, 0));
-        } catch (Throwable t) {
-            throw OrtApi.rethrow(t);
-        }
+        return create(OrtApi.get().allocator(), elementType, shape);
     }
 
     /**
@@ -74,11 +65,15 @@ public final class NativeValue implements AutoCloseable {
      * @return the value; close it before the session
      */
     public static NativeValue allocate(NativeSession.Allocator allocator, int elementType, long... shape) {
+        return create(allocator.handle(), elementType, shape);
+    }
+
+    private static NativeValue create(MemorySegment allocator, int elementType, long[] shape) {
         OrtApi api = OrtApi.get();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment dims = a.allocateFrom(JAVA_LONG, shape);
             MemorySegment out = a.allocate(ADDRESS);
-            api.check((MemorySegment) api.createTensorAsOrtValue.invokeExact(allocator.handle(), dims, (long) shape.length,
+            api.check((MemorySegment) api.createTensorAsOrtValue.invokeExact(allocator, dims, (long) shape.length,
                     elementType, out), "CreateTensorAsOrtValue");
             return new NativeValue(api, out.get(ADDRESS, 0));
         } catch (Throwable t) {
