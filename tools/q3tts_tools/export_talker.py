@@ -96,8 +96,11 @@ class _PlainRope(nn.Module):
         return self.rotary_emb(x, pos.view(1, -1))
 
 
-def _decoder_layer(layer, h, cos, sin, mask, past_k, past_v):
-    """Qwen3TTSTalkerDecoderLayer / Qwen3TTSDecoderLayer forward with an explicit KV cache."""
+def _decoder_layer(layer, h, cos, sin, mask, past_k, past_v, index=None):
+    """Qwen3TTSTalkerDecoderLayer / Qwen3TTSDecoderLayer forward with an explicit KV cache: the new
+    keys/values are appended to `past_*`, or, given `index`, written into the fixed-size `past_*` at
+    those columns (ScatterElements, whose output is the updated cache; attention then reads the whole
+    buffer, masked)."""
     m = _modeling()
     attn = layer.self_attn
     residual = h
@@ -108,7 +111,10 @@ def _decoder_layer(layer, h, cos, sin, mask, past_k, past_v):
     k = attn.k_norm(attn.k_proj(x).view(hidden_shape)).transpose(1, 2)
     v = attn.v_proj(x).view(hidden_shape).transpose(1, 2)
     q, k = m.apply_rotary_pos_emb(q, k, cos, sin)
-    if past_k is not None:
+    if index is not None:
+        k = past_k.scatter(2, index.expand_as(k), k.to(past_k.dtype))
+        v = past_v.scatter(2, index.expand_as(v), v.to(past_v.dtype))
+    elif past_k is not None:
         k = torch.cat([past_k, k], dim=2)
         v = torch.cat([past_v, v], dim=2)
     out, _ = m.eager_attention_forward(attn, q, k, v, mask, scaling=attn.scaling)
@@ -157,29 +163,6 @@ class TalkerGraph(nn.Module):
         return (self.codec_head(last), last, *presents)
 
 
-def _static_decoder_layer(layer, h, cos, sin, mask, index, past_k, past_v):
-    """The decoder layer over a fixed-size cache: the new keys/values are written into `past_*` at
-    the columns `index` (ScatterElements, whose output is the updated cache) and attention reads the
-    whole buffer, masked. Every numeric piece is the one `_decoder_layer` uses."""
-    m = _modeling()
-    attn = layer.self_attn
-    residual = h
-    x = layer.input_layernorm(h)
-    input_shape = x.shape[:-1]
-    hidden_shape = (*input_shape, -1, attn.head_dim)
-    q = attn.q_norm(attn.q_proj(x).view(hidden_shape)).transpose(1, 2)
-    k = attn.k_norm(attn.k_proj(x).view(hidden_shape)).transpose(1, 2)
-    v = attn.v_proj(x).view(hidden_shape).transpose(1, 2)
-    q, k = m.apply_rotary_pos_emb(q, k, cos, sin)
-    k = past_k.scatter(2, index.expand_as(k), k.to(past_k.dtype))
-    v = past_v.scatter(2, index.expand_as(v), v.to(past_v.dtype))
-    out, _ = m.eager_attention_forward(attn, q, k, v, mask, scaling=attn.scaling)
-    out = attn.o_proj(out.reshape(*input_shape, -1).contiguous())
-    h = residual + out
-    h = h + layer.mlp(layer.post_attention_layernorm(h))
-    return h, k, v
-
-
 class StaticTalkerGraph(nn.Module):
     """The talker over a fixed-size KV buffer (`--static-kv N`), for CUDA graphs.
 
@@ -214,7 +197,7 @@ class StaticTalkerGraph(nn.Module):
         h = inputs_embeds
         presents = []
         for i, layer in enumerate(self.layers):
-            h, k, v = _static_decoder_layer(layer, h, cos, sin, mask, index, past[2 * i], past[2 * i + 1])
+            h, k, v = _decoder_layer(layer, h, cos, sin, mask, past[2 * i], past[2 * i + 1], index=index)
             presents += [k, v]
         last = self.last_norm(h)
         return (self.codec_head(last), last, *presents)
