@@ -135,9 +135,9 @@ def compare_codes(a, b):
             "identical_codes": same_codes, "codes": 16 * len(a)}
 
 
-def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None):
-    def java_cmd(extra, bundle=bundle):
-        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", CLASSPATH,
+def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None, baseline_bundle=None):
+    def java_cmd(extra, bundle=bundle, classpath=CLASSPATH):
+        return ["java", "--enable-native-access=ALL-UNNAMED", *a.jvm_opt, "-cp", classpath,
                 "io.q3tts.app.bench.EngineBench", "--serve", "--bundle", str(bundle), "--frames", str(frames),
                 "--threads", str(a.threads), "--warmup", str(a.warmup), "--mode", a.mode, *extra]
 
@@ -150,6 +150,10 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None
     if int8_bundle:
         # The same engine and settings on the `tools/export --int8` bundle of the same checkpoint.
         sides.append(("java-int8", java_cmd(a.java_arg, int8_bundle)))
+    if a.baseline_classpath and baseline_bundle:
+        # An older commit's engine on its own export of the same checkpoint (tools/bench/baseline), with
+        # the same options: "no slower than before" measured in these same rounds.
+        sides.append(("baseline", java_cmd(a.java_arg, baseline_bundle, a.baseline_classpath)))
     sides.append(("pytorch", py_cmd))
     print(f"[{label}] loading and warming up {', '.join(n for n, _ in sides)} ...", file=sys.stderr, flush=True)
     servers = []
@@ -194,10 +198,22 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None
                 "best": round(ps["rtf"]["min"] / s["rtf"]["min"], 3),
                 "without_decode_median": round(ps["rtf_without_decode"]["median"] / s["rtf_without_decode"]["median"], 3),
             }
+    vs_baseline = None
+    if "baseline" in summary:
+        bs, js = summary["baseline"], summary["java"]
+        vs_baseline = {
+            "ref": a.baseline_name,
+            "bundle": str(baseline_bundle),
+            # > 1: the current engine is faster than the baseline.
+            "median": round(bs["rtf"]["median"] / js["rtf"]["median"], 3),
+            "best": round(bs["rtf"]["min"] / js["rtf"]["min"], 3),
+            "without_decode_median": round(bs["rtf_without_decode"]["median"] / js["rtf_without_decode"]["median"], 3),
+        }
     known = [x for x in loads if x is not None]
     return {
         "label": label,
         "bundle": str(bundle),
+        "java_vs_baseline": vs_baseline,
         "checkpoint": str(checkpoint),
         "frames": frames,
         "sides": [n for n, _ in sides],
@@ -334,6 +350,10 @@ def table(results):
         for n, sp in r["speedup_vs_pytorch"].items():
             lines.append(f"{r['label']} {n}: speedup over PyTorch (RTF ratio) median {sp['median']}x, "
                          f"best {sp['best']}x, without decode {sp['without_decode_median']}x")
+        vb = r.get("java_vs_baseline")
+        if vb:
+            lines.append(f"{r['label']} java vs baseline {vb['ref']}: RTF ratio median {vb['median']}x, best "
+                         f"{vb['best']}x, without decode {vb['without_decode_median']}x (> 1: faster now)")
         lines.append(f"{r['label']}: identical frames java/pytorch {c['identical_frames']}/{c['frames']}; "
                      f"load average {r['loadavg']['min']}..{r['loadavg']['max']}")
         for n, cm in r["codes_match_vs_pytorch"].items():
@@ -374,8 +394,15 @@ def main(argv=None):
     ap.add_argument("--official-batch", type=_sizes_or_none, default=None, metavar="1,8|none",
                     help="with --batch: run the official wrapper only at these of the --batch sizes (default: all of "
                          "them; 'none' skips it)")
+    ap.add_argument("--baseline-name", default=None, help="the baseline's git ref, for the report")
+    ap.add_argument("--baseline-classpath", default=None,
+                    help="class path of an older commit's EngineBench (tools/bench/baseline prepares it)")
+    ap.add_argument("--baseline-demo-bundle", type=Path, default=None)
+    ap.add_argument("--baseline-full-bundle", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=REPO / "build" / "bench" / "results.json")
     a = ap.parse_args(argv)
+    if a.baseline_classpath and a.batch:
+        ap.error("--baseline compares single-stream runs; drop --batch")
     if a.official_batch and a.batch and not set(a.official_batch) <= set(a.batch):
         ap.error(f"--official-batch {a.official_batch} names sizes that --batch {a.batch} does not run")
     if a.batch:
@@ -384,10 +411,11 @@ def main(argv=None):
     logs.mkdir(parents=True, exist_ok=True)
     results = []
     if a.demo_bundle:
-        results.append(bench_model("demo", a.demo_bundle, a.demo_checkpoint, a.frames_demo, a, a.python, logs))
+        results.append(bench_model("demo", a.demo_bundle, a.demo_checkpoint, a.frames_demo, a, a.python, logs,
+                                   baseline_bundle=a.baseline_demo_bundle))
     if a.full_bundle:
         results.append(bench_model("0.6b", a.full_bundle, a.full_checkpoint, a.frames_full, a, a.python, logs,
-                                   a.full_int8_bundle))
+                                   a.full_int8_bundle, a.baseline_full_bundle))
     if not results:
         raise SystemExit("nothing to benchmark")
     doc = {
@@ -395,7 +423,8 @@ def main(argv=None):
         "machine": machine(results[0]["info"]["java"], results[0]["info"]["pytorch"]),
         "settings": {"threads": a.threads, "rounds": a.rounds, "warmup": a.warmup, "predictor_mode": a.mode,
                      "decoding": "greedy, EOS suppressed (min_new_tokens = max_new_tokens = frames + 1)",
-                     "jvm_opts": a.jvm_opt, "engine_bench_args": a.java_arg},
+                     "jvm_opts": a.jvm_opt, "engine_bench_args": a.java_arg,
+                     "baseline": {"ref": a.baseline_name, "classpath": a.baseline_classpath} if a.baseline_classpath else None},
         "models": results,
     }
     a.out.write_text(json.dumps(doc, indent=1) + "\n")
