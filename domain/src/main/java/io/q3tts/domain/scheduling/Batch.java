@@ -85,11 +85,12 @@ final class Batch {
         return false;
     }
 
-    long activePositions() {
+    /** @return the KV positions the active rows hold, each row at least the model's reserved size */
+    long activePositions(BatchCapabilities caps) {
         long n = 0;
         for (Ticket t : members) {
             if (t.row != Ticket.Row.POST && t.hint != null) {
-                n += t.hint.expectedPositions();
+                n += caps.positionsHeld(t.hint.expectedPositions());
             }
         }
         return n;

@@ -51,7 +51,9 @@ import java.util.function.Function;
  *   jobs of its key join it, in queue order, while the batch has fewer active rows than the row
  *   limit (the smaller of {@link SchedulerPolicy#maxBatch()} and the model's
  *   {@link BatchCapabilities#maxBatch()}) and their expected positions times the model's
- *   {@link BatchCapabilities#kvBytesPerPosition()} stay within {@link SchedulerPolicy#kvBudgetBytes()};
+ *   {@link BatchCapabilities#kvBytesPerPosition()} stay within {@link SchedulerPolicy#kvBudgetBytes()}
+ *   (a row counts at least the model's {@link BatchCapabilities#reservedPositionsPerRow()}: a fixed-size
+ *   KV buffer is held whole however short the row);
  *   the first job that does not fit stops the scan (a big job is not overtaken forever by small ones).
  *   A lone job always runs, whatever its size. Until a model's capabilities are known (its first row),
  *   its batch starts with one job and fills up as soon as that row reports them. Each job runs its own
@@ -649,7 +651,7 @@ public final class WorkScheduler {
         BatchCapabilities caps = b.capabilities != null ? b.capabilities : learned.get(b.key);
         long perPosition = caps == null ? 0 : caps.kvBytesPerPosition();
         if (perPosition > 0 && active > 0) {
-            long positions = b.activePositions() + t.hint.expectedPositions();
+            long positions = b.activePositions(caps) + caps.positionsHeld(t.hint.expectedPositions());
             return positions <= policy.kvBudgetBytes() / perPosition;
         }
         return true;

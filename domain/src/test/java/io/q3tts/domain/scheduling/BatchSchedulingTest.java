@@ -209,6 +209,23 @@ class BatchSchedulingTest {
     }
 
     @Test
+    void givenAFixedSizeKvBuffer_whenForming_thenEachRowCountsTheWholeBuffer() {
+        WorkScheduler s = scheduler(8, 10_000);
+        FakeBatchSynthesizer engine = new FakeBatchSynthesizer(new BatchCapabilities(8, false, 1_000, 5));
+        job(s, engine, "m", "warm", 1);
+        awaitAll();
+        Gate blocker = blocker(s);
+        for (String text : List.of("a", "b", "c")) {
+            job(s, engine, "m", text, 1);
+        }
+        blocker.open();
+        awaitAll();
+
+        assertEquals(List.of(List.of("warm"), List.of("a", "b"), List.of("c")), sorted(engine.calls),
+                "rows expected at 1 position still hold the 5-position buffer: two fit 10 000 bytes, not three");
+    }
+
+    @Test
     void givenALoneRowOverTheBudget_whenItIsNext_thenItStillRuns() {
         WorkScheduler s = scheduler(8, 1_000);
         FakeBatchSynthesizer engine = new FakeBatchSynthesizer(new BatchCapabilities(8, false, 1_000));

@@ -268,6 +268,14 @@ public final class CodeGenerator {
         return talkerKv.bytes(1);
     }
 
+    /**
+     * @return the positions every row of a batch holds whatever its length: the fixed-size talker's
+     *     buffer length on the static-KV path (each row gets the whole buffer), else 0
+     */
+    public long reservedPositionsPerRow() {
+        return path == TalkerPath.STATIC_KV && v2Talker ? staticLength : 0;
+    }
+
     /** @return how the talker reaches ONNX Runtime */
     public TalkerPath path() {
         return path;

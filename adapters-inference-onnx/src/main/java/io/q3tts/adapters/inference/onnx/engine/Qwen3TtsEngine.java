@@ -253,6 +253,11 @@ public final class Qwen3TtsEngine {
         return generator.kvBytesPerPosition();
     }
 
+    /** @return the KV positions each row holds whatever its length (the fixed-size cache), else 0 */
+    public long reservedPositionsPerRow() {
+        return generator.reservedPositionsPerRow();
+    }
+
     /** @return whether rows can join a running batch */
     public boolean continuousBatching() {
         return generator.continuousBatching();

@@ -247,7 +247,8 @@ public final class OnnxSpeechSynthesizer implements SpeechSynthesizer, CloneProm
     @Override
     public BatchCapabilities batchCapabilities() {
         int max = engine.batched() ? Math.min(manifest.maxBatch(), options.maxBatch()) : 1;
-        return new BatchCapabilities(max, max > 1 && engine.continuousBatching(), engine.kvBytesPerPosition());
+        return new BatchCapabilities(max, max > 1 && engine.continuousBatching(), engine.kvBytesPerPosition(),
+                engine.reservedPositionsPerRow());
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.q3tts.adapters.inference.onnx.bundle.Bundle;
 import io.q3tts.adapters.inference.onnx.bundle.OnnxRuntimeConfig;
 import io.q3tts.adapters.inference.onnx.bundle.OrtRuntime;
+import io.q3tts.adapters.inference.onnx.engine.TalkerPath;
 import io.q3tts.adapters.inference.onnx.engine.TestPaths;
 import io.q3tts.ports.model.CancellationToken;
 import io.q3tts.ports.model.CancelledException;
@@ -94,6 +95,21 @@ class SynthesizeBatchTest {
             assertTrue(caps.continuous(), "version-2 bundles take rows at frame boundaries");
             assertTrue(caps.kvBytesPerPosition() > 0);
             assertTrue(synth.engine().manifest().maxBatch() >= 8);
+        }
+    }
+
+    @Test
+    void onTheFixedSizeKvPath_eachRowReservesTheWholeBuffer() {
+        try (OnnxSpeechSynthesizer grow = OnnxSpeechSynthesizer.open(TestPaths.requireBundle("custom-voice"), RUNTIME,
+                SynthesizerOptions.defaults().withMaxBatch(8));
+             OnnxSpeechSynthesizer fixed = OnnxSpeechSynthesizer.open(TestPaths.requireBundle("custom-voice"), RUNTIME,
+                SynthesizerOptions.defaults().withMaxBatch(8).withTalkerPath(TalkerPath.STATIC_KV))) {
+            assertEquals(0, grow.batchCapabilities().reservedPositionsPerRow(), "a growing cache reserves nothing");
+            BatchCapabilities caps = fixed.batchCapabilities();
+            assertEquals(512, caps.reservedPositionsPerRow(), "the demo bundle's talker_static.onnx holds 512 positions");
+            assertEquals(grow.batchCapabilities().kvBytesPerPosition(), caps.kvBytesPerPosition());
+            assertEquals(512, caps.positionsHeld(40));
+            assertEquals(600, caps.positionsHeld(600));
         }
     }
 
