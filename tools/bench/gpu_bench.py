@@ -7,6 +7,12 @@ configurations do not share a CUDA context or an allocator arena. Every number i
 from this invocation. Standard library only, like engine_bench.py; the official PyTorch side is
 official_bench.py in tools/.venv.
 
+Kernel and memcpy milliseconds per frame come from ONNX Runtime's own profiler (ort_profile.py),
+in a second, separate EngineBench process per configuration (--ort-profile; the same warm-up, one
+profiled run of --profile-frames frames), so the profiler's cost never touches the timed numbers.
+Each profile covers every session (text projection, talker, code predictor, decoders); the warm-up
+generations are dropped and the rest is divided by the profiled frames (prefill and decode included).
+
 Host traffic per frame is computed, not sampled: with the Java binding every talker step hands the
 whole past KV cache to ONNX Runtime and takes the whole present cache back (both cross the bus on a
 GPU); with I/O binding only the step input, the logits and the last hidden state cross
@@ -17,11 +23,14 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import ort_profile
 
 REPO = Path(__file__).resolve().parents[2]
 JAR = REPO / "app" / "target" / "q3tts-app.jar"
@@ -92,19 +101,42 @@ def fp16_kv_io(bundle):
     return out.stdout.strip() == "[10]"
 
 
-def engine_bench(a, bundle, path, streams, tag):
+def engine_bench(a, bundle, path, streams, tag, profile_dir=None):
+    """One EngineBench process; with `profile_dir`, a profiled one (one run of --profile-frames frames)."""
     # Q3TTS_BENCH_CLASSPATH runs EngineBench from a class path instead of the app jar (a dry run from
     # compiled module classes, without building the jar).
     classpath = os.environ.get("Q3TTS_BENCH_CLASSPATH") or str(JAR)
+    frames, runs = (a.profile_frames, 1) if profile_dir else (a.frames, a.runs)
     cmd = ["java", "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "io.q3tts.app.bench.EngineBench",
-           "--bundle", str(bundle), "--frames", str(a.frames), "--runs", str(a.runs), "--warmup", str(a.warmup),
+           "--bundle", str(bundle), "--frames", str(frames), "--runs", str(runs), "--warmup", str(a.warmup),
            "--device", a.device, "--mode", a.mode, "--batch", str(streams)]
     if path == "iobinding":
         cmd.append("--device-kv")
     elif path == "static":
         cmd.append("--static-kv")
-    log(f"{tag}: {bundle.name}, {path}, batch {streams} ...")
+    if profile_dir:
+        cmd += ["--ort-profile", str(profile_dir)]
+    log(f"{tag}: {bundle.name}, {path}, batch {streams}{', ONNX Runtime profiler on' if profile_dir else ''} ...")
     return json.loads(run(cmd, a.logs / f"{tag}.log"))
+
+
+def ort_split(a, bundle, path, streams, tag):
+    """Kernel / memcpy / run-overhead ms per frame from a separate profiled process (see the module comment)."""
+    folder = REPO / "build/bench/profiles" / tag
+    shutil.rmtree(folder, ignore_errors=True)
+    engine_bench(a, bundle, path, streams, tag + "-profile", folder)
+    p = ort_profile.summarize([folder], frames=a.profile_frames, warmup=a.warmup, generations=a.warmup + 1, top=8)
+    if not a.keep_profiles:
+        shutil.rmtree(folder, ignore_errors=True)
+    per_frame = lambda s: {k: round(v, 4) for k, v in s["per_frame_ms"].items()}
+    return {"frames": a.profile_frames, "warmup_generations_dropped": a.warmup, "aligned": p["aligned"],
+            "per_frame_ms": per_frame(p["total"]),
+            "sessions": {name: dict(per_frame_ms=per_frame(s), runs=s["counted_runs"],
+                                    runs_without_nodes=s["runs_without_nodes"], providers=s["providers"])
+                         for name, s in p["sessions"].items()},
+            "top_ops": [{"op": o["op"], "ms_per_frame": round(o["ms_per_frame"], 4),
+                         "pct_of_nodes": round(o["pct_of_nodes"], 1), "count": o["count"]} for o in p["top_ops"]],
+            "profiles": str(folder.relative_to(REPO)) if a.keep_profiles else None}
 
 
 def official_codes(a, ckpt):
@@ -169,16 +201,19 @@ def machine():
 
 def table(rows):
     head = f"{'precision':9} {'talker':12} {'batch':>7} {'RTF':>7} {'xRT':>6} {'first audio':>11} " \
-           f"{'talker':>7} {'cp':>7} {'decode':>7} {'java':>6} {'KV bytes/frame':>15}"
+           f"{'talker':>7} {'cp':>7} {'decode':>7} {'java':>6} {'kernel':>7} {'memcpy':>7} {'KV bytes/frame':>15}"
     lines = [head, "-" * len(head)]
     for r in rows:
         s, pf = r["summary"], r["summary"]["per_frame_ms"]
         path = r["path"] + ("+graph" if r.get("cuda_graphs") else "")
         if r["path"] == "static" and not s["static_kv_batches"]:
             path += "(fb)"
+        split = (r.get("ort_profile") or {}).get("per_frame_ms")
+        kernel, memcpy = (f"{split['kernel']:>7.2f}", f"{split['memcpy']:>7.2f}") if split else (f"{'-':>7}", f"{'-':>7}")
         lines.append(f"{r['precision']:9} {path:12} {r['streams']:>7} {s['rtf']:>7.3f} {s['x_real_time']:>6.2f} "
                      f"{s['first_audio_ms']:>9.0f}ms {pf['talker']:>7.2f} {pf['code_predictor']:>7.2f} "
-                     f"{pf['decoder']:>7.2f} {pf['overhead']:>6.2f} {s['talker_host_bytes_per_frame']:>15,}")
+                     f"{pf['decoder']:>7.2f} {pf['overhead']:>6.2f} {kernel} {memcpy} "
+                     f"{s['talker_host_bytes_per_frame']:>15,}")
     return "\n".join(lines)
 
 
@@ -195,10 +230,16 @@ def main():
     ap.add_argument("--mode", default="fused", choices=["fused", "stepwise"])
     ap.add_argument("--probe", action="store_true", help="export the fp16 bundle with --fp16 --probe")
     ap.add_argument("--out", type=Path, default=REPO / "build/bench/gpu-results.json")
+    ap.add_argument("--no-profile", action="store_true", help="skip the profiled runs (no kernel/memcpy columns)")
+    ap.add_argument("--profile-frames", type=int,
+                    help="frames of the profiled run (default: --frames, at most 16; the code predictor's trace "
+                         "grows by megabytes per frame)")
+    ap.add_argument("--keep-profiles", action="store_true", help="keep the traces in build/bench/profiles/")
     a = A = ap.parse_args()
     a.smoke = a.smoke or a.device == "cpu"
     a.frames = a.frames or (12 if a.smoke else 96)
     a.runs = a.runs or (1 if a.smoke else 3)
+    a.profile_frames = a.profile_frames or min(a.frames, 16)
     a.logs = REPO / "build/bench/logs"
     batches = [int(b) for b in a.batches.split(",")]
     if a.smoke and a.device == "cpu":
@@ -216,7 +257,14 @@ def main():
                 rows.append({"precision": precision, "path": path, "streams": streams,
                              "batched_engine": res.get("batched_engine"), "cuda_graphs": res.get("cuda_graphs"),
                              "static_kv_length": res.get("static_kv_length"),
-                             "summary": summarize(res, manifest, path, precision == "fp16")})
+                             "summary": summarize(res, manifest, path, precision == "fp16"),
+                             "ort_profile": None if a.no_profile else ort_split(a, bundle, path, streams, tag)})
+                prof, pf = rows[-1]["ort_profile"], rows[-1]["summary"]["per_frame_ms"]
+                if prof:
+                    # The profiler's own cost: ONNX Runtime's run time per frame, profiled over timed
+                    # (talker + code predictor + decoder; the profile also holds prefill and prompt).
+                    timed = pf["talker"] + pf["code_predictor"] + pf["decoder"]
+                    prof["profiled_vs_timed"] = round(prof["per_frame_ms"]["run"] / timed, 2) if timed else None
 
     def codes(precision, path):
         return next(r["summary"]["codes"] for r in rows
@@ -234,12 +282,18 @@ def main():
     for r in rows:
         r["summary"].pop("codes")
     result = {"machine": machine(), "device": a.device, "smoke": a.smoke, "frames": a.frames, "runs": a.runs,
-              "mode": a.mode, "bundles": {"fp32": str(fp32), "fp16": str(fp16)}, "rows": rows, "checks": checks}
+              "mode": a.mode, "profile_frames": None if a.no_profile else a.profile_frames, "bundles": {"fp32": str(fp32), "fp16": str(fp16)}, "rows": rows, "checks": checks}
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"machine: {result['machine']['gpu']} | device {a.device} | {a.frames} frames, {a.runs} run(s), "
           f"{a.mode} predictor{' | SMOKE (demo model)' if a.smoke else ''}")
     print(table(rows))
+    if not a.no_profile:
+        slow = [r["ort_profile"]["profiled_vs_timed"] for r in rows if r["ort_profile"]["profiled_vs_timed"]]
+        print(f"kernel, memcpy: ms per frame from ONNX Runtime's profiler, all sessions, in a separate profiled "
+              f"process per row ({a.warmup} warm-up + 1 run of {a.profile_frames} frames); the profiler's own cost "
+              f"made those runs {min(slow, default=0):.1f}x to {max(slow, default=0):.1f}x the timed ONNX Runtime "
+              f"time per frame; on CUDA a node's time is its host-side launch (docs/performance.md)")
     for k, v in checks.items():
         print(f"{k}: {v}")
     print(f"written {a.out.relative_to(REPO) if a.out.is_relative_to(REPO) else a.out}")

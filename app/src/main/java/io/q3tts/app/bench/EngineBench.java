@@ -53,6 +53,14 @@ import java.util.concurrent.Future;
  * (the throughput), each row's latency (start to its decoded audio), the decode's milliseconds per
  * row-frame, and first audio (row 0's first streaming chunk). Batch 1 with the default text is the single-stream run above.
  *
+ * <p><b>Profiling.</b> {@code --ort-profile DIR} turns on ONNX Runtime's own profiler in every
+ * session of the run (text projection, talker, code predictor, decoder; through whichever binding
+ * the talker path uses) and writes one Chrome-trace file per session into DIR when the bundle
+ * closes at exit. The profile covers warm-up and timed runs alike (ONNX Runtime profiles a session
+ * from its creation); every run is identical, so {@code tools/bench/ort_profile.py} drops the
+ * warm-up share of each session's runs. The profiler slows runs down: the timings of a profiled
+ * run are not the bench's numbers ({@code tools/bench/gpu} times and profiles in separate processes).
+ *
  * <p>{@code --serve} keeps the model loaded and answers each {@code run} (or {@code run B}) line on
  * stdin with one JSON line, so a driver can alternate runs with another implementation; otherwise
  * {@code --runs} runs are made and one JSON document is printed. JSON goes to stdout, nothing else does.
@@ -91,7 +99,7 @@ public final class EngineBench {
         Options o = Options.parse(args);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
-        OnnxRuntimeConfig config = new OnnxRuntimeConfig(o.device, 0, o.threads, 0, o.sharedPool, o.spinning);
+        OnnxRuntimeConfig config = new OnnxRuntimeConfig(o.device, 0, o.threads, 0, o.sharedPool, o.spinning, o.ortProfile);
         try (OrtRuntime runtime = new OrtRuntime(config);
              Bundle bundle = Bundle.open(o.bundle, runtime);
              TextTokenizer tokenizer = TextTokenizer.load(bundle.tokenizerFile())) {
@@ -150,6 +158,7 @@ public final class EngineBench {
         m.put("first_chunk_frames", o.firstChunk);
         m.put("load_ms", round(loadMs));
         m.put("warmup_runs", o.warmup);
+        m.put("ort_profile_dir", o.ortProfile == null ? null : o.ortProfile.toAbsolutePath().toString());
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         return m;
     }
@@ -361,7 +370,8 @@ public final class EngineBench {
                 usage: EngineBench --bundle DIR [--frames 48] [--threads 0] [--warmup 1] [--runs 3] [--serve]
                                    [--mode fused|stepwise] [--text TEXT] [--speaker ryan] [--language english]
                                    [--first-chunk 4] [--per-session-threads] [--no-spin]
-                                   [--device cpu|cuda|auto] [--device-kv | --static-kv] [--streams 1] [--batch 1]""";
+                                   [--device cpu|cuda|auto] [--device-kv | --static-kv] [--streams 1] [--batch 1]
+                                   [--ort-profile DIR]""";
 
         Path bundle;
         int frames = 48;
@@ -380,6 +390,7 @@ public final class EngineBench {
         TalkerPath talkerPath = TalkerPath.JAVA_BINDING;
         int streams = 1;
         int batch = 1;
+        Path ortProfile;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -417,6 +428,7 @@ public final class EngineBench {
                     case "--device" -> o.device = ExecutionProvider.parse(v);
                     case "--streams" -> o.streams = Integer.parseInt(v);
                     case "--batch" -> o.batch = Integer.parseInt(v);
+                    case "--ort-profile" -> o.ortProfile = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                 }
             }

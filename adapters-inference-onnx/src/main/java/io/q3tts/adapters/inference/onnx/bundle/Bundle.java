@@ -238,7 +238,7 @@ public final class Bundle implements AutoCloseable {
     }
 
     private NativeSession openNative(GraphKind kind, String file) {
-        NativeSession.Options options = runtime.nativeOptions();
+        NativeSession.Options options = runtime.nativeOptions(dir.resolve(file));
         if (kind == GraphKind.TALKER_STATIC && options.cuda()) {
             // The fixed-shape talker is the one graph whose shapes and addresses allow CUDA graphs.
             try {
@@ -367,6 +367,13 @@ public final class Bundle implements AutoCloseable {
                 }
                 closed = true;
                 for (OrtSession s : sessions.values()) {
+                    if (runtime.profiling()) {
+                        try {
+                            LOG.log(Level.INFO, "ONNX Runtime profile written: {0}", s.endProfiling());
+                        } catch (Exception e) {
+                            LOG.log(Level.WARNING, "ending the profile of a session of " + dir + " failed", e);
+                        }
+                    }
                     try {
                         s.close();
                     } catch (Exception e) {
@@ -375,6 +382,13 @@ public final class Bundle implements AutoCloseable {
                 }
                 sessions.clear();
                 for (NativeSession s : nativeSessions.values()) {
+                    if (s.options().profilePrefix() != null) {
+                        try {
+                            LOG.log(Level.INFO, "ONNX Runtime profile written: {0}", s.endProfiling());
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "ending the profile of a C API session of " + dir + " failed", e);
+                        }
+                    }
                     try {
                         s.close();
                     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.q3tts.adapters.inference.onnx.bundle;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -16,9 +17,14 @@ import java.util.Objects;
  *     pool; the flag is ignored when something else created the ONNX Runtime environment first.
  * @param spinning let idle pool threads spin for work (ONNX Runtime's default); turning it off
  *     helps only on a CPU that other processes keep busy
+ * @param profileDir null (the default): no profiling. Otherwise ONNX Runtime's own profiler runs in
+ *     every session created with this configuration, through either binding, and writes one
+ *     Chrome-trace JSON file per session into this folder (and nowhere else) when the session ends
+ *     ({@code tools/bench/ort_profile.py} summarizes them). A diagnostic: the profiler records every
+ *     node of every run in memory and slows runs down, so it is never on in a server.
  */
 public record OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads,
-                                boolean sharedThreadPool, boolean spinning) {
+                                boolean sharedThreadPool, boolean spinning, Path profileDir) {
 
     /** @throws IllegalArgumentException on a negative count */
     public OnnxRuntimeConfig {
@@ -26,11 +32,28 @@ public record OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, in
         if (cudaDeviceId < 0 || intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException("device id and thread counts must be >= 0");
         }
+        // Absolute, so that the files land where the caller meant even if ONNX Runtime resolves later.
+        profileDir = profileDir == null ? null : profileDir.toAbsolutePath().normalize();
+    }
+
+    /** Without profiling. */
+    public OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads,
+                             boolean sharedThreadPool, boolean spinning) {
+        this(provider, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, null);
     }
 
     /** The default thread-pool settings: one shared pool, spinning allowed. */
     public OnnxRuntimeConfig(ExecutionProvider provider, int cudaDeviceId, int intraOpThreads, int interOpThreads) {
         this(provider, cudaDeviceId, intraOpThreads, interOpThreads, true, true);
+    }
+
+    /**
+     * @param dir the folder for the profile files, or null for none
+     * @return this configuration with ONNX Runtime's profiler on (see {@link #profileDir()})
+     */
+    public OnnxRuntimeConfig withProfiling(Path dir) {
+        return new OnnxRuntimeConfig(provider, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning,
+                dir);
     }
 
     /** @return CUDA when available, else the CPU, ONNX Runtime's thread defaults */

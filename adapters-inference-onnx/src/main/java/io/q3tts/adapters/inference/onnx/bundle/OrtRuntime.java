@@ -7,11 +7,13 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.q3tts.adapters.inference.onnx.ffm.NativeSession;
 import io.q3tts.ports.model.ModelException;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,11 @@ import java.util.regex.Pattern;
  * ({@link OnnxRuntimeConfig#sharedThreadPool()}), created with the environment by the first runtime
  * of the process; otherwise each session gets its own pool.
  *
+ * <p>Profiling ({@link OnnxRuntimeConfig#profileDir()}, off by default): every session, through
+ * either binding, gets its own file prefix {@code <graph>.<java|capi>-<n>} in the folder, to which
+ * ONNX Runtime appends the start time and {@code .json}; the number keeps two sessions of one graph
+ * that start in the same second apart. Off, no option is set and nothing changes.
+ *
  * <p>Telemetry: off before the environment exists ({@link OrtFootprint}), and off again through the
  * Java API once it does, so nothing is written outside the configured folders.
  *
@@ -44,6 +51,7 @@ public final class OrtRuntime implements AutoCloseable {
     /** Whether this process's environment was created here with a shared thread pool; guarded by ENV_LOCK. */
     private static boolean globalPool;
     private static boolean envCreated;
+    private static final AtomicInteger PROFILES = new AtomicInteger();
 
     private final OrtEnvironment env;
     private final OnnxRuntimeConfig config;
@@ -109,12 +117,39 @@ public final class OrtRuntime implements AutoCloseable {
      * Options for a session created through the C API ({@code ffm}), equal to what
      * {@link #createSession} gives the Java binding.
      *
+     * @param file the graph the session will load (names its profile file when profiling is on)
      * @return the options; decides the provider if not done yet
+     * @throws ModelException if the profile folder cannot be created
      */
-    public NativeSession.Options nativeOptions() {
+    public NativeSession.Options nativeOptions(Path file) {
         decide();
         return new NativeSession.Options(cuda, config.cudaDeviceId(), config.intraOpThreads(), config.interOpThreads(),
-                config.sharedThreadPool() && globalPool(), config.spinning());
+                config.sharedThreadPool() && globalPool(), config.spinning(), false, profilePrefix(file, "capi"));
+    }
+
+    /**
+     * @param graph the graph file
+     * @param binding {@code java} or {@code capi}
+     * @return the profile file prefix of a new session of {@code graph}, or null when profiling is off
+     */
+    private Path profilePrefix(Path graph, String binding) {
+        Path dir = config.profileDir();
+        if (dir == null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ModelException("cannot create the ONNX Runtime profile folder " + dir + ": " + e.getMessage(), e);
+        }
+        String name = graph.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return dir.resolve(stem + "." + binding + "-" + PROFILES.incrementAndGet());
+    }
+
+    /** @return whether sessions created from this runtime profile themselves */
+    public boolean profiling() {
+        return config.profileDir() != null;
     }
 
     /** @return the shared environment */
@@ -153,6 +188,10 @@ public final class OrtRuntime implements AutoCloseable {
         }
         decide();
         try (OrtSession.SessionOptions options = newOptions(cuda)) {
+            Path profile = profilePrefix(file, "java");
+            if (profile != null) {
+                options.enableProfiling(profile.toString());
+            }
             return env.createSession(file.toString(), options);
         } catch (OrtException e) {
             throw new ModelException("ONNX Runtime cannot load " + file.getFileName() + ": " + e.getMessage(), e);

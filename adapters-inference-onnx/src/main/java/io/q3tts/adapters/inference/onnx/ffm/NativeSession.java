@@ -34,11 +34,19 @@ public final class NativeSession implements AutoCloseable {
      * @param spinning let idle pool threads spin (ignored with the shared pool, which was set up with the environment)
      * @param cudaGraph with {@code cuda}: the CUDA provider's {@code enable_cuda_graph} (runs with a
      *     {@code gpu_graph_id} run option are captured once and replayed; see {@link NativeRunOptions#graphId})
+     * @param profilePrefix null: no profiling; else ONNX Runtime's profiler runs ({@code EnableProfiling}) and
+     *     writes {@code <prefix>_<start time>.json} when the session ends ({@link #endProfiling()} or close)
      */
     public record Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
-                          boolean sharedThreadPool, boolean spinning, boolean cudaGraph) {
+                          boolean sharedThreadPool, boolean spinning, boolean cudaGraph, Path profilePrefix) {
 
-        /** Without CUDA graphs. */
+        /** Without profiling. */
+        public Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
+                       boolean sharedThreadPool, boolean spinning, boolean cudaGraph) {
+            this(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cudaGraph, null);
+        }
+
+        /** Without CUDA graphs or profiling. */
         public Options(boolean cuda, int cudaDeviceId, int intraOpThreads, int interOpThreads,
                        boolean sharedThreadPool, boolean spinning) {
             this(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, false);
@@ -46,7 +54,17 @@ public final class NativeSession implements AutoCloseable {
 
         /** @return these options with CUDA graphs on when the CUDA provider is used */
         public Options withCudaGraph() {
-            return new Options(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cuda);
+            return new Options(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cuda,
+                    profilePrefix);
+        }
+
+        /**
+         * @param prefix the profile file prefix, or null for none
+         * @return these options with ONNX Runtime's profiler on
+         */
+        public Options withProfilePrefix(Path prefix) {
+            return new Options(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cudaGraph,
+                    prefix);
         }
     }
 
@@ -184,6 +202,10 @@ public final class NativeSession implements AutoCloseable {
                     }
                 }
             }
+            if (options.profilePrefix() != null) {
+                api.check((MemorySegment) api.enableProfiling.invokeExact(sessionOptions,
+                        a.allocateFrom(options.profilePrefix().toString())), "EnableProfiling");
+            }
             if (options.cuda()) {
                 appendCuda(api, a, sessionOptions, options.cudaDeviceId(), options.cudaGraph());
             }
@@ -293,6 +315,30 @@ public final class NativeSession implements AutoCloseable {
     /** @return a new I/O binding of this session; close it */
     public IoBinding newBinding() {
         return new IoBinding(api, this);
+    }
+
+    /**
+     * Ends ONNX Runtime's profiling of this session ({@code SessionEndProfiling}): writes the
+     * profile file and stops recording. Call it once, with no run in progress.
+     *
+     * @return the file written
+     * @throws IllegalStateException if the session was not opened with a profile prefix
+     */
+    public synchronized Path endProfiling() {
+        if (options.profilePrefix() == null) {
+            throw new IllegalStateException("the session of " + file.getFileName() + " does not profile");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            api.check((MemorySegment) api.sessionEndProfiling.invokeExact(handle(), api.allocator(), out),
+                    "SessionEndProfiling");
+            MemorySegment name = out.get(ADDRESS, 0);
+            String path = OrtApi.cString(name);
+            api.free(name);
+            return Path.of(path);
+        } catch (Throwable t) {
+            throw OrtApi.rethrow(t);
+        }
     }
 
     MemorySegment handle() {

@@ -118,6 +118,8 @@ public final class OrtApi {
     final MethodHandle createAllocator;
     final MethodHandle releaseAllocator;
     final MethodHandle addRunConfigEntry;
+    final MethodHandle enableProfiling;
+    final MethodHandle sessionEndProfiling;
 
     private OrtApi(MemorySegment apiBase) throws Throwable {
         MemorySegment base = apiBase.reinterpret(2L * ADDRESS.byteSize());
@@ -140,6 +142,8 @@ public final class OrtApi {
         createEnv = fn(3, FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
         createSession = fn(7, FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         createSessionOptions = fn(10, sA);
+        // ORTCHAR_T is char on Linux and macOS (a wide string only on Windows, which q3tts does not target).
+        enableProfiling = fn(14, sAA);
         setGraphOptimizationLevel = fn(23, FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         setIntraOpNumThreads = fn(24, FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         setInterOpNumThreads = fn(25, FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
@@ -172,6 +176,7 @@ public final class OrtApi {
         releaseTypeInfo = fn(98, vA);
         releaseTensorTypeAndShapeInfo = fn(99, vA);
         releaseSessionOptions = fn(100, vA);
+        sessionEndProfiling = fn(110, sAAA);
         disablePerSessionThreads = fn(120, sA);
         addSessionConfigEntry = fn(130, sAAA);
         runWithBinding = fn(133, sAAA);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The C API binding against the library the Java binding loaded, on the real demo talker graph. */
 class OrtApiTest {
@@ -81,6 +82,28 @@ class OrtApiTest {
                     v.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void profilingWritesTheTraceAtThePrefixOnlyWhenAsked(@TempDir Path tmp) throws Exception {
+        Path graph = repo().resolve("models/demo-custom-voice/code_predictor_frame.onnx");
+        NativeSession.Options plain = new NativeSession.Options(false, 0, 1, 1, false, true);
+        try (NativeSession s = NativeSession.open(graph, plain)) {
+            assertThrows(IllegalStateException.class, s::endProfiling);
+        }
+        Path prefix = tmp.resolve("cp");
+        try (NativeSession s = NativeSession.open(graph, plain.withProfilePrefix(prefix))) {
+            // EnableProfiling (entry 14) and SessionEndProfiling (entry 110): the file is ONNX Runtime's answer.
+            Path written = s.endProfiling();
+            assertEquals(tmp, written.getParent());
+            assertTrue(written.getFileName().toString().startsWith("cp_"), written.toString());
+            assertTrue(written.getFileName().toString().endsWith(".json"), written.toString());
+            String trace = Files.readString(written);
+            assertTrue(trace.contains("\"session_initialization\""), trace);
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(1, files.count());
         }
     }
 
