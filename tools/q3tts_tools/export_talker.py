@@ -8,8 +8,11 @@ need no mask. The fused code predictor takes its sampling settings per row.
 
 The graphs re-express the official forward passes with explicit KV tensors (the official code keeps
 them in a transformers Cache object, which does not trace), but every numeric piece is an official
-module or function: the decoder layers' Linear/RMSNorm/MLP modules, the official rotary modules,
-`apply_rotary_pos_emb` and `eager_attention_forward`.
+module or function: the decoder layers' Linear/RMSNorm/MLP modules, the official rotary modules and
+`apply_rotary_pos_emb`. Attention is `eager_attention_forward`'s arithmetic (the same products, scaling,
+mask, fp32 softmax and weighted sum, in that order) with one change of layout: the query heads that
+share a KV head are stacked against it instead of `repeat_kv` copying the KV cache once per query
+head (`_grouped_attention`; `tests/test_export_talker.py` checks it against the official function).
 """
 import re
 import shutil
@@ -96,6 +99,29 @@ class _PlainRope(nn.Module):
         return self.rotary_emb(x, pos.view(1, -1))
 
 
+def _grouped_attention(attn, q, k, v, mask):
+    """`eager_attention_forward` (official, eval mode) without `repeat_kv`.
+
+    The official function expands K and V from the KV heads to the query heads (query head h reads
+    KV head h // n_rep) and so materialises a copy of the whole cache in every layer at every step:
+    the graph's largest memory traffic after the weights, growing with batch x length (a quarter of
+    the talker's step at batch 16 on the CPU). Viewing the queries [B, H, S, D] as [B, KV, n_rep * S, D]
+    pairs every query head with its KV head without copying the cache; each score and each weighted sum
+    is the same dot product over the same elements.
+    """
+    b, heads, s, d = q.shape
+    kv_heads = k.shape[1]
+    rep = heads // kv_heads
+    t = k.shape[2]
+    w = torch.matmul(q.reshape(b, kv_heads, rep * s, d), k.transpose(2, 3)) * attn.scaling
+    w = w.reshape(b, heads, s, t)
+    if mask is not None:
+        w = w + mask[:, :, :, :t]
+    w = nn.functional.softmax(w, dim=-1, dtype=torch.float32).to(q.dtype)
+    out = torch.matmul(w.reshape(b, kv_heads, rep * s, t), v)
+    return out.reshape(b, heads, s, d).transpose(1, 2).contiguous()
+
+
 def _decoder_layer(layer, h, cos, sin, mask, past_k, past_v, index=None):
     """Qwen3TTSTalkerDecoderLayer / Qwen3TTSDecoderLayer forward with an explicit KV cache: the new
     keys/values are appended to `past_*`, or, given `index`, written into the fixed-size `past_*` at
@@ -117,7 +143,7 @@ def _decoder_layer(layer, h, cos, sin, mask, past_k, past_v, index=None):
     elif past_k is not None:
         k = torch.cat([past_k, k], dim=2)
         v = torch.cat([past_v, v], dim=2)
-    out, _ = m.eager_attention_forward(attn, q, k, v, mask, scaling=attn.scaling)
+    out = _grouped_attention(attn, q, k, v, mask)
     out = attn.o_proj(out.reshape(*input_shape, -1).contiguous())
     h = residual + out
     h = h + layer.mlp(layer.post_attention_layernorm(h))

@@ -697,3 +697,27 @@ def test_fp16_static_kv_talker_keeps_the_kv_in_fp16(models, tmp_path):
         else:
             want = onnx.TensorProto.FLOAT if n in et.TALKER_FP32_IO else onnx.TensorProto.FLOAT16
         assert t == want, f"{n}: {t}"
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_grouped_attention_equals_official_eager_attention(models, name):
+    """The graphs' attention (KV heads not copied per query head) against the official function,
+    with a padded causal mask, for a prefill and a decode step of a batch."""
+    m = et._modeling()
+    for attn in (models[name].talker.model.layers[0].self_attn,
+                 models[name].talker.code_predictor.model.layers[0].self_attn):
+        heads = attn.config.num_attention_heads
+        kv_heads = attn.config.num_key_value_heads
+        assert heads % kv_heads == 0
+        g = torch.Generator().manual_seed(7)
+        for s, past in ((5, 0), (1, 9)):
+            q = torch.randn(3, heads, s, attn.head_dim, generator=g)
+            k = torch.randn(3, kv_heads, past + s, attn.head_dim, generator=g)
+            v = torch.randn(3, kv_heads, past + s, attn.head_dim, generator=g)
+            keep = torch.ones(3, past + s, dtype=torch.long)
+            keep[1, :2] = 0
+            mask = et._padded_causal_mask(keep, past, s, torch.float32)
+            want, _ = m.eager_attention_forward(attn, q, k, v, mask, scaling=attn.scaling)
+            got = et._grouped_attention(attn, q, k, v, mask)
+            assert got.shape == want.shape
+            assert _maxdiff(got, want) < 1e-6, (name, s, past)
