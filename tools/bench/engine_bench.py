@@ -154,7 +154,8 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None
         # An older commit's engine on its own export of the same checkpoint (tools/bench/baseline), with
         # the same options: "no slower than before" measured in these same rounds.
         sides.append(("baseline", java_cmd(a.java_arg, baseline_bundle, a.baseline_classpath)))
-    sides.append(("pytorch", py_cmd))
+    if not a.no_official:
+        sides.append(("pytorch", py_cmd))
     print(f"[{label}] loading and warming up {', '.join(n for n, _ in sides)} ...", file=sys.stderr, flush=True)
     servers = []
     runs = {n: [] for n, _ in sides}
@@ -181,18 +182,20 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None
         for server in servers:
             server.close()
     infos = {s.name: s.info for s in servers}
-    codes = compare_codes(runs["java"][0]["codes"], runs["pytorch"][0]["codes"])
+    # Without the official side the current engine's codes are the reference of the others.
+    reference = "java" if a.no_official else "pytorch"
+    codes = None if a.no_official else compare_codes(runs["java"][0]["codes"], runs["pytorch"][0]["codes"])
     # 8-bit weights are not the official computation: report how far their codes drift.
-    codes_vs_pytorch = {n: compare_codes(rs[0]["codes"], runs["pytorch"][0]["codes"])
-                        for n, rs in runs.items() if n != "pytorch"}
+    codes_vs_pytorch = {n: compare_codes(rs[0]["codes"], runs[reference][0]["codes"])
+                        for n, rs in runs.items() if n != reference}
     for rs in runs.values():
         for res in rs:
             res.pop("codes", None)
     summary = {n: summarise(rs) for n, rs in runs.items()}
-    ps = summary["pytorch"]
+    ps = summary.get("pytorch")
     speedups = {}
     for n, s in summary.items():
-        if n != "pytorch":
+        if ps and n != "pytorch":
             speedups[n] = {
                 "median": round(ps["rtf"]["median"] / s["rtf"]["median"], 3),
                 "best": round(ps["rtf"]["min"] / s["rtf"]["min"], 3),
@@ -208,6 +211,9 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None
             "median": round(bs["rtf"]["median"] / js["rtf"]["median"], 3),
             "best": round(bs["rtf"]["min"] / js["rtf"]["min"], 3),
             "without_decode_median": round(bs["rtf_without_decode"]["median"] / js["rtf_without_decode"]["median"], 3),
+            # Round by round the two ran next to each other: the median of those ratios cancels slow drift.
+            "paired_median": round(statistics.median(
+                b["rtf"] / j["rtf"] for b, j in zip(runs["baseline"], runs["java"])), 3),
         }
     known = [x for x in loads if x is not None]
     return {
@@ -222,6 +228,7 @@ def bench_model(label, bundle, checkpoint, frames, a, py, logs, int8_bundle=None
         "speedup_vs_pytorch": speedups,
         "codes_match_java_vs_pytorch": codes,
         "codes_match_vs_pytorch": codes_vs_pytorch,
+        "codes_reference": reference,
         "loadavg": {"min": min(known) if known else None, "max": max(known) if known else None},
         "runs": runs,
     }
@@ -347,18 +354,22 @@ def table(results):
     lines.append("")
     for r in results:
         c = r["codes_match_java_vs_pytorch"]
+        ref = r.get("codes_reference", "pytorch")
         for n, sp in r["speedup_vs_pytorch"].items():
             lines.append(f"{r['label']} {n}: speedup over PyTorch (RTF ratio) median {sp['median']}x, "
                          f"best {sp['best']}x, without decode {sp['without_decode_median']}x")
         vb = r.get("java_vs_baseline")
         if vb:
             lines.append(f"{r['label']} java vs baseline {vb['ref']}: RTF ratio median {vb['median']}x, best "
-                         f"{vb['best']}x, without decode {vb['without_decode_median']}x (> 1: faster now)")
-        lines.append(f"{r['label']}: identical frames java/pytorch {c['identical_frames']}/{c['frames']}; "
+                         f"{vb['best']}x, median of the rounds' pairs {vb['paired_median']}x, without decode "
+                         f"{vb['without_decode_median']}x (> 1: faster now)")
+        if c:
+            lines.append(f"{r['label']}: identical frames java/pytorch {c['identical_frames']}/{c['frames']}")
+        lines.append(f"{r['label']}: "
                      f"load average {r['loadavg']['min']}..{r['loadavg']['max']}")
         for n, cm in r["codes_match_vs_pytorch"].items():
             if n != "java":
-                lines.append(f"{r['label']} {n}: identical codes vs pytorch {cm['identical_codes']}/{cm['codes']}, "
+                lines.append(f"{r['label']} {n}: identical codes vs {ref} {cm['identical_codes']}/{cm['codes']}, "
                              f"frames {cm['identical_frames']}/{cm['frames']}, "
                              f"identical prefix {cm['identical_prefix']} frames")
     return "\n".join(lines)
@@ -394,6 +405,8 @@ def main(argv=None):
     ap.add_argument("--official-batch", type=_sizes_or_none, default=None, metavar="1,8|none",
                     help="with --batch: run the official wrapper only at these of the --batch sizes (default: all of "
                          "them; 'none' skips it)")
+    ap.add_argument("--no-official", action="store_true",
+                    help="single stream without the official PyTorch side (e.g. current against --baseline only)")
     ap.add_argument("--baseline-name", default=None, help="the baseline's git ref, for the report")
     ap.add_argument("--baseline-classpath", default=None,
                     help="class path of an older commit's EngineBench (tools/bench/baseline prepares it)")
@@ -401,8 +414,8 @@ def main(argv=None):
     ap.add_argument("--baseline-full-bundle", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=REPO / "build" / "bench" / "results.json")
     a = ap.parse_args(argv)
-    if a.baseline_classpath and a.batch:
-        ap.error("--baseline compares single-stream runs; drop --batch")
+    if (a.baseline_classpath or a.no_official) and a.batch:
+        ap.error("--baseline and --no-official apply to single-stream runs; drop --batch (or use --official-batch none)")
     if a.official_batch and a.batch and not set(a.official_batch) <= set(a.batch):
         ap.error(f"--official-batch {a.official_batch} names sizes that --batch {a.batch} does not run")
     if a.batch:
@@ -420,7 +433,7 @@ def main(argv=None):
         raise SystemExit("nothing to benchmark")
     doc = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": machine(results[0]["info"]["java"], results[0]["info"]["pytorch"]),
+        "machine": machine(results[0]["info"]["java"], results[0]["info"].get("pytorch") or {}),
         "settings": {"threads": a.threads, "rounds": a.rounds, "warmup": a.warmup, "predictor_mode": a.mode,
                      "decoding": "greedy, EOS suppressed (min_new_tokens = max_new_tokens = frames + 1)",
                      "jvm_opts": a.jvm_opt, "engine_bench_args": a.java_arg,

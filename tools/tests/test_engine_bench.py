@@ -27,18 +27,34 @@ def test_the_table_says_how_the_current_engine_compares_with_the_baseline():
         "summary": {"java": _summary(3.6, 3.5, 3.2), "baseline": _summary(3.7, 3.55, 3.3),
                     "pytorch": _summary(9.0, 8.8, 8.0)},
         "speedup_vs_pytorch": {}, "java_vs_baseline": {"ref": "5e81444", "median": 1.028, "best": 1.014,
-                                                        "without_decode_median": 1.031},
+                                                        "paired_median": 1.02, "without_decode_median": 1.031},
         "codes_match_java_vs_pytorch": {"identical_frames": 48, "frames": 48},
         "codes_match_vs_pytorch": {}, "loadavg": {"min": 1.0, "max": 2.0},
     }
     text = engine_bench.table([result])
     assert "0.6b baseline" in text.splitlines()[0]
-    assert "java vs baseline 5e81444: RTF ratio median 1.028x, best 1.014x" in text
+    assert "java vs baseline 5e81444: RTF ratio median 1.028x, best 1.014x, median of the rounds' pairs 1.02x" in text
 
 
-def test_the_baseline_is_refused_with_batch_sizes():
+def test_without_the_official_side_the_baseline_codes_are_compared_with_the_current_engine():
+    result = {
+        "label": "0.6b", "sides": ["java", "baseline"],
+        "summary": {"java": _summary(3.6, 3.5, 3.2), "baseline": _summary(3.7, 3.55, 3.3)},
+        "speedup_vs_pytorch": {}, "java_vs_baseline": None, "codes_match_java_vs_pytorch": None,
+        "codes_reference": "java",
+        "codes_match_vs_pytorch": {"baseline": {"identical_codes": 768, "codes": 768, "identical_frames": 48,
+                                                "frames": 48, "identical_prefix": 48}},
+        "loadavg": {"min": 1.0, "max": 2.0},
+    }
+    text = engine_bench.table([result])
+    assert "identical frames java/pytorch" not in text
+    assert "0.6b baseline: identical codes vs java 768/768" in text
+
+
+@pytest.mark.parametrize("option", [["--baseline-classpath", "x.jar"], ["--no-official"]])
+def test_single_stream_options_are_refused_with_batch_sizes(option):
     with pytest.raises(SystemExit) as e:
-        engine_bench.main(["--python", sys.executable, "--batch", "1,8", "--baseline-classpath", "x.jar"])
+        engine_bench.main(["--python", sys.executable, "--batch", "1,8", *option])
     assert e.value.code == 2
 
 
