@@ -193,36 +193,36 @@ class BatchSchedulingTest {
 
     @Test
     void givenAKvBudget_whenForming_thenABatchHoldsOnlyTheRowsThatFit() {
-        WorkScheduler s = scheduler(8, 10_000);
-        FakeBatchSynthesizer engine = new FakeBatchSynthesizer(new BatchCapabilities(8, false, 1_000));
-        job(s, engine, "m", "warm", 1);
-        awaitAll();
-        Gate blocker = blocker(s);
-        for (String text : List.of("a", "b", "c")) {
-            job(s, engine, "m", text, 4);
-        }
-        blocker.open();
-        awaitAll();
-
-        assertEquals(List.of(List.of("warm"), List.of("a", "b"), List.of("c")), sorted(engine.calls),
+        assertEquals(List.of(List.of("warm"), List.of("a", "b"), List.of("c")),
+                batchesOfThreeWaitingRows(new BatchCapabilities(8, false, 1_000), 4),
                 "two rows of 4 positions x 1000 bytes fit 10 000 bytes, a third would not");
     }
 
     @Test
     void givenAFixedSizeKvBuffer_whenForming_thenEachRowCountsTheWholeBuffer() {
+        assertEquals(List.of(List.of("warm"), List.of("a", "b"), List.of("c")),
+                batchesOfThreeWaitingRows(new BatchCapabilities(8, false, 1_000, 5), 1),
+                "rows expected at 1 position still hold the 5-position buffer: two fit 10 000 bytes, not three");
+    }
+
+    /**
+     * Warms a model with the given capabilities up (so that its limits are known), then queues three
+     * rows of {@code positions} behind a blocker under a 10 000-byte KV budget.
+     *
+     * @return the batches the engine was given, each sorted
+     */
+    private List<List<String>> batchesOfThreeWaitingRows(BatchCapabilities caps, long positions) {
         WorkScheduler s = scheduler(8, 10_000);
-        FakeBatchSynthesizer engine = new FakeBatchSynthesizer(new BatchCapabilities(8, false, 1_000, 5));
+        FakeBatchSynthesizer engine = new FakeBatchSynthesizer(caps);
         job(s, engine, "m", "warm", 1);
         awaitAll();
         Gate blocker = blocker(s);
         for (String text : List.of("a", "b", "c")) {
-            job(s, engine, "m", text, 1);
+            job(s, engine, "m", text, positions);
         }
         blocker.open();
         awaitAll();
-
-        assertEquals(List.of(List.of("warm"), List.of("a", "b"), List.of("c")), sorted(engine.calls),
-                "rows expected at 1 position still hold the 5-position buffer: two fit 10 000 bytes, not three");
+        return sorted(engine.calls);
     }
 
     @Test
