@@ -22,6 +22,7 @@ import io.q3tts.domain.testing.InMemoryVoiceRepository;
 import io.q3tts.ports.in.job.CancelJobUseCase;
 import io.q3tts.ports.in.job.GetJobUseCase;
 import io.q3tts.ports.in.job.JobEvent;
+import io.q3tts.ports.in.job.JobId;
 import io.q3tts.ports.in.job.JobState;
 import io.q3tts.ports.in.job.JobView;
 import io.q3tts.ports.in.job.ListJobsQuery;
@@ -276,6 +277,19 @@ class CoreTest {
                 .map(e -> ((JobEvent.StateChanged) e).job()).filter(j -> j.state() == JobState.QUEUED)
                 .map(j -> j.progress().queuePosition()).toList();
         assertEquals(List.of(2, 1), positions, "the third job hears itself move up");
+    }
+
+    @Test
+    void givenAJobAClusterWorkerRan_whenTheServerRestarts_thenItStillNamesTheWorker() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-07T10:00:00Z");
+        jobStore.save(new io.q3tts.ports.out.job.StoredJob("job-w", "CUSTOM_VOICE", "m", true, "Hello",
+                "{\"input\":\"Hello\"}", "DONE", t, t.plusSeconds(1), t.plusSeconds(2), "out-1", null, null, null, null,
+                "worker-b"));
+        core(4);
+        assertEquals(List.of(), core.restoreJobs());
+        JobView back = core.useCase(GetJobUseCase.class).getJob(JobId.of("job-w"));
+        assertEquals("worker-b", back.worker());
+        assertEquals(JobState.DONE, back.state());
     }
 
     @Test

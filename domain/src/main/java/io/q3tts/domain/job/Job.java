@@ -130,6 +130,7 @@ final class Job {
             job.finishedAt = v.timings().finishedAt();
             job.result = v.result();
             job.error = v.error();
+            job.worker = v.worker();
             job.progress = v.state() == JobState.DONE ? new JobProgress(0, 0, 0, 1.0) : JobProgress.NONE;
             job.finished.complete(job.view());
         }

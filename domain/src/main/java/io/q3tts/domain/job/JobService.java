@@ -198,7 +198,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
                         + "'request'; send it to POST /api/v1/jobs again to re-run it.", null);
                 v = new JobView(v.id(), v.kind(), v.modelId(), v.randomWeights(), v.summary(), JobState.CANCELLED,
                         JobProgress.NONE, new JobTimings(v.timings().submittedAt(), v.timings().startedAt(), clock.now()),
-                        null, error, null, v.request(), v.parent());
+                        null, error, null, v.request(), v.parent(), v.worker());
                 store.save(stored(v));
                 interrupted.add(v.id());
             }
@@ -223,7 +223,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
         return new StoredJob(v.id().value(), v.kind().name(), v.modelId(), v.randomWeights(), v.summary(), v.request(),
                 v.state().name(), v.timings().submittedAt(), v.timings().startedAt(), v.timings().finishedAt(),
                 r == null ? null : r.outputId(), r == null ? null : r.voiceId(), e == null ? null : e.type(),
-                e == null ? null : e.message(), e == null ? null : e.field());
+                e == null ? null : e.message(), e == null ? null : e.field(), v.worker());
     }
 
     private static JobView view(StoredJob r) {
@@ -235,7 +235,7 @@ public final class JobService implements SubmitJobUseCase, GetJobUseCase, Cancel
                 : null;
         return new JobView(JobId.of(r.id()), JobKind.valueOf(r.kind()), r.modelId(), r.randomWeights(), r.summary(), state,
                 JobProgress.NONE, new JobTimings(r.submittedAt(), r.startedAt(), r.finishedAt()), result, error, null,
-                r.request(), null);
+                r.request(), null, r.worker());
     }
 
     /**

@@ -67,6 +67,7 @@ public final class FsJobStore implements JobStore {
         n.put("error_type", job.errorType() == null ? null : job.errorType().name());
         n.put("error", job.errorMessage());
         n.put("field", job.errorField());
+        n.put("worker", job.worker());
         try {
             AtomicFiles.write(file, Json.bytes(n));
         } catch (IOException e) {
@@ -106,7 +107,7 @@ public final class FsJobStore implements JobStore {
                     Json.text(n, "summary"), Json.text(n, "request"), Json.text(n, "state"), Json.instant(n, "submitted_at"),
                     instantOrNull(n, "started_at"), instantOrNull(n, "finished_at"), Json.optText(n, "output_id"),
                     Json.optText(n, "voice_id"), type == null ? null : ErrorType.valueOf(type), Json.optText(n, "error"),
-                    Json.optText(n, "field"));
+                    Json.optText(n, "field"), Json.optText(n, "worker"));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {

@@ -32,7 +32,8 @@ class FsJobStoreTest {
         store.save(job("b", t.plusSeconds(1), "QUEUED"));
         store.save(job("a", t, "RUNNING"));
         StoredJob done = new StoredJob("a", "CUSTOM_VOICE", "demo-custom-voice", true, "Hello", "{\"input\":\"Hello\"}",
-                "CANCELLED", t, t.plusSeconds(2), t.plusSeconds(3), null, null, ErrorType.CANCELLED, "Interrupted.", null);
+                "CANCELLED", t, t.plusSeconds(2), t.plusSeconds(3), null, null, ErrorType.CANCELLED, "Interrupted.", null,
+                "worker-7");
         store.save(done);
         assertEquals(List.of(done, job("b", t.plusSeconds(1), "QUEUED")), store.list(), "the newer save replaced the older");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)));

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param parent the pipeline job this job is a step of, or null for a job submitted on its own
  * @param worker in cluster mode, the worker process that ran (or runs) the job's synthesis; for a
  *     pipeline, the worker of its latest step; null when the job ran in this process or has not
- *     reached a worker (and for jobs read back after a restart)
+ *     reached a worker (kept in the job store, so a job read back after a restart still names it)
  */
 public record JobView(
         JobId id,

@@ -23,10 +23,19 @@ import java.util.Objects;
  * @param errorType why it failed or was cancelled, else null
  * @param errorMessage the user-facing message with {@code errorType}, else null
  * @param errorField the request field to blame, or null
+ * @param worker in cluster mode, the worker process that ran the job, else null
  */
 public record StoredJob(String id, String kind, String modelId, boolean randomWeights, String summary, String request,
                         String state, Instant submittedAt, Instant startedAt, Instant finishedAt, String outputId,
-                        String voiceId, ErrorType errorType, String errorMessage, String errorField) {
+                        String voiceId, ErrorType errorType, String errorMessage, String errorField, String worker) {
+
+    /** A job that ran in this process (no worker). */
+    public StoredJob(String id, String kind, String modelId, boolean randomWeights, String summary, String request,
+                     String state, Instant submittedAt, Instant startedAt, Instant finishedAt, String outputId,
+                     String voiceId, ErrorType errorType, String errorMessage, String errorField) {
+        this(id, kind, modelId, randomWeights, summary, request, state, submittedAt, startedAt, finishedAt, outputId,
+                voiceId, errorType, errorMessage, errorField, null);
+    }
 
     /** @throws NullPointerException if a required field is missing */
     public StoredJob {
