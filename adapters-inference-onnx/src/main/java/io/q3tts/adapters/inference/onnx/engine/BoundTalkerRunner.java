@@ -179,29 +179,7 @@ final class BoundTalkerRunner implements TalkerRunner {
 
     @Override
     public void compact(int[] keep, int oldRows, int pastLength, int drop) {
-        int heads = kv.kvHeads();
-        long rowBytes = (long) kv.headDim() * kv.elementBytes();
-        int newLength = pastLength - drop;
-        NativeValue[] fresh = new NativeValue[present.length];
-        try {
-            for (int i = 0; i < present.length; i++) {
-                long src = present[i].dataAddress();
-                fresh[i] = kvMemory.allocate(kv.elementType(), keep.length, heads, newLength, kv.headDim());
-                long dst = fresh[i].dataAddress();
-                for (int r = 0; r < keep.length; r++) {
-                    // One strided copy per row: its heads' kept positions.
-                    kvMemory.copy2d(dst + (long) r * heads * newLength * rowBytes, newLength * rowBytes,
-                            src + (((long) keep[r] * heads) * pastLength + drop) * rowBytes, pastLength * rowBytes,
-                            newLength * rowBytes, heads);
-                }
-            }
-            kvMemory.sync();
-        } catch (RuntimeException e) {
-            for (NativeValue v : fresh) {
-                closeQuietly(v);
-            }
-            throw e;
-        }
+        NativeValue[] fresh = kvMemory.keepRows(present, kv, keep, pastLength, pastLength - drop, drop, pastLength - drop);
         releasePresent();
         present = fresh;
     }

@@ -101,6 +101,52 @@ final class KvMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * The kept rows of a batch's KV tensors, copied into new tensors of this memory (one strided copy
+     * per row and tensor, device to device on CUDA): row {@code r} of the result is row
+     * {@code keep[r]} of the source with its first {@code drop} positions (padding no kept row needs
+     * any more) left out. Positions past {@code length} in a larger buffer are zeroed.
+     *
+     * @param src the per-layer tensors [rows, heads, srcCapacity, headDim]; left as they are
+     * @param kv their layout
+     * @param keep the source rows to keep, in their new order
+     * @param srcCapacity positions per head in {@code src}
+     * @param dstCapacity positions per head in the new tensors, &gt;= {@code length}
+     * @param drop leading positions left out of every kept row
+     * @param length positions kept per head
+     * @return the new tensors (the caller owns them); none are left open if a copy fails
+     */
+    NativeValue[] keepRows(NativeValue[] src, KvLayout kv, int[] keep, int srcCapacity, int dstCapacity, int drop,
+                           int length) {
+        int heads = kv.kvHeads();
+        long rowBytes = (long) kv.headDim() * kv.elementBytes();
+        long srcLine = srcCapacity * rowBytes;
+        long dstLine = dstCapacity * rowBytes;
+        NativeValue[] fresh = new NativeValue[src.length];
+        try {
+            for (int i = 0; i < src.length; i++) {
+                fresh[i] = allocate(kv.elementType(), keep.length, heads, dstCapacity, kv.headDim());
+                long dst = fresh[i].dataAddress();
+                if (dstCapacity > length) {
+                    zero(dst, keep.length * heads * dstLine);
+                }
+                for (int r = 0; r < keep.length; r++) {
+                    copy2d(dst + r * heads * dstLine, dstLine, src[i].dataAddress() + keep[r] * heads * srcLine
+                            + drop * rowBytes, srcLine, length * rowBytes, heads);
+                }
+            }
+            sync();
+            return fresh;
+        } catch (RuntimeException e) {
+            for (NativeValue v : fresh) {
+                if (v != null) {
+                    v.close();
+                }
+            }
+            throw e;
+        }
+    }
+
     /** Waits for this memory's copies to land (a no-op on the host); call before the next run reads them. */
     void sync() {
         if (device) {

@@ -339,30 +339,7 @@ final class StaticTalkerRunner implements TalkerRunner {
         if (slot != null) {
             throw new IllegalStateException("a CUDA graph holds one row; it never compacts");
         }
-        int heads = kv.kvHeads();
-        long rowBytes = (long) kv.headDim() * kv.elementBytes();
-        int newLength = pastLength - drop;
-        long line = (long) maxLength * rowBytes;
-        NativeValue[] fresh = new NativeValue[cache.length];
-        try {
-            for (int i = 0; i < cache.length; i++) {
-                long src = cache[i].dataAddress();
-                fresh[i] = kvMemory.allocate(kv.elementType(), keep.length, heads, maxLength, kv.headDim());
-                long dst = fresh[i].dataAddress();
-                kvMemory.zero(dst, bufferBytes(keep.length));
-                for (int r = 0; r < keep.length; r++) {
-                    // The row's heads, each shifted left by the dropped padding (device to device on CUDA).
-                    kvMemory.copy2d(dst + r * heads * line, line, src + (long) keep[r] * heads * line + drop * rowBytes, line,
-                            newLength * rowBytes, heads);
-                }
-            }
-            kvMemory.sync();
-        } catch (RuntimeException e) {
-            for (NativeValue v : fresh) {
-                closeQuietly(v);
-            }
-            throw e;
-        }
+        NativeValue[] fresh = kvMemory.keepRows(cache, kv, keep, maxLength, maxLength, drop, pastLength - drop);
         releaseCache();
         cache = fresh;
         rows = keep.length;
