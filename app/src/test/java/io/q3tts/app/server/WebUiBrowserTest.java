@@ -145,12 +145,21 @@ class WebUiBrowserTest {
         browser.findElement(By.name("input")).sendKeys("A very long reading that will be cancelled.");
         chromium.setSampling(Map.of("max_new_tokens", "8192"));
         browser.findElement(By.id("generate")).click();
-        chromium.waitFor(() -> {
-            if ("failed".equals(chromium.js("return document.querySelector('.result').dataset.state"))) {
-                throw new AssertionError("the run failed before it could be cancelled: " + chromium.text(".result .status"));
-            }
-            return chromium.text(".result .status").startsWith("Generating");
-        });
+        try {
+            chromium.waitFor(() -> {
+                Object state = chromium.js("return document.querySelector('.result').dataset.state");
+                if ("failed".equals(state) || "done".equals(state)) {
+                    throw new AssertionError("the run ended (" + state + ") before it could be cancelled: "
+                            + chromium.text(".result .status"));
+                }
+                return chromium.text(".result .status").startsWith("Generating");
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            chromium.screenshot("cancel-never-generating");
+            throw new AssertionError("the run never showed 'Generating': card state "
+                    + chromium.js("return document.querySelector('.result').dataset.state") + ", status '"
+                    + chromium.text(".result .status") + "', job " + chromium.js("return document.querySelector('.result').dataset.jobId"), e);
+        }
         browser.findElement(By.cssSelector(".result button.danger")).click();
         chromium.waitForResult("failed");
         assertEquals("Cancelled.", chromium.text(".result .status"));
