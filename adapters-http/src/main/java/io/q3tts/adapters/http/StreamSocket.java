@@ -3,6 +3,7 @@ package io.q3tts.adapters.http;
 import io.q3tts.ports.in.job.JobEvent;
 import io.q3tts.ports.in.job.JobKind;
 import io.q3tts.ports.in.job.JobListener;
+import io.q3tts.ports.in.job.JobState;
 import io.q3tts.ports.in.job.JobView;
 import io.q3tts.ports.in.synthesis.DesignThenCloneOutcome;
 import io.q3tts.ports.in.synthesis.SynthesisCommand;
@@ -152,6 +153,8 @@ final class StreamSocket implements SocketHandler {
             private boolean headerSent;
             private int lastProgressFrames = -PROGRESS_EVERY;
             private int lastQueuePosition = -1;
+            /** The state of the last state frame: a job that starts from queue position 0 must still say it runs. */
+            private JobState lastState;
 
             Listener(String format) {
                 this.format = format;
@@ -163,8 +166,9 @@ final class StreamSocket implements SocketHandler {
                     case JobEvent.StateChanged s -> {
                         header(s.job());
                         int pos = s.job().progress().queuePosition();
-                        if (pos != lastQueuePosition && !s.isTerminal()) {
+                        if ((pos != lastQueuePosition || s.job().state() != lastState) && !s.isTerminal()) {
                             lastQueuePosition = pos;
+                            lastState = s.job().state();
                             Map<String, Object> m = new LinkedHashMap<>();
                             m.put("type", "progress");
                             m.put("state", Views.lower(s.job().state().name()));

@@ -328,6 +328,10 @@ class ServerEndToEndTest {
             frames = List.copyOf(rec.frames);
         }
         assertEquals("header", type(frames.getFirst()), frames.toString());
+        // A job that starts at once is admitted at queue position 0 and then runs: the client must hear that it
+        // runs (pages show "Generating" from it) before the first frame's progress, not only that it was queued.
+        assertTrue(frames.stream().anyMatch(f -> f instanceof Map<?, ?> m && "progress".equals(m.get("type"))
+                && "running".equals(m.get("state"))), "a progress frame says the job runs: " + frames);
         @SuppressWarnings("unchecked")
         Map<String, Object> end = (Map<String, Object>) frames.getLast();
         assertEquals("end", end.get("type"), frames.toString());
