@@ -57,15 +57,6 @@ public final class NativeSession implements AutoCloseable {
             return new Options(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cuda,
                     profilePrefix);
         }
-
-        /**
-         * @param prefix the profile file prefix, or null for none
-         * @return these options with ONNX Runtime's profiler on
-         */
-        public Options withProfilePrefix(Path prefix) {
-            return new Options(cuda, cudaDeviceId, intraOpThreads, interOpThreads, sharedThreadPool, spinning, cudaGraph,
-                    prefix);
-        }
     }
 
     private final OrtApi api;

@@ -93,7 +93,8 @@ class OrtApiTest {
             assertThrows(IllegalStateException.class, s::endProfiling);
         }
         Path prefix = tmp.resolve("cp");
-        try (NativeSession s = NativeSession.open(graph, plain.withProfilePrefix(prefix))) {
+        try (NativeSession s = NativeSession.open(graph,
+                new NativeSession.Options(false, 0, 1, 1, false, true, false, prefix))) {
             // EnableProfiling (entry 14) and SessionEndProfiling (entry 110): the file is ONNX Runtime's answer.
             Path written = s.endProfiling();
             assertEquals(tmp, written.getParent());
